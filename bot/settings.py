@@ -1,0 +1,41 @@
+"""Settings from the environment and `.env`; built once in the entry point and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting has an offline default over seeds/, except the token (only `run` needs it)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BRIEFBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    corpus_dir: Path = Field(Path("seeds"), description="Folder of .txt/.md documents.")
+    data_dir: Path = Field(Path("data"), description="Index cache and SQLite state.")
+    discord_token: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("DISCORD_TOKEN", "BRIEFBOT_DISCORD_TOKEN"),
+        description="Bot token; only `briefbot run` needs it.",
+    )
+    guild_id: int | None = Field(None, description="Sync commands to this server only (dev).")
+    templates_dir: Path | None = Field(None, description="Folder of templates that override ours.")
+    k1: float = Field(1.5, gt=0, description="BM25 term-frequency saturation.")
+    b: float = Field(0.75, ge=0, le=1, description="BM25 length normalization.")
+    max_file_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Larger files are skipped.")
+    briefing_grace_minutes: int = Field(
+        180, ge=0, description="How late a missed briefing may still be posted."
+    )
+    reload_interval_minutes: int = Field(
+        10, ge=0, description="How often the bot checks the corpus for changes (0: never)."
+    )
+    cooldown_seconds: float = Field(2.0, ge=0, description="Per-user pause between questions.")
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    log_format: str = Field("text", description="text or json.")
+    health_port: int = Field(
+        0, ge=0, le=65535, description="Port of the localhost health endpoint (0: off)."
+    )

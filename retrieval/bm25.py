@@ -1,0 +1,57 @@
+"""BM25Okapi as rank_bm25 defines it, with guards against its known traps."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class BM25Params:
+    """rank_bm25.BM25Okapi's parameters and defaults."""
+
+    k1: float = 1.5
+    b: float = 0.75
+    epsilon: float = 0.25
+
+
+def okapi_idf(doc_freqs: npt.NDArray[np.int64], n_passages: int, epsilon: float) -> FloatArray:
+    """rank_bm25's idf (vocabulary in first-occurrence order), guarded to stay positive.
+
+    rank_bm25 gives a term in exactly half the passages an idf of 0 and replaces a negative idf
+    by `epsilon * average_idf`, which is itself <= 0 when most terms are common (every term of a
+    one- or two-passage corpus). A term that occurs in a passage must never lower or zero its
+    score, so wherever rank_bm25's idf is <= 0 we use the positive floor `epsilon * average_idf`
+    if the average is positive, else `epsilon`. Where rank_bm25's idf is positive, ours is equal.
+    """
+    idf = np.empty(len(doc_freqs), dtype=np.float64)
+    idf_sum = 0.0
+    # A Python loop on purpose: rank_bm25 sums in this order, and so float rounding matches.
+    for i, freq in enumerate(doc_freqs.tolist()):
+        value = math.log(n_passages - freq + 0.5) - math.log(freq + 0.5)
+        idf[i] = value
+        idf_sum += value
+    average = idf_sum / len(idf) if len(idf) else 0.0
+    floor = epsilon * average if epsilon * average > 0 else epsilon
+    rank_bm25_floor = epsilon * average
+    idf[idf < 0] = rank_bm25_floor
+    idf[idf <= 0] = floor
+    return idf
+
+
+def term_weights(
+    idf: float | FloatArray,
+    tf: FloatArray,
+    doc_len: FloatArray,
+    avgdl: float,
+    params: BM25Params,
+) -> FloatArray:
+    """One query term's contribution, with rank_bm25's exact order of operations."""
+    k1, b = params.k1, params.b
+    weights: FloatArray = idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl)))
+    return weights

@@ -1,0 +1,236 @@
+"""A searchable corpus: documents, sentences and passages as flat arrays, plus the BM25 index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from retrieval.bm25 import BM25Params
+from retrieval.documents import Anchor, Document, Sentence, SentenceKind
+from retrieval.index import BM25Index
+from retrieval.metadata import Metadata
+from retrieval.passages import group_passages
+from retrieval.tokenizer import tokenize
+
+log = logging.getLogger(__name__)
+
+_KINDS = list(SentenceKind)
+_SENTENCE_ARRAYS = ("sent_para", "sent_num", "sent_start", "sent_end", "sent_kind")
+_ARRAYS = (*_SENTENCE_ARRAYS, "doc_sent_ptr", "passage_ptr", "passage_doc", "text_ptr")
+_Array = npt.NDArray[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A few consecutive sentences of one paragraph; `text` is verbatim from the document."""
+
+    number: int
+    doc_id: str
+    sentences: tuple[Sentence, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A passage that contains a query term, with its BM25Okapi score."""
+
+    passage: Passage
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentHit:
+    """A document ranked by its best passage (ties: its next best), with its matching passages."""
+
+    document: Document
+    score: float
+    hits: tuple[Hit, ...]
+
+    @property
+    def best(self) -> Hit:
+        return self.hits[0]
+
+
+def _doc_record(doc: Document) -> dict[str, Any]:
+    m = doc.metadata
+    return {
+        "id": doc.id,
+        "path": doc.path,
+        "title": m.title,
+        "outlet": m.outlet,
+        "published": m.published.isoformat() if m.published else None,
+        "url": m.url,
+        "author": m.author,
+        "sha256": doc.sha256,
+        "mtime": doc.mtime,
+        "first_seen": doc.first_seen,
+    }
+
+
+class Corpus:
+    """Documents, their sentences and passages, and a BM25 index over the passages."""
+
+    def __init__(
+        self,
+        records: list[dict[str, Any]],
+        arrays: dict[str, _Array],
+        texts: bytes | _Array,
+        index: BM25Index,
+    ) -> None:
+        self.records = records
+        self.arrays = arrays
+        self._texts = texts
+        self.index = index
+        self.ids = {rec["id"]: i for i, rec in enumerate(records)}
+
+    @classmethod
+    def from_documents(cls, documents: Sequence[Document], params: BM25Params) -> Corpus:
+        """Split documents into passages and index them."""
+        columns: dict[str, list[int]] = {name: [] for name in _ARRAYS}
+        blob, passage_texts = bytearray(), []
+        columns["doc_sent_ptr"].append(0)
+        columns["passage_ptr"].append(0)
+        columns["text_ptr"].append(0)
+        for number, doc in enumerate(documents):
+            base = len(columns["sent_para"])
+            for s in doc.sentences:
+                columns["sent_para"].append(s.anchor.paragraph)
+                columns["sent_num"].append(s.anchor.sentence)
+                columns["sent_start"].append(s.start)
+                columns["sent_end"].append(s.end)
+                columns["sent_kind"].append(_KINDS.index(s.kind))
+            columns["doc_sent_ptr"].append(base + len(doc.sentences))
+            for lo, hi in group_passages(doc.sentences):
+                columns["passage_ptr"].append(base + hi)
+                columns["passage_doc"].append(number)
+                passage_texts.append(doc.text[doc.sentences[lo].start : doc.sentences[hi - 1].end])
+            blob += doc.text.encode("utf-8")
+            columns["text_ptr"].append(len(blob))
+        dtypes = {
+            "sent_kind": np.int8,
+            "sent_para": np.int32,
+            "sent_num": np.int32,
+            "passage_doc": np.int32,
+        }
+        arrays = {
+            name: np.asarray(values, dtype=dtypes.get(name, np.int64))
+            for name, values in columns.items()
+        }
+        index = BM25Index.build((tokenize(t) for t in passage_texts), params)
+        return cls([_doc_record(d) for d in documents], arrays, bytes(blob), index)
+
+    def save(self, folder: Path) -> None:
+        """Write everything as JSON, raw UTF-8 and .npy arrays (never pickle)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "documents.json").write_text(
+            json.dumps(self.records, ensure_ascii=False), "utf-8"
+        )
+        (folder / "texts.bin").write_bytes(bytes(self._texts))
+        for name in _ARRAYS:
+            np.save(folder / f"{name}.npy", self.arrays[name], allow_pickle=False)
+        self.index.save(folder / "bm25")
+
+    @classmethod
+    def load(cls, folder: Path) -> Corpus:
+        """Map a saved corpus (arrays memory-mapped, read-only)."""
+        records = json.loads((folder / "documents.json").read_text("utf-8"))
+        arrays = {
+            n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in _ARRAYS
+        }
+        texts = (
+            np.memmap(folder / "texts.bin", dtype=np.uint8, mode="r")
+            if (folder / "texts.bin").stat().st_size
+            else b""
+        )
+        return cls(records, arrays, texts, BM25Index.load(folder / "bm25"))
+
+    @property
+    def document_count(self) -> int:
+        return len(self.records)
+
+    @property
+    def passage_count(self) -> int:
+        return len(self.arrays["passage_doc"])
+
+    @property
+    def sentence_count(self) -> int:
+        return len(self.arrays["sent_para"])
+
+    def metadata(self, number: int) -> Metadata:
+        """One document's metadata without materializing its text."""
+        rec = self.records[number]
+        published = dt.date.fromisoformat(rec["published"]) if rec["published"] else None
+        return Metadata(rec["title"], rec["outlet"], published, rec["url"], rec["author"])
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - the corpus lives as long as its cache
+    def document(self, number: int) -> Document:
+        """Document number `number` (see `ids`), with its text and sentences."""
+        rec, a = self.records[number], self.arrays
+        lo, hi = int(a["text_ptr"][number]), int(a["text_ptr"][number + 1])
+        text = bytes(self._texts[lo:hi]).decode("utf-8")
+        first, last = int(a["doc_sent_ptr"][number]), int(a["doc_sent_ptr"][number + 1])
+        sentences = tuple(
+            Sentence(
+                Anchor(rec["id"], int(a["sent_para"][i]), int(a["sent_num"][i])),
+                int(a["sent_start"][i]),
+                int(a["sent_end"][i]),
+                text[int(a["sent_start"][i]) : int(a["sent_end"][i])],
+                _KINDS[int(a["sent_kind"][i])],
+            )
+            for i in range(first, last)
+        )
+        return Document(
+            rec["id"],
+            rec["path"],
+            text,
+            self.metadata(number),
+            sentences,
+            rec["sha256"],
+            rec["mtime"],
+            rec.get("first_seen"),
+        )
+
+    def document_by_id(self, doc_id: str) -> Document:
+        return self.document(self.ids[doc_id])
+
+    def passage(self, number: int) -> Passage:
+        """Passage `number`, with its sentences."""
+        a = self.arrays
+        doc_number = int(a["passage_doc"][number])
+        doc = self.document(doc_number)
+        offset = int(a["doc_sent_ptr"][doc_number])
+        lo, hi = int(a["passage_ptr"][number]) - offset, int(a["passage_ptr"][number + 1]) - offset
+        sentences = doc.sentences[lo:hi]
+        text = doc.text[sentences[0].start : sentences[-1].end]
+        return Passage(number, doc.id, sentences, text)
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        """The k passages that best match the query; none if no query term occurs."""
+        return [
+            Hit(self.passage(s.passage), s.score) for s in self.index.search(tokenize(query), k)
+        ]
+
+    def rank_documents(self, query: str, k: int = 10, depth: int = 200) -> list[DocumentHit]:
+        """Documents ranked by their best passage among the top `depth` passages."""
+        grouped: dict[str, list[Hit]] = {}
+        for hit in self.search(query, depth):
+            grouped.setdefault(hit.passage.doc_id, []).append(hit)
+
+        def _key(item: tuple[str, list[Hit]]) -> tuple[float, float, int]:
+            hits = item[1]
+            return (-hits[0].score, -sum(h.score for h in hits[1:]), self.ids[item[0]])
+
+        ranked = sorted(grouped.items(), key=_key)[:k]
+        return [
+            DocumentHit(self.document_by_id(doc_id), hits[0].score, tuple(hits))
+            for doc_id, hits in ranked
+        ]

@@ -1,0 +1,217 @@
+"""Documents of a corpus folder: metadata, paragraphs and anchored sentences."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from retrieval import metadata as meta
+from retrieval.metadata import Metadata
+from retrieval.reader import DEFAULT_MAX_BYTES, CorpusError, SourceFile, find_files, read_file
+from retrieval.sentences import split_spans
+
+log = logging.getLogger(__name__)
+
+_BULLET = re.compile(r"(?:[-*•–·]|\d{1,2}[.)])\s+")
+_WORD = re.compile(r"[^\W_]+")
+_TERMINAL = tuple('.!?:;"”’)…')
+MIN_SENTENCE_WORDS = 3
+
+
+class SentenceKind(enum.Enum):
+    """Where a sentence stands in its document."""
+
+    HEADLINE = "headline"
+    BULLET = "bullet"
+    BODY = "body"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Anchor:
+    """A stable place in a document: its id, paragraph and sentence (both 1-based)."""
+
+    doc_id: str
+    paragraph: int
+    sentence: int
+
+    def __str__(self) -> str:
+        return f"{self.doc_id}#p{self.paragraph}.s{self.sentence}"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A verbatim sentence: `text == document.text[start:end]`."""
+
+    anchor: Anchor
+    start: int
+    end: int
+    text: str
+    kind: SentenceKind
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One corpus file, read and split."""
+
+    id: str
+    path: str
+    text: str
+    metadata: Metadata
+    sentences: tuple[Sentence, ...]
+    sha256: str
+    mtime: float
+    first_seen: float | None = None  # when the index first met this text (epoch seconds)
+
+    @property
+    def title(self) -> str:
+        """The headline, else the opening words of the first sentence, else the id."""
+        if self.metadata.title:
+            return self.metadata.title
+        if self.sentences:
+            first = self.sentences[0].text
+            return first if len(first) <= 90 else first[:89].rsplit(" ", 1)[0] + "…"
+        return self.id
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """The documents that loaded and the files that did not (each named in a warning)."""
+
+    documents: tuple[Document, ...]
+    skipped: tuple[str, ...]
+
+
+def _lines(text: str, start: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each non-blank line from `start`, surrounding whitespace trimmed."""
+    for m in re.finditer(r"[^\r\n]+", text[start:]):
+        s, e = m.start() + start, m.end() + start
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            yield s, e
+
+
+def _trailing_boilerplate(text: str, lines: list[tuple[int, int]]) -> tuple[int, Metadata]:
+    """How many lines are body, and what the trailing boilerplate says (source, author)."""
+    cut, found = len(lines), Metadata()
+    while cut > 1:
+        line = text[slice(*lines[cut - 1])]
+        source = meta.SOURCE_LINE.fullmatch(line)
+        extra = meta.source_of(source["value"]) if source else meta.is_boilerplate(line)
+        if extra is None:
+            break
+        found = meta.merge(found, extra)
+        cut -= 1
+    return cut, found
+
+
+def _metadata_line(line: str) -> Metadata | None:
+    """Metadata if the line only carries metadata (a date, source or byline line)."""
+    published = meta.PUBLISHED_LINE.fullmatch(line)
+    if published and len(line) <= 80:
+        date = meta.parse_date(published["value"])
+        if date:
+            return Metadata(published=date)
+    source = meta.SOURCE_LINE.fullmatch(line)
+    if source and len(line) <= 300:
+        return meta.source_of(source["value"])
+    byline = meta.BYLINE.fullmatch(line)
+    if byline:
+        return Metadata(author=byline["name"])
+    return None
+
+
+def _is_label(line: str) -> bool:
+    """Section labels ("Synopsis", "Key Takeaways") are not sentences."""
+    return len(line.split()) <= 4 and not line.endswith(_TERMINAL)
+
+
+def parse_document(source: SourceFile, doc_id: str) -> Document:
+    """Read metadata and anchored sentences out of a decoded file."""
+    text = source.text
+    front, body_start = meta.read_front_matter(text, source.relpath)
+    lines = list(_lines(text, body_start))
+    cut, found = _trailing_boilerplate(text, lines)
+    sentences: list[Sentence] = []
+    for number, (start, end) in enumerate(lines[:cut], start=1):
+        line = text[start:end]
+        kind = SentenceKind.BODY
+        if number == 1:
+            prefix = meta.DATE_PREFIX.match(line)
+            if prefix:
+                found = meta.merge(found, Metadata(published=meta.parse_date(prefix["date"])))
+                start += prefix.end()
+                line = text[start:end]
+            if meta.reads_as_headline(line):
+                found = meta.merge(found, Metadata(title=line))
+                sentences.append(Sentence(Anchor(doc_id, 1, 1), start, end, line, kind.HEADLINE))
+                continue
+        extra = _metadata_line(line)
+        if extra is not None:
+            found = meta.merge(found, extra)
+            continue
+        if _is_label(line):
+            continue
+        bullet = _BULLET.match(line)
+        if bullet:
+            kind, start = SentenceKind.BULLET, start + bullet.end()
+        dateline = meta.DATELINE.match(text, start, end)
+        if dateline:
+            published = meta.parse_date(dateline["date"])
+            found = meta.merge(found, Metadata(outlet=dateline["outlet"], published=published))
+            start = dateline.end()
+        for index, (s, e) in enumerate(split_spans(text, start, end), start=1):
+            if len(_WORD.findall(text, s, e)) >= MIN_SENTENCE_WORDS:
+                sentences.append(Sentence(Anchor(doc_id, number, index), s, e, text[s:e], kind))
+    return Document(
+        id=doc_id,
+        path=source.relpath,
+        text=text,
+        metadata=meta.merge(front, found),
+        sentences=tuple(sentences),
+        sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        mtime=source.mtime,
+    )
+
+
+def _unique_id(relpath: str, taken: set[str]) -> str:
+    stem = Path(relpath).stem
+    if stem not in taken:
+        return stem
+    fallback = relpath.rsplit(".", 1)[0]
+    log.warning("%s: id %r is taken by another file, using %r", relpath, stem, fallback)
+    return fallback
+
+
+def load_documents(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
+    """Load every readable .txt/.md document under root; raise CorpusError if none loads."""
+    documents: list[Document] = []
+    skipped: list[str] = []
+    taken: set[str] = set()
+    for relpath, path in find_files(root):
+        source = read_file(path, relpath, max_bytes)
+        if source is None:
+            skipped.append(relpath)
+            continue
+        doc = parse_document(source, _unique_id(relpath, taken))
+        if not doc.sentences:
+            log.warning("skipping %s: no sentences found", relpath)
+            skipped.append(relpath)
+            continue
+        taken.add(doc.id)
+        documents.append(doc)
+    if not documents:
+        raise CorpusError(f"no readable document in {root}")
+    return LoadResult(tuple(documents), tuple(skipped))
+
+
+def with_metadata(doc: Document, **fields: object) -> Document:
+    """A copy of doc with some metadata fields replaced (for tests and overrides)."""
+    return replace(doc, metadata=replace(doc.metadata, **fields))  # type: ignore[arg-type]

@@ -1,0 +1,188 @@
+"""The persisted corpus: built once into a data folder, reused while the files are unchanged."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from retrieval.bm25 import BM25Params
+from retrieval.corpus import Corpus
+from retrieval.documents import load_documents
+from retrieval.passages import PASSAGE_VERSION
+from retrieval.reader import DEFAULT_MAX_BYTES, CorpusError, find_files
+from retrieval.tokenizer import TOKENIZER_VERSION
+
+log = logging.getLogger(__name__)
+
+STORE_VERSION = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedCorpus:
+    """A corpus ready to search, and how it came to be."""
+
+    corpus: Corpus
+    key: str
+    built: bool  # True when this call (re)built the index, False when it reused one
+    built_at: float
+    skipped: tuple[str, ...]
+    folder: Path
+
+
+def _file_digests(root: Path, cache_path: Path) -> dict[str, str]:
+    """sha256 of every corpus file; unchanged (size, mtime) files reuse the cached digest."""
+    try:
+        cached = json.loads(cache_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        cached = {}
+    digests: dict[str, str] = {}
+    fresh: dict[str, Any] = {}
+    for relpath, path in find_files(root):
+        try:
+            stat = path.stat()
+            stamp = [stat.st_size, stat.st_mtime_ns]
+            entry = cached.get(relpath)
+            if isinstance(entry, dict) and entry.get("stamp") == stamp:
+                digest = str(entry["sha256"])
+            else:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            digest = "unreadable"
+            stamp = None
+        digests[relpath] = digest
+        fresh[relpath] = {"stamp": stamp, "sha256": digest}
+    _write_json(cache_path, fresh)
+    return digests
+
+
+def corpus_key(digests: dict[str, str], params: BM25Params, max_bytes: int) -> str:
+    """Content hash of the files and of everything that shapes the index."""
+    h = hashlib.sha256()
+    h.update(f"{STORE_VERSION}|{TOKENIZER_VERSION}|{PASSAGE_VERSION}|{params}|{max_bytes}".encode())
+    for relpath in sorted(digests):
+        h.update(f"\n{relpath}\0{digests[relpath]}".encode())
+    return h.hexdigest()[:32]
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically (temp file + rename), so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _first_seen(data_dir: Path, corpus: Corpus, now: float) -> None:
+    """Stamp each document with when its text was first indexed (kept across rebuilds)."""
+    path = data_dir / "first_seen.json"
+    try:
+        seen: dict[str, float] = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        seen = {}
+    for record in corpus.records:
+        record["first_seen"] = seen.setdefault(record["sha256"], now)
+    _write_json(path, seen)
+
+
+def open_corpus(
+    root: Path,
+    data_dir: Path,
+    params: BM25Params | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    rebuild: bool = False,
+) -> OpenedCorpus:
+    """Load the persisted index for root's current files, building it first if needed."""
+    params = params or BM25Params()
+    store = data_dir / "index"
+    store.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = corpus_key(_file_digests(root, store / "files.json"), params, max_bytes)
+    folder = store / key
+    manifest = folder / "manifest.json"
+    if manifest.exists() and not rebuild:
+        try:
+            info = json.loads(manifest.read_text("utf-8"))
+            corpus = Corpus.load(folder)
+            return OpenedCorpus(
+                corpus, key, False, float(info["built_at"]), tuple(info["skipped"]), folder
+            )
+        except (OSError, ValueError, KeyError) as err:
+            log.warning("index %s is damaged (%s); rebuilding", folder, err)
+    return _build(root, data_dir, folder, key, params, max_bytes)
+
+
+def _build(
+    root: Path, data_dir: Path, folder: Path, key: str, params: BM25Params, max_bytes: int
+) -> OpenedCorpus:
+    started = time.time()
+    loaded = load_documents(root, max_bytes)
+    corpus = Corpus.from_documents(loaded.documents, params)
+    _first_seen(data_dir, corpus, started)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".build-"))
+    try:
+        corpus.save(staging)
+        _write_json(
+            staging / "manifest.json",
+            {
+                "key": key,
+                "built_at": started,
+                "skipped": list(loaded.skipped),
+                "documents": corpus.document_count,
+                "passages": corpus.passage_count,
+            },
+        )
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(staging, folder)  # readers see the old index or the whole new one
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _prune(folder)
+    log.info(
+        "indexed %d documents, %d passages in %.2fs",
+        corpus.document_count,
+        corpus.passage_count,
+        time.time() - started,
+    )
+    # Serve from the mapped files, so memory is the same whether we built or reused.
+    reloaded = Corpus.load(folder)
+    return OpenedCorpus(reloaded, key, True, started, loaded.skipped, folder)
+
+
+def _prune(keep: Path) -> None:
+    """Remove older index folders (open maps of them stay valid until closed)."""
+    for other in keep.parent.iterdir():
+        if other.is_dir() and other != keep and not other.name.startswith(".build-"):
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def describe(opened: OpenedCorpus) -> dict[str, Any]:
+    """A small status summary (for `briefbot index` and `/corpus status`)."""
+    c = opened.corpus
+    return {
+        "key": opened.key,
+        "built": opened.built,
+        "built_at": opened.built_at,
+        "documents": c.document_count,
+        "passages": c.passage_count,
+        "sentences": c.sentence_count,
+        "terms": len(c.index.vocab),
+        "skipped": list(opened.skipped),
+        "folder": str(opened.folder),
+    }
+
+
+__all__ = ["CorpusError", "OpenedCorpus", "corpus_key", "describe", "open_corpus"]

@@ -1,0 +1,280 @@
+"""One tokenizer for passages and queries: normalize, fold, split, drop stopwords, stem."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import Stemmer
+
+log = logging.getLogger(__name__)
+
+# Bump when the output of `tokenize` changes for any input: persisted indexes embed it.
+_RULES_VERSION = "4"
+
+# A token is a run of letters/digits, optionally joined by . , or an apostrophe
+# between two such runs ("u.s", "2,850", "1.5", "korea's"); hyphens and slashes split.
+_TOKEN = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+_SEPARATORS = re.compile(r"[.,']")
+
+# Invisible format characters would otherwise split or glue words unpredictably.
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x180E, 0x061C, 0x200E, 0x200F],
+)
+_APOSTROPHES = {0x2019: "'", 0x2018: "'", 0x02BC: "'", 0xFF07: "'", 0x0060: "'"}
+_TRANSLATE = {**_INVISIBLE, **{k: v for k, v in _APOSTROPHES.items()}}
+
+STOPWORDS: frozenset[str] = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "aren't",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "can't",
+        "cannot",
+        "could",
+        "couldn't",
+        "did",
+        "didn't",
+        "do",
+        "does",
+        "doesn't",
+        "doing",
+        "don't",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "hadn't",
+        "has",
+        "hasn't",
+        "have",
+        "haven't",
+        "having",
+        "he",
+        "he'd",
+        "he'll",
+        "he's",
+        "her",
+        "here",
+        "here's",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "how's",
+        "i",
+        "i'd",
+        "i'll",
+        "i'm",
+        "i've",
+        "if",
+        "in",
+        "into",
+        "is",
+        "isn't",
+        "it",
+        "it's",
+        "its",
+        "itself",
+        "let's",
+        "me",
+        "more",
+        "most",
+        "mustn't",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "ought",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "shan't",
+        "she",
+        "she'd",
+        "she'll",
+        "she's",
+        "should",
+        "shouldn't",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "that's",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "there's",
+        "these",
+        "they",
+        "they'd",
+        "they'll",
+        "they're",
+        "they've",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "wasn't",
+        "we",
+        "we'd",
+        "we'll",
+        "we're",
+        "we've",
+        "were",
+        "weren't",
+        "what",
+        "what's",
+        "when",
+        "when's",
+        "where",
+        "where's",
+        "which",
+        "while",
+        "who",
+        "who's",
+        "whom",
+        "why",
+        "why's",
+        "with",
+        "won't",
+        "would",
+        "wouldn't",
+        "you",
+        "you'd",
+        "you'll",
+        "you're",
+        "you've",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "also",
+        "s",
+        "t",
+    ]
+)
+
+TOKENIZER_VERSION = (
+    _RULES_VERSION + "-" + hashlib.sha256(" ".join(sorted(STOPWORDS)).encode()).hexdigest()[:12]
+)
+
+_stemmer = Stemmer.Stemmer("english")
+# Raw token -> final terms. News vocabulary is Zipfian, so nearly every lookup hits.
+_cache: dict[str, tuple[str, ...]] = {}
+_CACHE_LIMIT = 2_000_000
+
+
+def normalize(text: str) -> str:
+    """NFKC-normalize, case-fold and drop invisible characters."""
+    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE).casefold()
+
+
+def _terms_of(raw: str) -> tuple[str, ...]:
+    """Turn one raw token into its index terms (possibly none)."""
+    if raw.isalpha():
+        return () if raw in STOPWORDS else (_stemmer.stemWord(raw),)
+    if raw[0].isdigit() or raw[-1].isdigit():
+        if _THOUSANDS.fullmatch(raw):
+            return (raw.replace(",", ""),)
+        if _DECIMAL.fullmatch(raw):
+            return (raw,)
+    if "'" in raw:
+        if raw in STOPWORDS:
+            return ()
+        # Possessive "korea's" -> "korea"; elision "o'brien" -> "obrien".
+        raw = raw[:-2] if raw.endswith("'s") else raw
+        raw = raw.replace("'", "")
+        if raw.isalpha() and "." not in raw:
+            return () if raw in STOPWORDS else (_stemmer.stemWord(raw),)
+    if (
+        "." in raw
+        and all(len(part) <= 2 for part in raw.split("."))
+        and raw.replace(".", "").isalpha()
+    ):
+        # Dotted acronym (u.s, e.u): kept whole even if it spells a stopword ("us").
+        return (raw.replace(".", ""),)
+    parts = [p for p in _SEPARATORS.split(raw) if p]
+    if len(parts) == 1:
+        word = parts[0]
+        return () if word in STOPWORDS else (_stemmer.stemWord(word),)
+    return tuple(t for p in parts for t in _terms_of(p))
+
+
+def _cached_terms(raw: str) -> tuple[str, ...]:
+    terms = _cache.get(raw)
+    if terms is None:
+        terms = _terms_of(raw)
+        if len(_cache) < _CACHE_LIMIT:
+            _cache[raw] = terms
+    return terms
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into index terms; the same function serves passages and queries."""
+    out: list[str] = []
+    for raw in _TOKEN.findall(normalize(text)):
+        out.extend(_cached_terms(raw))
+    return out
+
+
+def tokenize_many(texts: Iterable[str]) -> list[list[str]]:
+    """Tokenize several texts (a convenience for building indexes)."""
+    return [tokenize(t) for t in texts]
