@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     reload_interval_minutes: int = Field(
         10, ge=0, description="How often the bot checks the corpus for changes (0: never)."
     )
+    scheduler_interval_seconds: float = Field(
+        30.0, gt=0, description="How often due briefings are checked."
+    )
     cooldown_seconds: float = Field(2.0, ge=0, description="Per-user pause between questions.")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
     log_format: str = Field("text", description="text or json.")

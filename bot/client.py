@@ -1,0 +1,71 @@
+"""The discord.py client: cogs loaded in setup_hook, nothing the bot says can ping anyone."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+import discord
+from discord.ext import commands
+
+from bot.delivery import utcnow
+from bot.errors import BriefTree
+from bot.service import CorpusService
+from bot.settings import Settings
+from bot.state import StateStore
+
+log = logging.getLogger(__name__)
+
+COGS = ("bot.cogs.answers", "bot.cogs.briefing", "bot.cogs.corpus")
+
+
+class BriefBot(commands.Bot):
+    """briefbot: slash commands, questions by mention, scheduled briefings."""
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] | None = None) -> None:
+        intents = discord.Intents.default()  # mentions carry their content without the intent
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents,
+            tree_cls=BriefTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            enable_debug_events=True,  # socket_event_type feeds the health check's last event
+        )
+        self.settings = settings
+        self.service = CorpusService(settings)
+        self.state = StateStore(settings.data_dir / "state.sqlite3")
+        self.clock = clock or utcnow
+        self.last_gateway_event = 0.0
+        self.synced: list[str] = []
+
+    async def setup_hook(self) -> None:
+        await self.service.start()
+        for name in COGS:
+            await self.load_extension(name)
+        guild = discord.Object(self.settings.guild_id) if self.settings.guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        synced = await self.tree.sync(guild=guild)
+        self.synced = [c.name for c in synced]
+        log.info("synced %d commands%s", len(synced), f" to guild {guild.id}" if guild else "")
+
+    def now(self) -> datetime:
+        """The current time (aware, UTC); tests pass a controllable clock."""
+        return self.clock()
+
+    async def on_ready(self) -> None:
+        log.info(
+            "connected as %s (%s) to %d guild(s)",
+            self.user,
+            getattr(self.user, "id", "?"),
+            len(self.guilds),
+        )
+
+    async def on_socket_event_type(self, event_type: str) -> None:
+        self.last_gateway_event = time.time()
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Mentions are handled by the answers cog; no prefix commands exist."""

@@ -1,0 +1,141 @@
+"""/briefing now|subscribe|unsubscribe|list, and the loop that posts scheduled briefings."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zoneinfo
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from answers.models import Kind
+from bot.cogs.answers import NONE, send_pages
+from bot.delivery import Deliverer
+from bot.errors import UserError
+from bot.schedule import next_due, parse_local_time, parse_timezone
+
+if TYPE_CHECKING:
+    from bot.client import BriefBot
+
+log = logging.getLogger(__name__)
+
+NEEDED = ("view_channel", "send_messages", "embed_links")
+_ZONES = sorted(zoneinfo.available_timezones())
+
+
+class BriefingCog(commands.Cog):
+    """The daily briefing, on demand or posted to a channel at a set local time."""
+
+    briefing = app_commands.Group(
+        name="briefing", description="The daily briefing of what is new", guild_only=True
+    )
+
+    def __init__(self, bot: BriefBot) -> None:
+        self.bot = bot
+        self.deliverer = Deliverer(bot)
+        self.loop = tasks.loop(seconds=bot.settings.scheduler_interval_seconds)(self._tick)
+
+    async def cog_load(self) -> None:
+        self.loop.start()
+
+    async def cog_unload(self) -> None:
+        self.loop.cancel()
+
+    async def _tick(self) -> None:
+        await self.bot.wait_until_ready()
+        await self.deliverer.tick()
+
+    @briefing.command(name="now", description="What is new in the documents (last 24 hours).")
+    @app_commands.describe(topic="Only stories about this topic", private="Only you see the answer")
+    async def now(
+        self,
+        interaction: discord.Interaction,
+        topic: app_commands.Range[str, 1, 200] | None = None,
+        private: bool = False,
+    ) -> None:
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        now = self.bot.now()
+        answer = await self.bot.service.answer(
+            Kind.BRIEFING, topic or "", since=now - timedelta(hours=24), now=now
+        )
+        await send_pages(interaction, answer, interaction.user.id, private)
+
+    @briefing.command(name="subscribe", description="Post the briefing to a channel every day.")
+    @app_commands.describe(
+        channel="Where to post",
+        time="Local time, 24-hour HH:MM (e.g. 07:30)",
+        timezone="IANA time zone, e.g. Europe/Paris",
+    )
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def subscribe(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        time: app_commands.Range[str, 3, 5],
+        timezone: app_commands.Range[str, 1, 64],
+    ) -> None:
+        local_time, zone = parse_local_time(time), parse_timezone(timezone)
+        me = channel.guild.me
+        missing = [
+            p for p in NEEDED if me is not None and not getattr(channel.permissions_for(me), p)
+        ]
+        if missing:
+            names = ", ".join(p.replace("_", " ").title() for p in missing)
+            raise UserError(f"I can't post in {channel.mention}: I need {names} there.")
+        sub = await asyncio.to_thread(
+            self.bot.state.subscribe, channel.guild.id, channel.id, local_time, zone
+        )
+        due = next_due(sub, self.bot.now(), None, self.deliverer.grace)
+        await interaction.response.send_message(
+            f"{channel.mention} will get the briefing every day at {local_time:%H:%M} {zone}; "
+            f"next: <t:{int(due.timestamp())}:F>. Nothing is posted on days with nothing new.",
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
+
+    @subscribe.autocomplete("timezone")
+    async def _zones(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.casefold().replace(" ", "_")
+        found = [z for z in _ZONES if needle in z.casefold()][:25]
+        return [app_commands.Choice(name=z, value=z) for z in found]
+
+    @briefing.command(name="unsubscribe", description="Stop posting the briefing to a channel.")
+    @app_commands.describe(channel="The channel to stop posting to")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def unsubscribe(
+        self, interaction: discord.Interaction, channel: discord.TextChannel
+    ) -> None:
+        removed = await asyncio.to_thread(self.bot.state.unsubscribe, channel.id)
+        text = "Unsubscribed" if removed else "There was no subscription for"
+        await interaction.response.send_message(
+            f"{text} {channel.mention}.", ephemeral=True, allowed_mentions=NONE
+        )
+
+    @briefing.command(name="list", description="The channels that get the daily briefing.")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        guild_id = interaction.guild_id or 0
+        subs = await asyncio.to_thread(self.bot.state.list_guild, guild_id)
+        if not subs:
+            text = "No channel gets the daily briefing yet (`/briefing subscribe`)."
+        else:
+            lines = []
+            for sub in subs:
+                due = next_due(sub, self.bot.now(), None, self.deliverer.grace)
+                status = f"next <t:{int(due.timestamp())}:R>" if sub.enabled else "⛔ disabled"
+                lines.append(
+                    f"<#{sub.channel_id}> · {sub.local_time:%H:%M} {sub.timezone} · {status}"
+                )
+            text = "\n".join(lines)
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
+
+
+async def setup(bot: BriefBot) -> None:
+    await bot.add_cog(BriefingCog(bot))

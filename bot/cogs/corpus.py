@@ -1,0 +1,101 @@
+"""/corpus status and /corpus reload, and the periodic check for changed documents."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot.cogs.answers import NONE
+from bot.schedule import next_due
+from retrieval.reader import CorpusError
+
+if TYPE_CHECKING:
+    from bot.client import BriefBot
+
+log = logging.getLogger(__name__)
+
+
+def _age(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60} min"
+
+
+class CorpusCog(commands.Cog):
+    """The document folder behind the answers."""
+
+    corpus = app_commands.Group(name="corpus", description="The documents the bot answers from")
+
+    def __init__(self, bot: BriefBot) -> None:
+        self.bot = bot
+        minutes = bot.settings.reload_interval_minutes
+        self.watch = tasks.loop(minutes=minutes or 60)(self._check) if minutes else None
+
+    async def cog_load(self) -> None:
+        if self.watch is not None:
+            self.watch.start()
+
+    async def cog_unload(self) -> None:
+        if self.watch is not None:
+            self.watch.cancel()
+
+    async def _check(self) -> None:
+        try:
+            result = await self.bot.service.reload()
+        except (CorpusError, OSError) as err:
+            log.warning("corpus check failed, still serving the last good index: %s", err)
+            return
+        if result.changed:
+            log.info("corpus changed: reloaded %d documents", result.documents)
+
+    @corpus.command(name="status", description="Documents, passages, index age and next briefings.")
+    async def status(self, interaction: discord.Interaction) -> None:
+        opened = self.bot.service.opened
+        c = opened.corpus
+        lines = [
+            f"**{c.document_count}** documents · **{c.passage_count}** passages · "
+            f"**{len(c.index.vocab)}** terms",
+            f"index built {_age(time.time() - opened.built_at)} ago (`{opened.key[:12]}`)",
+        ]
+        if opened.skipped:
+            lines.append(f"skipped files: {len(opened.skipped)} (see the log)")
+        subs = await asyncio.to_thread(self.bot.state.list_guild, interaction.guild_id or 0)
+        for sub in [s for s in subs if s.enabled][:10]:
+            due = next_due(sub, self.bot.now(), None)
+            lines.append(f"next briefing in <#{sub.channel_id}>: <t:{int(due.timestamp())}:F>")
+        await interaction.response.send_message(
+            "\n".join(lines), ephemeral=True, allowed_mentions=NONE
+        )
+
+    @corpus.command(name="reload", description="Re-read the document folder now.")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def reload(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            result = await self.bot.service.reload()
+        except (CorpusError, OSError) as err:
+            await interaction.followup.send(
+                f"Reload failed, still answering from the previous index: {err}",
+                ephemeral=True,
+                allowed_mentions=NONE,
+            )
+            return
+        verb = "Rebuilt" if result.changed else "Unchanged:"
+        await interaction.followup.send(
+            f"{verb} {result.documents} documents, {result.passages} passages "
+            f"({result.seconds:.2f}s).",
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
+
+
+async def setup(bot: BriefBot) -> None:
+    await bot.add_cog(CorpusCog(bot))

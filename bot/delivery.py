@@ -1,0 +1,143 @@
+"""Posting scheduled briefings exactly once: log the intent, check after a crash, confirm."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from answers.models import Kind
+from bot.embeds import render_pages
+from bot.schedule import Action, Subscription, briefing_window, decide
+from bot.state import Delivery
+
+if TYPE_CHECKING:
+    from bot.client import BriefBot
+
+log = logging.getLogger(__name__)
+
+MAX_FAILURES = 3
+HISTORY_LIMIT = 50
+
+
+def delivery_key(sub_id: int, day: object) -> str:
+    """The tag a briefing message carries, so a restart can tell whether it was posted."""
+    return f"briefing #{sub_id} · {day}"
+
+
+class Deliverer:
+    """Runs due deliveries for every enabled subscription; one failing channel stops no other."""
+
+    def __init__(self, bot: BriefBot) -> None:
+        self.bot = bot
+        self._lock = asyncio.Lock()
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(minutes=self.bot.settings.briefing_grace_minutes)
+
+    async def tick(self) -> None:
+        """Decide and act for each subscription at the bot's current time."""
+        async with self._lock:  # a slow tick and the next one never overlap
+            now = self.bot.now()
+            subs = await asyncio.to_thread(self.bot.state.list_enabled)
+            for sub in subs:
+                try:
+                    await self._handle(sub, now)
+                except Exception:
+                    log.exception("briefing for subscription %d failed", sub.sub_id)
+
+    async def _handle(self, sub: Subscription, now: datetime) -> None:
+        state = self.bot.state
+        last_day = await asyncio.to_thread(state.last_handled_day, sub.sub_id)
+        decision = decide(sub, now, last_day, self.grace)
+        if decision.action is Action.SKIP_MISSED:
+            log.warning(
+                "subscription %d missed %s (due %s, grace %s): skipped",
+                sub.sub_id,
+                decision.local_day,
+                decision.due.isoformat(),
+                self.grace,
+            )
+            await asyncio.to_thread(state.mark_skipped, sub.sub_id, decision.local_day, "missed")
+        elif decision.action is Action.DELIVER:
+            await self._deliver(sub, decision.local_day, now)
+
+    async def _deliver(self, sub: Subscription, day: object, now: datetime) -> None:
+        state = self.bot.state
+        key = delivery_key(sub.sub_id, day)
+        delivery = await asyncio.to_thread(state.begin_delivery, sub.sub_id, day, key)
+        if delivery is None:
+            return
+        channel = await self._channel(sub)
+        if channel is None:
+            return
+        if delivery.resumed and await self._already_posted(channel, delivery):
+            return
+        last = await asyncio.to_thread(state.last_delivered, sub.sub_id)
+        window = briefing_window(sub, last.delivered_at if last else None, now)
+        answer = await self.bot.service.answer(
+            Kind.BRIEFING, "", since=window.since, now=window.until
+        )
+        if not answer.extra.get("new", answer.found):
+            log.info("subscription %d: nothing new for %s, not posted", sub.sub_id, day)
+            await asyncio.to_thread(state.mark_skipped, sub.sub_id, day, "nothing new")
+            return
+        page = render_pages(answer)[0]
+        page.set_footer(text=f"{key} · quotes are verbatim · /briefing now for every page")
+        try:
+            message = await channel.send(
+                embed=page, allowed_mentions=discord.AllowedMentions.none()
+            )
+        except (discord.Forbidden, discord.NotFound) as err:
+            await self._failed(sub, f"cannot post in channel {sub.channel_id}: {err.text or err}")
+            return
+        await asyncio.to_thread(state.confirm_delivery, delivery, message.id)
+        await asyncio.to_thread(state.reset_failures, sub.sub_id)
+        log.info("posted briefing %s to channel %d", key, sub.channel_id)
+
+    async def _channel(self, sub: Subscription) -> discord.abc.Messageable | None:
+        channel = self.bot.get_channel(sub.channel_id)
+        if channel is None:
+            try:
+                channel = await self.bot.fetch_channel(sub.channel_id)
+            except (discord.NotFound, discord.Forbidden) as err:
+                await self._failed(sub, f"channel {sub.channel_id} is gone or hidden: {err.text}")
+                return None
+        if not isinstance(channel, discord.abc.Messageable):
+            await self._failed(sub, f"channel {sub.channel_id} cannot receive messages")
+            return None
+        return channel
+
+    async def _already_posted(self, channel: discord.abc.Messageable, delivery: Delivery) -> bool:
+        """After a crash mid-delivery: find our tagged message, confirm it, and post nothing."""
+        me = self.bot.user
+        try:
+            async for message in channel.history(limit=HISTORY_LIMIT):
+                footers = [e.footer.text or "" for e in message.embeds]
+                if me and message.author.id == me.id and any(delivery.nonce in f for f in footers):
+                    await asyncio.to_thread(self.bot.state.confirm_delivery, delivery, message.id)
+                    log.info("briefing %s was posted before a restart; confirmed", delivery.nonce)
+                    return True
+        except discord.HTTPException as err:
+            log.warning("could not read channel history to check %s: %s", delivery.nonce, err)
+        return False
+
+    async def _failed(self, sub: Subscription, reason: str) -> None:
+        failures = await asyncio.to_thread(self.bot.state.record_failure, sub.sub_id, reason)
+        if failures >= MAX_FAILURES:
+            await asyncio.to_thread(self.bot.state.disable, sub.sub_id, reason)
+            log.warning(
+                "subscription %d disabled after %d failures: %s", sub.sub_id, failures, reason
+            )
+        else:
+            log.warning(
+                "subscription %d failed (%d/%d): %s", sub.sub_id, failures, MAX_FAILURES, reason
+            )
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,172 @@
+"""Answers as Discord embeds: escaped quotes, linked markers, pages within Discord's limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import discord
+
+from answers.models import Answer, Figure, Kind, Quote, Source, Story, Support
+
+# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELD_VALUE_MAX = 1024
+FIELDS_MAX = 25
+FOOTER_MAX = 2048
+EMBED_TOTAL_MAX = 6000
+CONTENT_MAX = 2000
+# Leave room for the source fields and footer on every page.
+PAGE_BUDGET = 3000
+SOURCES_PER_PAGE = 5
+
+COLOURS = {True: discord.Colour.blurple(), False: discord.Colour.light_grey()}
+TITLES = {
+    Kind.SUMMARY: "Summary: {q}",
+    Kind.FIGURES: "Figures: {q}",
+    Kind.SOURCES: "Sources: {q}",
+    Kind.CITE: "Citation for: {q}",
+    Kind.ASK: "{q}",
+    Kind.BRIEFING: "Briefing{q}",
+}
+
+
+def escape(text: str) -> str:
+    """Quoted text can neither format (markdown) nor mention (users, roles, channels, @everyone).
+
+    A zero-width space after every `@` and `<#` breaks each mention token; AllowedMentions.none()
+    on every send is the second lock on the same door.
+    """
+    text = discord.utils.escape_markdown(text, ignore_links=False)
+    return text.replace("@", "@\u200b").replace("<#", "<#\u200b")
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut at a word boundary with an ellipsis, never past `limit` characters."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut) + "…"
+
+
+def markers(numbers: Iterable[int], sources: dict[int, Source]) -> str:
+    """Citation markers, each a link to its source when it has one."""
+    parts = []
+    for n in numbers:
+        url = sources[n].url if n in sources else None
+        parts.append(f"[\\[{n}\\]](<{url}>)" if url else f"\\[{n}\\]")
+    return "".join(parts)
+
+
+def _quote_line(q: Quote, sources: dict[int, Source]) -> str:
+    return f"“{escape(q.text)}” {markers(q.markers, sources)}"
+
+
+def _figure_line(f: Figure, sources: dict[int, Source]) -> str:
+    return f"**{escape(f.value)}** — “{escape(f.sentence.text)}” {markers(f.markers, sources)}"
+
+
+def _cite_line(q: Quote, sources: dict[int, Source]) -> str:
+    label = "⚠️ weak support: " if q.support is Support.WEAK else ""
+    reference = f"\n> {escape(q.reference)}" if q.reference else ""
+    return f"{label}{_quote_line(q, sources)}{reference}"
+
+
+def _story_line(s: Story, sources: dict[int, Source]) -> str:
+    lines = [f"**{escape(s.headline.text)}** {markers(s.markers, sources)}"]
+    lines += [f"• {_quote_line(q, sources)}" for q in s.quotes]
+    return "\n".join(lines)
+
+
+def _source_line(s: Source) -> str:
+    date = s.published.isoformat() if s.published else "undated"
+    return f"**{s.number}. {escape(s.title)}** — {escape(s.outlet or 'unknown outlet')} · {date}"
+
+
+def body_items(answer: Answer) -> list[str]:
+    """The lines of an answer's body, in order; pages break only between them."""
+    sources = {s.number: s for s in answer.sources}
+    if answer.kind is Kind.SUMMARY:
+        return [_quote_line(q, sources) for q in answer.sentences]
+    if answer.kind is Kind.FIGURES:
+        return [_figure_line(f, sources) for f in answer.figures]
+    if answer.kind is Kind.CITE:
+        return [_cite_line(q, sources) for q in answer.quotes]
+    if answer.kind is Kind.ASK:
+        return [_quote_line(q, sources) for q in answer.passages]
+    if answer.kind is Kind.BRIEFING:
+        items = [_story_line(s, sources) for s in answer.stories]
+        return items + [_figure_line(f, sources) for f in answer.figures[:5]]
+    return [f"{_source_line(s)}\n“{escape(s.snippet)}”" for s in answer.sources]
+
+
+def _paginate(items: list[str], budget: int) -> list[list[str]]:
+    pages: list[list[str]] = [[]]
+    used = 0
+    for item in items:
+        item = clip(item, budget)
+        if pages[-1] and used + len(item) + 2 > budget:
+            pages.append([])
+            used = 0
+        pages[-1].append(item)
+        used += len(item) + 2
+    return pages
+
+
+def _source_field(s: Source) -> tuple[str, str]:
+    date = s.published.isoformat() if s.published else "undated"
+    name = clip(f"[{s.number}] {s.title}", TITLE_MAX)
+    link = f"\n<{s.url}>" if s.url else ""
+    value = clip(
+        f"{escape(s.outlet or 'unknown outlet')} · {date} · `{s.id}`{link}", FIELD_VALUE_MAX
+    )
+    return escape(name), value
+
+
+def render_pages(answer: Answer) -> list[discord.Embed]:
+    """One embed per page; every page within Discord's limits, sources listed on each page."""
+    title = clip(
+        TITLES[answer.kind].format(
+            q=f": {answer.query}" if answer.kind is Kind.BRIEFING and answer.query else answer.query
+        ),
+        TITLE_MAX,
+    )
+    colour = COLOURS[answer.found]
+    if not answer.found:
+        text = escape(answer.notice or "Nothing found.")
+        return [
+            discord.Embed(
+                title=escape(title), description=clip(text, DESCRIPTION_MAX), colour=colour
+            )
+        ]
+    items = body_items(answer)
+    notice = [f"*{escape(answer.notice)}*"] if answer.notice else []
+    pages = _paginate(notice + items, PAGE_BUDGET) if items or notice else [[]]
+    listed = answer.sources if answer.kind is not Kind.SOURCES else ()
+    embeds = []
+    for number, page in enumerate(pages, start=1):
+        embed = discord.Embed(
+            title=escape(title), description="\n\n".join(page) or None, colour=colour
+        )
+        for source in listed[: min(SOURCES_PER_PAGE, FIELDS_MAX)]:
+            name, value = _source_field(source)
+            embed.add_field(name=name, value=value, inline=False)
+        more = len(listed) - SOURCES_PER_PAGE
+        footer = f"{more} more source(s) · " if more > 0 else ""
+        if len(pages) > 1:
+            footer += f"page {number}/{len(pages)} · "
+        embed.set_footer(text=clip(footer + "quotes are verbatim from the documents", FOOTER_MAX))
+        embeds.append(_fit(embed))
+    return embeds
+
+
+def _fit(embed: discord.Embed) -> discord.Embed:
+    """Drop trailing fields until the embed is within the 6,000-character total."""
+    while len(embed) > EMBED_TOTAL_MAX and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    if len(embed) > EMBED_TOTAL_MAX and embed.description:
+        embed.description = clip(
+            embed.description, len(embed.description) - (len(embed) - EMBED_TOTAL_MAX)
+        )
+    return embed

@@ -1,0 +1,58 @@
+"""Previous/Next buttons over an answer's pages; only the asker may turn them."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+log = logging.getLogger(__name__)
+
+PAGE_TIMEOUT = 300.0
+
+
+class Pager(discord.ui.View):
+    """Pages of embeds behind two buttons, owned by one user, disabled after a timeout."""
+
+    def __init__(self, pages: list[discord.Embed], owner_id: int, timeout: float = PAGE_TIMEOUT):
+        super().__init__(timeout=timeout)
+        self.pages = pages
+        self.owner_id = owner_id
+        self.index = 0
+        self.message: discord.Message | discord.WebhookMessage | None = None
+        self._sync()
+
+    def _sync(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            "Only the person who asked can turn these pages.", ephemeral=True
+        )
+        return False
+
+    async def _show(self, interaction: discord.Interaction, step: int) -> None:
+        self.index = max(0, min(len(self.pages) - 1, self.index + step))
+        self._sync()
+        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button[Pager]) -> None:
+        await self._show(interaction, -1)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary)
+    async def next(self, interaction: discord.Interaction, _: discord.ui.Button[Pager]) -> None:
+        await self._show(interaction, +1)
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+        if self.message is not None:
+            try:
+                await self.message.edit(view=self)
+            except discord.HTTPException as err:
+                log.info("could not disable page buttons: %s", err)

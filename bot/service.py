@@ -1,0 +1,110 @@
+"""The corpus the bot serves: opened off the event loop, swapped atomically on reload."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import re
+import time
+from dataclasses import dataclass
+
+from answers.compose import compose
+from answers.models import Answer, Kind
+from bot.settings import Settings
+from retrieval.bm25 import BM25Params
+from retrieval.store import OpenedCorpus, open_corpus
+
+log = logging.getLogger(__name__)
+
+_PHRASE = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'-]+)+")
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadResult:
+    """What a reload did."""
+
+    changed: bool
+    documents: int
+    passages: int
+    seconds: float
+
+
+def key_phrases(opened: OpenedCorpus, limit: int = 500) -> tuple[str, ...]:
+    """Titles and recurring capitalized phrases of the corpus, for topic autocomplete."""
+    corpus = opened.corpus
+    counts: collections.Counter[str] = collections.Counter()
+    titles: list[str] = []
+    for number in range(min(corpus.document_count, 2000)):
+        doc = corpus.document(number)
+        titles.append(doc.title)
+        for sentence in doc.sentences:
+            counts.update(m.group().replace("’", "'") for m in _PHRASE.finditer(sentence.text))
+    phrases = [p for p, n in counts.most_common() if n >= 2 and len(p) <= 100]
+    ordered = dict.fromkeys([*phrases, *(t[:100] for t in titles)])
+    return tuple(ordered)[:limit]
+
+
+class CorpusService:
+    """Holds the current corpus; queries read the reference, reloads replace it whole."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._opened: OpenedCorpus | None = None
+        self._phrases: tuple[str, ...] = ()
+        self._reload_lock = asyncio.Lock()
+        self.loaded_at = 0.0
+
+    def _open(self) -> tuple[OpenedCorpus, tuple[str, ...]]:
+        s = self.settings
+        opened = open_corpus(s.corpus_dir, s.data_dir, BM25Params(k1=s.k1, b=s.b), s.max_file_bytes)
+        return opened, key_phrases(opened)
+
+    async def start(self) -> None:
+        """Open (or build) the index in a worker thread."""
+        await self.reload()
+
+    @property
+    def opened(self) -> OpenedCorpus:
+        if self._opened is None:
+            raise RuntimeError("the corpus is not loaded yet")
+        return self._opened
+
+    @property
+    def ready(self) -> bool:
+        return self._opened is not None
+
+    async def reload(self) -> ReloadResult:
+        """Rebuild if the files changed; queries keep using the old index until the swap."""
+        async with self._reload_lock:
+            started = time.perf_counter()
+            opened, phrases = await asyncio.to_thread(self._open)
+            changed = self._opened is None or opened.key != self._opened.key
+            # One reference assignment: a query holds either the old corpus or the new one.
+            self._opened, self._phrases = opened, phrases
+            self.loaded_at = time.time()
+            seconds = time.perf_counter() - started
+            if changed:
+                log.info(
+                    "corpus %s: %d documents, %d passages",
+                    opened.key[:12],
+                    opened.corpus.document_count,
+                    opened.corpus.passage_count,
+                )
+            return ReloadResult(
+                changed, opened.corpus.document_count, opened.corpus.passage_count, seconds
+            )
+
+    async def answer(self, kind: Kind, text: str, **options: object) -> Answer:
+        """Compose an answer in a worker thread, so the gateway is never blocked."""
+        opened = self.opened
+        return await asyncio.to_thread(compose, kind, opened, text, **options)
+
+    def suggest(self, typed: str, limit: int = 25) -> list[str]:
+        """Autocomplete: key phrases and titles containing what was typed, prefix matches first."""
+        needle = typed.strip().casefold()
+        if not needle:
+            return list(self._phrases[:limit])
+        starts = [p for p in self._phrases if p.casefold().startswith(needle)]
+        inside = [p for p in self._phrases if needle in p.casefold() and p not in starts]
+        return (starts + inside)[:limit]
