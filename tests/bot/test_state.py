@@ -1,0 +1,387 @@
+"""Tests of bot.state: a real SQLite file, its delivery log, and how failures surface."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.schedule import ScheduleError, Subscription
+from bot.state import (
+    SCHEMA_VERSION,
+    Delivery,
+    DeliveryState,
+    StateError,
+    StateStore,
+    SubscriptionNotFound,
+)
+
+T0 = datetime(2024, 6, 1, 5, 0, tzinfo=UTC)
+DAY = date(2024, 6, 1)
+
+
+class Clock:
+    """A settable clock, so stored timestamps are exact."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """A clock standing at T0."""
+    return Clock(T0)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A state file in a data directory that does not exist yet."""
+    return tmp_path / "data" / "nested" / "state.sqlite3"
+
+
+@pytest.fixture
+def store(db_path: Path, clock: Clock) -> StateStore:
+    """A fresh store on db_path."""
+    return StateStore(db_path, clock=clock)
+
+
+@pytest.fixture
+def sub(store: StateStore) -> Subscription:
+    """One subscription: guild 10, channel 100, 07:30 Europe/Berlin."""
+    return store.subscribe(10, 100, time(7, 30), "Europe/Berlin")
+
+
+@pytest.fixture
+def raw(db_path: Path, store: StateStore) -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection to the store's file, for looking behind the API."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    yield conn
+    conn.close()
+
+
+# -- opening and schema --------------------------------------------------------------------
+
+
+def test_open_creates_directory_wal_and_schema(
+    db_path: Path, store: StateStore, raw: sqlite3.Connection
+) -> None:
+    """Opening creates the parent directory, a WAL-mode file and records the schema version."""
+    assert db_path.is_file()
+    assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert raw.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+
+
+def test_reopening_does_not_reapply_migrations(
+    db_path: Path, sub: Subscription, raw: sqlite3.Connection
+) -> None:
+    """Migrations are idempotent: a second open keeps data and the single version row."""
+    StateStore(db_path)
+    StateStore(db_path)
+    assert raw.execute("SELECT count(*) FROM schema_version").fetchone() == (1,)
+    assert StateStore(db_path).get(sub.sub_id) == sub
+
+
+def test_newer_schema_is_refused(db_path: Path, store: StateStore, raw: sqlite3.Connection) -> None:
+    """A file written by a newer briefbot is not silently downgraded."""
+    raw.execute("INSERT INTO schema_version VALUES (?, 'later')", (SCHEMA_VERSION + 1,))
+    with pytest.raises(StateError, match=f"schema version {SCHEMA_VERSION + 1}, newer than"):
+        StateStore(db_path)
+
+
+# -- subscriptions -------------------------------------------------------------------------
+
+
+def test_subscribe_round_trip(store: StateStore, sub: Subscription) -> None:
+    """A subscription comes back identical through get, get_by_channel and both listings."""
+    assert sub == Subscription(
+        sub_id=sub.sub_id,
+        guild_id=10,
+        channel_id=100,
+        local_time=time(7, 30),
+        timezone="Europe/Berlin",
+        created_at=T0,
+        enabled=True,
+        failures=0,
+        last_delivered_at=None,
+    )
+    assert store.get(sub.sub_id) == sub
+    assert store.get_by_channel(100) == sub
+    assert store.list_guild(10) == [sub]
+    assert store.list_enabled() == [sub]
+    assert store.get(sub.sub_id + 1) is None
+    assert store.get_by_channel(999) is None
+
+
+def test_subscribe_again_updates_and_reenables(
+    store: StateStore, sub: Subscription, clock: Clock
+) -> None:
+    """Subscribing the same channel again keeps id and created_at, updates time and zone."""
+    store.record_failure(sub.sub_id, "Forbidden")
+    store.disable(sub.sub_id, "missing permissions")
+    clock.now = T0 + timedelta(days=3)
+    again = store.subscribe(10, 100, time(6, 15), "asia/seoul")
+    assert again == Subscription(sub.sub_id, 10, 100, time(6, 15), "Asia/Seoul", T0)
+    assert store.list_guild(10) == [again]
+
+
+def test_subscribe_rejects_bad_input_without_writing(store: StateStore) -> None:
+    """An unknown zone or a time with seconds is refused and nothing is stored."""
+    with pytest.raises(ScheduleError, match="`Mars/Base` is not an IANA time zone"):
+        store.subscribe(10, 100, time(7, 30), "Mars/Base")
+    with pytest.raises(ValueError, match="minute precision"):
+        store.subscribe(10, 100, time(7, 30, 15), "UTC")
+    assert store.list_guild(10) == []
+
+
+def test_listings_filter_by_guild_and_enabled(store: StateStore) -> None:
+    """list_guild shows a guild's channels (disabled too); list_enabled spans guilds."""
+    a = store.subscribe(10, 300, time(8, 0), "UTC")
+    b = store.subscribe(10, 200, time(9, 0), "UTC")
+    c = store.subscribe(20, 400, time(9, 0), "UTC")
+    store.disable(a.sub_id, "gone")
+    disabled_a = store.get(a.sub_id)
+    assert disabled_a is not None and not disabled_a.enabled
+    assert store.list_guild(10) == [b, disabled_a]
+    assert store.list_guild(20) == [c]
+    assert store.list_enabled() == [b, c]
+
+
+def test_unsubscribe_removes_subscription_and_its_log(store: StateStore, sub: Subscription) -> None:
+    """Unsubscribing deletes the row and its deliveries; a second call reports False."""
+    delivery = store.begin_delivery(sub.sub_id, DAY, "n1")
+    assert delivery is not None
+    assert store.unsubscribe(100) is True
+    assert store.unsubscribe(100) is False
+    assert store.get(sub.sub_id) is None
+    assert store.pending_deliveries() == []
+    assert store.confirm_delivery(delivery, 555) is False
+
+
+def test_failure_counting(store: StateStore, sub: Subscription) -> None:
+    """record_failure counts up, reset_failures returns to zero, unknown ids raise."""
+    assert [store.record_failure(sub.sub_id, "HTTP 500") for _ in range(3)] == [1, 2, 3]
+    got = store.get(sub.sub_id)
+    assert got is not None and got.failures == 3
+    store.reset_failures(sub.sub_id)
+    got = store.get(sub.sub_id)
+    assert got is not None and got.failures == 0
+    with pytest.raises(SubscriptionNotFound, match="no subscription with id 999"):
+        store.record_failure(999, "x")
+    with pytest.raises(SubscriptionNotFound):
+        store.disable(999, "x")
+
+
+def test_concurrent_threads_do_not_lose_updates(store: StateStore, sub: Subscription) -> None:
+    """200 failures recorded from eight threads count 1..200: no lost or doubled increments."""
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        counts = list(pool.map(lambda n: store.record_failure(sub.sub_id, str(n)), range(200)))
+    assert sorted(counts) == list(range(1, 201))
+
+
+# -- delivery log --------------------------------------------------------------------------
+
+
+def test_begin_then_confirm(store: StateStore, sub: Subscription, clock: Clock) -> None:
+    """begin writes PENDING, confirm marks SENT; the day is then settled and not begun again."""
+    delivery = store.begin_delivery(sub.sub_id, DAY, "nonce-1")
+    assert delivery == Delivery(sub.sub_id, DAY, DeliveryState.PENDING, "nonce-1", T0)
+    clock.now = T0 + timedelta(seconds=2)
+    assert store.confirm_delivery(delivery, 987654321) is True
+    assert store.confirm_delivery(delivery, 987654321) is False
+    assert store.begin_delivery(sub.sub_id, DAY, "nonce-2") is None
+    assert store.last_delivered(sub.sub_id) == Delivery(
+        sub.sub_id,
+        DAY,
+        DeliveryState.SENT,
+        "nonce-1",
+        T0,
+        message_id=987654321,
+        delivered_at=T0 + timedelta(seconds=2),
+    )
+    assert store.last_handled_day(sub.sub_id) == DAY
+    got = store.get(sub.sub_id)
+    assert got is not None and got.last_delivered_at == T0 + timedelta(seconds=2)
+
+
+def test_crash_between_begin_and_confirm_resumes(
+    db_path: Path, store: StateStore, sub: Subscription
+) -> None:
+    """A PENDING row survives a restart and comes back resumed, with its original nonce."""
+    store.begin_delivery(sub.sub_id, DAY, "first-run")
+    restarted = StateStore(db_path)
+    resumed = Delivery(sub.sub_id, DAY, DeliveryState.PENDING, "first-run", T0, resumed=True)
+    assert restarted.pending_deliveries() == [resumed]
+    assert restarted.begin_delivery(sub.sub_id, DAY, "second-run") == resumed
+    assert restarted.last_handled_day(sub.sub_id) is None
+    assert restarted.confirm_delivery(resumed, 42) is True
+    assert restarted.pending_deliveries() == []
+
+
+def test_mark_skipped_settles_the_day(store: StateStore, sub: Subscription) -> None:
+    """A skipped day is never begun again, counts as handled, but not as delivered."""
+    store.mark_skipped(sub.sub_id, DAY, "missed by 3h")
+    assert store.begin_delivery(sub.sub_id, DAY, "n") is None
+    assert store.last_handled_day(sub.sub_id) == DAY
+    assert store.last_delivered(sub.sub_id) is None
+
+
+def test_mark_skipped_resolves_pending_but_never_overrides_sent(
+    store: StateStore, sub: Subscription, raw: sqlite3.Connection
+) -> None:
+    """Skipping a PENDING day settles it; skipping a SENT day leaves it SENT."""
+    pending = store.begin_delivery(sub.sub_id, DAY, "p")
+    sent = store.begin_delivery(sub.sub_id, date(2024, 6, 2), "s")
+    assert pending is not None and sent is not None
+    store.confirm_delivery(sent, 7)
+    store.mark_skipped(sub.sub_id, DAY, "gave up")
+    store.mark_skipped(sub.sub_id, date(2024, 6, 2), "late")
+    rows = raw.execute("SELECT local_day, state FROM deliveries ORDER BY local_day").fetchall()
+    assert rows == [("2024-06-01", "skipped"), ("2024-06-02", "sent")]
+    assert store.pending_deliveries() == []
+
+
+def test_last_delivered_is_the_latest_day(store: StateStore, sub: Subscription) -> None:
+    """With several sent days, last_delivered and last_handled_day report the latest."""
+    for n, day in enumerate([date(2024, 6, 3), date(2024, 6, 1), date(2024, 6, 2)]):
+        delivery = store.begin_delivery(sub.sub_id, day, f"n{n}")
+        assert delivery is not None
+        store.confirm_delivery(delivery, n)
+    store.mark_skipped(sub.sub_id, date(2024, 6, 4), "missed")
+    last = store.last_delivered(sub.sub_id)
+    assert last is not None and (last.local_day, last.message_id) == (date(2024, 6, 3), 0)
+    assert store.last_handled_day(sub.sub_id) == date(2024, 6, 4)
+
+
+def test_begin_delivery_for_unknown_subscription(store: StateStore) -> None:
+    """Beginning a delivery for a removed subscription raises SubscriptionNotFound."""
+    with pytest.raises(SubscriptionNotFound, match="no subscription with id 5"):
+        store.begin_delivery(5, DAY, "n")
+
+
+# -- meta and restart ----------------------------------------------------------------------
+
+
+def test_meta_get_set(store: StateStore) -> None:
+    """Meta values round-trip, overwrite, and a missing key is None."""
+    assert store.get_meta("last_index_build") is None
+    store.set_meta("last_index_build", "2024-06-01T05:00:00+00:00")
+    store.set_meta("last_index_build", "2024-06-02T05:00:00+00:00")
+    assert store.get_meta("last_index_build") == "2024-06-02T05:00:00+00:00"
+
+
+def test_second_instance_sees_the_same_data(db_path: Path, store: StateStore) -> None:
+    """A restart (a new StateStore on the same file) sees subscriptions, log and meta."""
+    a = store.subscribe(10, 100, time(7, 30), "UTC")
+    delivery = store.begin_delivery(a.sub_id, DAY, "n")
+    assert delivery is not None
+    store.confirm_delivery(delivery, 1)
+    store.set_meta("k", "v")
+    other = StateStore(db_path)
+    assert other.list_enabled() == store.list_enabled()
+    assert other.last_delivered(a.sub_id) == store.last_delivered(a.sub_id)
+    assert other.get_meta("k") == "v"
+
+
+# -- failures ------------------------------------------------------------------------------
+
+
+def test_locked_database_surfaces_state_error(
+    db_path: Path, store: StateStore, sub: Subscription, clock: Clock
+) -> None:
+    """A writer blocked past busy_timeout gets StateError 'locked' and writes nothing."""
+    impatient = StateStore(db_path, busy_timeout=timedelta(milliseconds=20), clock=clock)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StateError, match="is locked by another connection") as caught:
+            impatient.subscribe(10, 200, time(8, 0), "UTC")
+        assert str(db_path) in str(caught.value)
+        assert impatient.get(sub.sub_id) == sub  # WAL: readers do not wait for the writer
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert impatient.get_by_channel(200) is None
+
+
+def test_garbage_file_is_named_in_the_error(tmp_path: Path) -> None:
+    """A file that is not a database gives a StateError naming the file, not a traceback."""
+    path = tmp_path / "state.sqlite3"
+    path.write_bytes(b"this is not a database\n" * 200)
+    with pytest.raises(StateError) as caught:
+        StateStore(path)
+    assert str(caught.value).startswith(f"{path} is not a usable SQLite database")
+
+
+def test_directory_in_place_of_file(tmp_path: Path) -> None:
+    """A path that cannot be opened as a file gives a StateError pointing at the path."""
+    (tmp_path / "state.sqlite3").mkdir()
+    with pytest.raises(StateError, match="cannot open state database"):
+        StateStore(tmp_path / "state.sqlite3")
+
+
+class _FullDiskStore(StateStore):
+    """A store whose file may not grow: SQLite itself reports 'database or disk is full'."""
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = super()._connect()
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+
+def test_full_disk_surfaces_state_error_without_partial_write(db_path: Path) -> None:
+    """When the file cannot grow, the failing subscribe raises StateError and stores nothing."""
+    StateStore(db_path)
+    store = _FullDiskStore(db_path)
+    stored = 0
+    with pytest.raises(StateError, match="the disk is full; nothing was written"):
+        for channel in range(1, 2000):
+            store.subscribe(10, channel, time(7, 30), "Europe/Berlin")
+            stored += 1
+    assert 0 < stored < 1999
+    assert [s.channel_id for s in StateStore(db_path).list_guild(10)] == list(range(1, stored + 1))
+
+
+class _FlakyConnection(sqlite3.Connection):
+    """Fails with a disk I/O error on the second statement of record_failure."""
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if sql.startswith("SELECT failures"):
+            raise sqlite3.OperationalError("disk I/O error")
+        return super().execute(sql, *args)
+
+
+class _FlakyStore(StateStore):
+    """A store whose connections hit a disk I/O error mid-transaction."""
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, factory=_FlakyConnection)
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+
+def test_io_error_mid_transaction_rolls_back(db_path: Path, sub: Subscription) -> None:
+    """An I/O error after the UPDATE of record_failure rolls the UPDATE back."""
+    with pytest.raises(StateError, match="disk I/O error; nothing was written"):
+        _FlakyStore(db_path).record_failure(sub.sub_id, "boom")
+    got = StateStore(db_path).get(sub.sub_id)
+    assert got is not None and got.failures == 0
+
+
+def test_state_does_not_import_discord() -> None:
+    """The state store is pure: importing it in a fresh interpreter does not pull in discord."""
+    code = "import sys, bot.state; print('discord' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
