@@ -10,7 +10,7 @@ from datetime import datetime
 import discord
 from discord.ext import commands
 
-from bot.delivery import utcnow
+from bot.delivery import Deliverer, utcnow
 from bot.errors import BriefTree
 from bot.service import CorpusService
 from bot.settings import Settings
@@ -38,6 +38,7 @@ class BriefBot(commands.Bot):
         self.service = CorpusService(settings)
         self.state = StateStore(settings.data_dir / "state.sqlite3")
         self.clock = clock or utcnow
+        self.deliverer = Deliverer(self)
         self.last_gateway_event = 0.0
         self.synced: list[str] = []
 

@@ -11,7 +11,7 @@ import discord
 
 from answers.models import Kind
 from bot.embeds import render_pages
-from bot.schedule import Action, Subscription, briefing_window, decide
+from bot.schedule import Action, Subscription, briefing_window, decide, next_due
 from bot.state import Delivery
 
 if TYPE_CHECKING:
@@ -38,6 +38,11 @@ class Deliverer:
     @property
     def grace(self) -> timedelta:
         return timedelta(minutes=self.bot.settings.briefing_grace_minutes)
+
+    async def next_due(self, sub: Subscription) -> datetime:
+        """When `sub` is next owed a briefing, given what its log has settled."""
+        last_day = await asyncio.to_thread(self.bot.state.last_handled_day, sub.sub_id)
+        return next_due(sub, self.bot.now(), last_day, self.grace)
 
     async def tick(self) -> None:
         """Decide and act for each subscription at the bot's current time."""

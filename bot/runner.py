@@ -1,4 +1,4 @@
-"""`briefbot run`: configure logging once, start the client, turn start-up failures into one line."""
+"""`briefbot run`: logging configured once, the client started, start-up failures in one line."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         data = {
-            "time": self.formatTime(record), "level": record.levelname, "logger": record.name,
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
             "message": record.getMessage(),
         }
         if record.exc_info:
@@ -32,8 +34,12 @@ def configure_logging(settings: Settings) -> None:
     """Logging is configured here and nowhere else."""
     handler = logging.StreamHandler(sys.stderr)
     formatter = JsonFormatter() if settings.log_format == "json" else None
-    discord.utils.setup_logging(handler=handler, formatter=formatter,
-                                level=logging.getLevelName(settings.log_level.upper()), root=True)
+    discord.utils.setup_logging(
+        handler=handler,
+        formatter=formatter,
+        level=logging.getLevelName(settings.log_level.upper()),
+        root=True,
+    )
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     logging.getLogger("discord.gateway").setLevel(logging.WARNING)
 
@@ -48,8 +54,10 @@ async def _serve(settings: Settings, token: str) -> None:
 def run(settings: Settings) -> int:
     """Run the bot until stopped; exit codes: 0 stopped, 1 Discord refused, 2 bad set-up."""
     if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
-        print("briefbot: DISCORD_TOKEN is not set; put the bot token in the environment or .env",
-              file=sys.stderr)
+        print(
+            "briefbot: DISCORD_TOKEN is not set; put the bot token in the environment or .env",
+            file=sys.stderr,
+        )
         return 2
     configure_logging(settings)
     try:

@@ -14,9 +14,8 @@ from discord.ext import commands, tasks
 
 from answers.models import Kind
 from bot.cogs.answers import NONE, send_pages
-from bot.delivery import Deliverer
 from bot.errors import UserError
-from bot.schedule import next_due, parse_local_time, parse_timezone
+from bot.schedule import parse_local_time, parse_timezone
 
 if TYPE_CHECKING:
     from bot.client import BriefBot
@@ -36,7 +35,7 @@ class BriefingCog(commands.Cog):
 
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
-        self.deliverer = Deliverer(bot)
+        self.deliverer = bot.deliverer
         self.loop = tasks.loop(seconds=bot.settings.scheduler_interval_seconds)(self._tick)
 
     async def cog_load(self) -> None:
@@ -90,7 +89,7 @@ class BriefingCog(commands.Cog):
         sub = await asyncio.to_thread(
             self.bot.state.subscribe, channel.guild.id, channel.id, local_time, zone
         )
-        due = next_due(sub, self.bot.now(), None, self.deliverer.grace)
+        due = await self.deliverer.next_due(sub)
         await interaction.response.send_message(
             f"{channel.mention} will get the briefing every day at {local_time:%H:%M} {zone}; "
             f"next: <t:{int(due.timestamp())}:F>. Nothing is posted on days with nothing new.",
@@ -128,7 +127,7 @@ class BriefingCog(commands.Cog):
         else:
             lines = []
             for sub in subs:
-                due = next_due(sub, self.bot.now(), None, self.deliverer.grace)
+                due = await self.deliverer.next_due(sub)
                 status = f"next <t:{int(due.timestamp())}:R>" if sub.enabled else "⛔ disabled"
                 lines.append(
                     f"<#{sub.channel_id}> · {sub.local_time:%H:%M} {sub.timezone} · {status}"

@@ -12,7 +12,6 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.cogs.answers import NONE
-from bot.schedule import next_due
 from retrieval.reader import CorpusError
 
 if TYPE_CHECKING:
@@ -68,7 +67,7 @@ class CorpusCog(commands.Cog):
             lines.append(f"skipped files: {len(opened.skipped)} (see the log)")
         subs = await asyncio.to_thread(self.bot.state.list_guild, interaction.guild_id or 0)
         for sub in [s for s in subs if s.enabled][:10]:
-            due = next_due(sub, self.bot.now(), None)
+            due = await self.bot.deliverer.next_due(sub)
             lines.append(f"next briefing in <#{sub.channel_id}>: <t:{int(due.timestamp())}:F>")
         await interaction.response.send_message(
             "\n".join(lines), ephemeral=True, allowed_mentions=NONE
