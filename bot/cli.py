@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from answers.models import Answer, Kind
 from answers.passages import answer_ask
@@ -63,24 +66,75 @@ def _configure_logging(verbose: bool, settings: Settings) -> None:
     )
 
 
-def _open(settings: Settings) -> OpenedCorpus:
-    return open_corpus(
-        settings.corpus_dir,
-        settings.data_dir,
-        BM25Params(k1=settings.k1, b=settings.b),
-        settings.max_file_bytes,
+class _HeldRecords(logging.Handler):
+    """Keeps log records back until the corpus has loaded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _warnings_held(hold: bool) -> Iterator[None]:
+    """Show the load's warnings only if it succeeds: an unusable corpus is one line on stderr."""
+    if not hold:
+        yield
+        return
+    logger, held = logging.getLogger("retrieval"), _HeldRecords()
+    logger.addHandler(held)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(held)
+        logger.propagate = True
+    for record in held.records:  # not reached when the load raised
+        logging.getLogger(record.name).handle(record)
+
+
+def _open(settings: Settings, verbose: bool) -> OpenedCorpus:
+    with _warnings_held(not verbose):
+        return open_corpus(
+            settings.corpus_dir,
+            settings.data_dir,
+            BM25Params(k1=settings.k1, b=settings.b),
+            settings.max_file_bytes,
+        )
+
+
+def _invalid(err: ValidationError) -> str:
+    """One line naming each invalid setting and what is wrong with it."""
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
+
+
+def _print_index(opened: OpenedCorpus, as_json: bool) -> None:
+    status = describe(opened)
+    if as_json:
+        print(json.dumps(status, indent=2))
+        return
+    verb = "built" if opened.built else "reused"
+    print(
+        f"{verb} index {status['key'][:12]}: {status['documents']} documents, "
+        f"{status['passages']} passages, {status['terms']} terms ({status['folder']})"
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; exit code 0 on success (an empty answer is a success), 2 on bad input."""
     args = _parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as err:
+        print(f"briefbot: invalid setting {_invalid(err)}", file=sys.stderr)
+        return 2
     if args.corpus is not None:
         settings = settings.model_copy(update={"corpus_dir": args.corpus})
     _configure_logging(args.verbose, settings)
     try:
-        opened = _open(settings)
+        opened = _open(settings, args.verbose)
     except CorpusError as err:
         print(f"briefbot: {err}", file=sys.stderr)
         return 2
@@ -91,15 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     if args.command == "index":
-        status = describe(opened)
-        if args.json:
-            print(json.dumps(status, indent=2))
-        else:
-            verb = "built" if opened.built else "reused"
-            print(
-                f"{verb} index {status['key'][:12]}: {status['documents']} documents, "
-                f"{status['passages']} passages, {status['terms']} terms ({status['folder']})"
-            )
+        _print_index(opened, args.json)
         return 0
     text = " ".join(args.text)
     answer = ANSWERS[args.command][1](opened, text, settings)

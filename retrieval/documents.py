@@ -21,6 +21,8 @@ _BULLET = re.compile(r"(?:[-*•–·]|\d{1,2}[.)])\s+")
 _WORD = re.compile(r"[^\W_]+")
 _TERMINAL = tuple('.!?:;"”’)…')
 MIN_SENTENCE_WORDS = 3
+# Bump when parsing (metadata, sentences, ids) changes for any file: persisted indexes embed it.
+DOCUMENT_VERSION = "2"
 
 
 class SentenceKind(enum.Enum):
@@ -149,13 +151,15 @@ def parse_document(source: SourceFile, doc_id: str) -> Document:
                 found = meta.merge(found, Metadata(published=meta.parse_date(prefix["date"])))
                 start += prefix.end()
                 line = text[start:end]
-            if meta.reads_as_headline(line):
-                found = meta.merge(found, Metadata(title=line))
-                sentences.append(Sentence(Anchor(doc_id, 1, 1), start, end, line, kind.HEADLINE))
-                continue
+                if start >= end:
+                    continue
         extra = _metadata_line(line)
         if extra is not None:
             found = meta.merge(found, extra)
+            continue
+        if number == 1 and meta.reads_as_headline(line):
+            found = meta.merge(found, Metadata(title=line))
+            sentences.append(Sentence(Anchor(doc_id, 1, 1), start, end, line, kind.HEADLINE))
             continue
         if _is_label(line):
             continue
@@ -182,10 +186,14 @@ def parse_document(source: SourceFile, doc_id: str) -> Document:
 
 
 def _unique_id(relpath: str, taken: set[str]) -> str:
+    """The file stem, else the path without (then with) its suffix, else the path numbered."""
     stem = Path(relpath).stem
     if stem not in taken:
         return stem
-    fallback = relpath.rsplit(".", 1)[0]
+    # "a/x.txt" and "b/x.txt" share a stem, "x.txt" and "x.md" share a path without suffix.
+    candidates = [relpath.rsplit(".", 1)[0], relpath]
+    candidates += (f"{relpath}~{n}" for n in range(2, len(taken) + 3))
+    fallback = next(c for c in candidates if c not in taken)
     log.warning("%s: id %r is taken by another file, using %r", relpath, stem, fallback)
     return fallback
 
@@ -208,7 +216,10 @@ def load_documents(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult
         taken.add(doc.id)
         documents.append(doc)
     if not documents:
-        raise CorpusError(f"no readable document in {root}")
+        shown = ", ".join(skipped[:3]) + (", …" if len(skipped) > 3 else "")
+        raise CorpusError(
+            f"no readable document in {root}" + (f" (skipped: {shown})" if skipped else "")
+        )
     return LoadResult(tuple(documents), tuple(skipped))
 
 

@@ -41,12 +41,12 @@ _DATE_FORMS = [
 ]
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-DATE_PREFIX = re.compile(r"\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\s+", re.IGNORECASE)
+DATE_PREFIX = re.compile(r"\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})(?:\s+|\Z)", re.IGNORECASE)
 PUBLISHED_LINE = re.compile(
     r"(?:published|updated|posted|date)(?:\s+on)?\s*:\s*(?P<value>.+)", re.IGNORECASE
 )
 SOURCE_LINE = re.compile(r"(?:original\s+)?source\s*:\s*(?P<value>\S.*)", re.IGNORECASE)
-BYLINE = re.compile(r"by\s+(?P<name>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})\s*$")
+BYLINE = re.compile(r"(?i:by)\s+(?P<name>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})\s*$")
 DATELINE = re.compile(
     r"(?P<place>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}),\s+"
     r"(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)\s+"
@@ -99,7 +99,8 @@ def read_front_matter(text: str, name: str) -> tuple[Metadata, int]:
         return Metadata(), 0
     try:
         data = yaml.safe_load(m["yaml"])
-    except yaml.YAMLError as err:
+    except (yaml.YAMLError, ValueError) as err:
+        # ValueError: a well-formed but impossible timestamp ("published: 2025-13-45").
         log.warning("%s: front matter is not valid YAML, read as text (%s)", name, err)
         return Metadata(), 0
     if not isinstance(data, dict):

@@ -113,18 +113,66 @@ _MONTHS = frozenset(
 )
 
 
-def _is_abbreviation(text: str, dot: int, next_char: str) -> bool:
-    """True when the period at `dot` closes an abbreviation or an initial."""
+# Abbreviations that number what follows ("No. 5", "pp. 12"); before a word they are words.
+_NUMBERING = frozenset(["no", "nos", "vol", "pp", "fig"])
+# Abbreviations that are also everyday words ("he sat.", "the sun."): only when capitalized.
+_WORDLIKE = frozenset(["sat", "sun", "wed", "mar", "gen", "rep", "hon", "col"])
+# Abbreviations that often end a sentence too ("made in the U.S. The", "at 3 p.m. It").
+_FINAL = frozenset(["etc", "inc", "ltd", "co", "corp", "jr", "sr", "p.m", "a.m"])
+# Words that begin a sentence and almost never follow "U.S." or "p.m." inside one.
+_STARTERS = frozenset(
+    [
+        "the",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "but",
+        "however",
+        "meanwhile",
+        "in",
+        "on",
+        "if",
+        "when",
+        "while",
+        "after",
+    ]
+)
+_NEXT_WORD = re.compile(r"[" + re.escape(_OPENERS) + r"]*(\w+)")
+
+
+def _is_abbreviation(text: str, dot: int, after: int) -> bool:
+    """True when the period at `dot` closes an abbreviation or an initial, not a sentence."""
     m = _WORD_BEFORE.search(text, 0, dot)
     if not m:
         return False
     word = m.group(1)
-    if word.lower() in ABBREVIATIONS:
+    lower, next_char = word.lower(), text[after]
+    if lower in _NUMBERING:
+        return next_char.isdigit()
+    if lower in _WORDLIKE and not word[0].isupper():
+        return False
+    acronym = re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word) is not None  # "U.S", "N.K"
+    if lower in ABBREVIATIONS or acronym:
+        if lower in _FINAL or acronym:
+            following = _NEXT_WORD.match(text, after)
+            return following is None or following[1].lower() not in _STARTERS
         return True
-    if next_char.isdigit() and word.lower() in _MONTHS:
+    if next_char.isdigit() and lower in _MONTHS:
         return True  # "29 May. 2025"
-    # A single capital initial ("J. Smith") or a dotted acronym ("U.S", "N.K").
-    return bool(re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", word))
+    # A single capital initial ("J. Smith").
+    return bool(re.fullmatch(r"[A-Z]", word))
 
 
 def _starts_sentence(text: str, pos: int) -> bool:
@@ -161,7 +209,7 @@ def split_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[t
         if not _starts_sentence(text, after):
             continue
         single_dot = m.group().rstrip(_CLOSERS) == "."
-        if single_dot and _is_abbreviation(text, m.start(), text[after]):
+        if single_dot and _is_abbreviation(text, m.start(), after):
             continue
         if _inside_quote(text, begin, stop) and _quote_closes_later(text, stop, end):
             continue

@@ -16,7 +16,7 @@ from typing import Any
 
 from retrieval.bm25 import BM25Params
 from retrieval.corpus import Corpus
-from retrieval.documents import load_documents
+from retrieval.documents import DOCUMENT_VERSION, load_documents
 from retrieval.passages import PASSAGE_VERSION
 from retrieval.reader import DEFAULT_MAX_BYTES, CorpusError, find_files
 from retrieval.tokenizer import TOKENIZER_VERSION
@@ -24,6 +24,9 @@ from retrieval.tokenizer import TOKENIZER_VERSION
 log = logging.getLogger(__name__)
 
 STORE_VERSION = "1"
+# A file changed twice within the filesystem's timestamp granularity can keep its size and
+# mtime; digests of files this fresh are not cached, so the next open hashes them again.
+_RACY_SECONDS = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +47,11 @@ def _file_digests(root: Path, cache_path: Path) -> dict[str, str]:
         cached = json.loads(cache_path.read_text("utf-8"))
     except (OSError, ValueError):
         cached = {}
+    if not isinstance(cached, dict):
+        cached = {}
     digests: dict[str, str] = {}
     fresh: dict[str, Any] = {}
+    now_ns = time.time_ns()
     for relpath, path in find_files(root):
         try:
             stat = path.stat()
@@ -59,6 +65,8 @@ def _file_digests(root: Path, cache_path: Path) -> dict[str, str]:
             digest = "unreadable"
             stamp = None
         digests[relpath] = digest
+        if stamp is not None and now_ns - stamp[1] < _RACY_SECONDS * 1e9:
+            stamp = None
         fresh[relpath] = {"stamp": stamp, "sha256": digest}
     _write_json(cache_path, fresh)
     return digests
@@ -67,7 +75,8 @@ def _file_digests(root: Path, cache_path: Path) -> dict[str, str]:
 def corpus_key(digests: dict[str, str], params: BM25Params, max_bytes: int) -> str:
     """Content hash of the files and of everything that shapes the index."""
     h = hashlib.sha256()
-    h.update(f"{STORE_VERSION}|{TOKENIZER_VERSION}|{PASSAGE_VERSION}|{params}|{max_bytes}".encode())
+    versions = f"{STORE_VERSION}|{DOCUMENT_VERSION}|{TOKENIZER_VERSION}|{PASSAGE_VERSION}"
+    h.update(f"{versions}|{params}|{max_bytes}".encode())
     for relpath in sorted(digests):
         h.update(f"\n{relpath}\0{digests[relpath]}".encode())
     return h.hexdigest()[:32]
@@ -120,7 +129,7 @@ def open_corpus(
             return OpenedCorpus(
                 corpus, key, False, float(info["built_at"]), tuple(info["skipped"]), folder
             )
-        except (OSError, ValueError, KeyError) as err:
+        except (OSError, ValueError, KeyError, TypeError) as err:
             log.warning("index %s is damaged (%s); rebuilding", folder, err)
     return _build(root, data_dir, folder, key, params, max_bytes)
 

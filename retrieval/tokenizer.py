@@ -13,7 +13,7 @@ import Stemmer
 log = logging.getLogger(__name__)
 
 # Bump when the output of `tokenize` changes for any input: persisted indexes embed it.
-_RULES_VERSION = "4"
+_RULES_VERSION = "5"
 
 # A token is a run of letters/digits, optionally joined by . , or an apostrophe
 # between two such runs ("u.s", "2,850", "1.5", "korea's"); hyphens and slashes split.
@@ -26,8 +26,11 @@ _SEPARATORS = re.compile(r"[.,']")
 _INVISIBLE = dict.fromkeys(
     [0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x180E, 0x061C, 0x200E, 0x200F],
 )
+# Combining diacritics that NFKC could not compose: casefold turns "İ" into "i" + U+0307, and
+# a mark is not a word character, so "İstanbul" would split into "i" + "stanbul".
+_MARKS = dict.fromkeys(range(0x0300, 0x0370))
 _APOSTROPHES = {0x2019: "'", 0x2018: "'", 0x02BC: "'", 0xFF07: "'", 0x0060: "'"}
-_TRANSLATE = {**_INVISIBLE, **{k: v for k, v in _APOSTROPHES.items()}}
+_TRANSLATE = {**_INVISIBLE, **_MARKS, **_APOSTROPHES}
 
 STOPWORDS: frozenset[str] = frozenset(
     [
@@ -223,8 +226,8 @@ _CACHE_LIMIT = 2_000_000
 
 
 def normalize(text: str) -> str:
-    """NFKC-normalize, case-fold and drop invisible characters."""
-    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE).casefold()
+    """NFKC-normalize, case-fold and drop invisible characters and stray combining marks."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_TRANSLATE)
 
 
 def _terms_of(raw: str) -> tuple[str, ...]:

@@ -1,0 +1,224 @@
+"""The persisted index: built once, reused while nothing changed, rebuilt on any change."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import retrieval.store
+from retrieval.bm25 import BM25Params
+from retrieval.store import OpenedCorpus, describe, open_corpus
+
+WriteCorpus = Callable[[dict[str, str | bytes]], Path]
+A = "The bridge over the Tumen River opens next year.\n"
+B = "Shoigu thanked North Korea for its role in the Kursk region.\n"
+
+
+@pytest.fixture
+def root(write_corpus: WriteCorpus) -> Path:
+    """A two-file corpus."""
+    return write_corpus({"a.txt": A, "b.txt": B})
+
+
+def reopen(root: Path, data: Path, **kwargs: object) -> OpenedCorpus:
+    """Open root's corpus with data as the data folder."""
+    return open_corpus(root, data, **kwargs)  # type: ignore[arg-type]
+
+
+def age(path: Path, seconds: float = 3600) -> None:
+    """Set path's mtime in the past, as for a file written long before the index."""
+    stamp = path.stat().st_mtime_ns - int(seconds * 1e9)
+    os.utime(path, ns=(stamp, stamp))
+
+
+def test_first_open_builds_second_reuses(root: Path, tmp_path: Path) -> None:
+    """The first open builds the index; the second reuses it with the same key and built_at."""
+    first = reopen(root, tmp_path / "data")
+    second = reopen(root, tmp_path / "data")
+    assert (first.built, second.built) == (True, False)
+    assert second.key == first.key
+    assert second.built_at == first.built_at
+    assert second.folder == tmp_path / "data" / "index" / first.key
+    assert second.corpus.document_count == 2
+
+
+def test_rebuild_flag_forces_a_build(root: Path, tmp_path: Path) -> None:
+    """rebuild=True builds again even though the files are unchanged."""
+    first = reopen(root, tmp_path / "data")
+    again = reopen(root, tmp_path / "data", rebuild=True)
+    assert again.built and again.key == first.key
+
+
+@pytest.mark.parametrize("change", ["add", "change", "remove"])
+def test_any_file_change_rebuilds(root: Path, tmp_path: Path, change: str) -> None:
+    """Adding, changing or removing a file gives a new key and a rebuild; old ones are pruned."""
+    first = reopen(root, tmp_path / "data")
+    if change == "add":
+        (root / "c.md").write_text("Pyongyang and Moscow continue high-level exchanges.\n")
+    elif change == "change":
+        (root / "a.txt").write_text(A + "A second line is here now.\n")
+    else:
+        (root / "b.txt").unlink()
+    second = reopen(root, tmp_path / "data")
+    assert second.built
+    assert second.key != first.key
+    assert second.corpus.document_count == {"add": 3, "change": 2, "remove": 1}[change]
+    assert sorted(p.name for p in (tmp_path / "data" / "index").iterdir() if p.is_dir()) == [
+        second.key
+    ]
+
+
+def test_same_size_change_within_one_mtime_tick_rebuilds(root: Path, tmp_path: Path) -> None:
+    """Regression: a same-size rewrite keeping the mtime (one clock tick) reused a stale index."""
+    path = root / "a.txt"
+    first = reopen(root, tmp_path / "data")
+    stat = path.stat()
+    path.write_text(A.replace("Tumen", "Yalu "))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    second = reopen(root, tmp_path / "data")
+    assert second.built and second.key != first.key
+    assert "Yalu" in second.corpus.document_by_id("a").text
+
+
+def test_digests_of_old_files_are_cached(root: Path, tmp_path: Path) -> None:
+    """Files older than a few seconds keep their (size, mtime) stamp, so they are not re-hashed."""
+    age(root / "a.txt")
+    reopen(root, tmp_path / "data")
+    cached = json.loads((tmp_path / "data" / "index" / "files.json").read_text())
+    assert cached["a.txt"]["stamp"] == [len(A), (root / "a.txt").stat().st_mtime_ns]
+    assert cached["b.txt"]["stamp"] is None  # written just now: hashed again next time
+
+
+def test_damaged_digest_cache_is_ignored(root: Path, tmp_path: Path) -> None:
+    """Regression: a files.json holding a JSON list crashed with AttributeError."""
+    first = reopen(root, tmp_path / "data")
+    (tmp_path / "data" / "index" / "files.json").write_text("[]")
+    assert reopen(root, tmp_path / "data").key == first.key
+
+
+def test_tokenizer_version_changes_the_key(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new tokenizer version invalidates the persisted index."""
+    first = reopen(root, tmp_path / "data")
+    monkeypatch.setattr(retrieval.store, "TOKENIZER_VERSION", "tokenizer-next")
+    second = reopen(root, tmp_path / "data")
+    assert second.built and second.key != first.key
+
+
+def test_document_version_changes_the_key(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a change to sentence or metadata parsing did not invalidate the index."""
+    first = reopen(root, tmp_path / "data")
+    monkeypatch.setattr(retrieval.store, "DOCUMENT_VERSION", "parser-next")
+    second = reopen(root, tmp_path / "data")
+    assert second.built and second.key != first.key
+
+
+def test_bm25_params_change_the_key(root: Path, tmp_path: Path) -> None:
+    """Other BM25 parameters are another index."""
+    first = reopen(root, tmp_path / "data")
+    second = reopen(root, tmp_path / "data", params=BM25Params(k1=1.2))
+    assert second.built and second.key != first.key
+
+
+@pytest.mark.parametrize("damaged", ["sent_start.npy", "bm25/idf.npy", "bm25/vocab.json"])
+def test_missing_index_file_is_rebuilt(root: Path, tmp_path: Path, damaged: str) -> None:
+    """An index folder missing one of its files is rebuilt instead of crashing."""
+    first = reopen(root, tmp_path / "data")
+    (first.folder / damaged).unlink()
+    second = reopen(root, tmp_path / "data")
+    assert second.built and second.key == first.key
+    assert (second.folder / damaged).exists()
+    assert [h.passage.doc_id for h in second.corpus.search("Kursk")] == ["b"]
+
+
+@pytest.mark.parametrize(
+    ("damaged", "content"),
+    [
+        ("documents.json", b"{not json"),
+        ("passage_doc.npy", b"\x93NUMPY garbage"),
+        ("manifest.json", b"[1, 2]"),
+        ("manifest.json", b"{}"),
+    ],
+)
+def test_corrupt_index_file_is_rebuilt(
+    root: Path, tmp_path: Path, damaged: str, content: bytes
+) -> None:
+    """A corrupt index file (bad JSON or .npy, a manifest of the wrong shape) is rebuilt."""
+    first = reopen(root, tmp_path / "data")
+    (first.folder / damaged).write_bytes(content)
+    second = reopen(root, tmp_path / "data")
+    assert second.built and second.key == first.key
+    assert second.corpus.document_count == 2
+
+
+def test_saved_index_holds_no_pickle(root: Path, tmp_path: Path) -> None:
+    """No file of the data folder is a pickle, and every .npy loads with allow_pickle=False."""
+    opened = reopen(root, tmp_path / "data")
+    files = [p for p in (tmp_path / "data").rglob("*") if p.is_file()]
+    assert not [p for p in files if p.suffix in {".pkl", ".pickle", ".joblib"}]
+    # Pickle protocols 2 to 5 open with the PROTO opcode.
+    assert not [
+        p
+        for p in files
+        if p.read_bytes()[:2] in {b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05"}
+    ]
+    npys = [p for p in files if p.suffix == ".npy"]
+    assert {p.parent.name for p in npys} == {opened.key, "bm25"}
+    for path in npys:
+        assert np.load(path, allow_pickle=False).dtype != np.dtype(object)
+    assert (opened.folder / "texts.bin").read_bytes() == (A + B).encode()
+
+
+def test_first_seen_survives_a_rebuild(root: Path, tmp_path: Path) -> None:
+    """A document keeps its first-seen stamp across rebuilds; a new one is stamped at its build."""
+    first = reopen(root, tmp_path / "data")
+    seen_a = first.corpus.document_by_id("a").first_seen
+    assert seen_a == first.built_at
+    (root / "c.md").write_text("Pyongyang and Moscow continue high-level exchanges.\n")
+    second = reopen(root, tmp_path / "data", rebuild=True)
+    assert second.built_at > first.built_at
+    assert second.corpus.document_by_id("a").first_seen == seen_a
+    assert second.corpus.document_by_id("c").first_seen == second.built_at
+
+
+def test_changed_text_is_seen_anew(root: Path, tmp_path: Path) -> None:
+    """First-seen follows the text: a rewritten file is stamped at the rebuild that met it."""
+    reopen(root, tmp_path / "data")
+    (root / "a.txt").write_text(A + "A second line is here now.\n")
+    second = reopen(root, tmp_path / "data")
+    assert second.corpus.document_by_id("a").first_seen == second.built_at
+
+
+def test_skipped_files_are_remembered(write_corpus: WriteCorpus, tmp_path: Path) -> None:
+    """Files skipped at build time are reported again when the index is reused."""
+    root = write_corpus({"a.txt": A, "blob.txt": b"\x00\x01"})
+    first = reopen(root, tmp_path / "data")
+    second = reopen(root, tmp_path / "data")
+    assert first.skipped == second.skipped == ("blob.txt",)
+
+
+def test_describe(root: Path, tmp_path: Path) -> None:
+    """describe() summarizes the index with exact counts."""
+    opened = reopen(root, tmp_path / "data")
+    status = describe(opened)
+    assert status == {
+        "key": opened.key,
+        "built": True,
+        "built_at": opened.built_at,
+        "documents": 2,
+        "passages": 2,
+        "sentences": 2,
+        "terms": len(opened.corpus.index.vocab),
+        "skipped": [],
+        "folder": str(opened.folder),
+    }
+    assert status["terms"] == 13

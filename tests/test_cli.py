@@ -1,0 +1,221 @@
+"""The `briefbot` command line: JSON answers, terminal text, the index command and error paths."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SOURCE_KEYS = {"id", "title", "outlet", "published", "url", "score", "snippet"}
+KURSK = (
+    "Shoigu also thanked North Korea for its historic military role in retaking Russia's "
+    "Kursk region from Ukrainian forces."
+)
+
+WriteCorpus = Callable[[dict[str, str | bytes]], Path]
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run main(argv) in-process with a fresh data folder; return (exit code, stdout, stderr)."""
+    for name in list(os.environ):
+        if name.startswith("BRIEFBOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("BRIEFBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)  # no .env from the working tree
+
+    def _run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+def run_module(*argv: str, data: Path) -> subprocess.CompletedProcess[str]:
+    """Run `python -m bot ARGV` in a subprocess, from the repository root."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
+    env["BRIEFBOT_DATA_DIR"] = str(data)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *argv],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_sources_json_ranks_003_first(run: Run) -> None:
+    """`sources "Kursk region" --json` is one object whose sources start with 003, exactly."""
+    code, out, err = run("sources", "Kursk region", "--json", "--corpus", str(SEEDS))
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["kind"] == "sources" and data["query"] == "Kursk region"
+    sources: list[dict[str, Any]] = data["sources"]
+    assert all(set(s) >= SOURCE_KEYS for s in sources)
+    first = sources[0]
+    assert {k: first[k] for k in SOURCE_KEYS - {"score"}} == {
+        "id": "003_b8d619ddcb3a68c6",
+        "title": (
+            "North Korea, Russia upgrade transportation links, promote high-level exchanges"
+            " as strategic partnership deepens"
+        ),
+        "outlet": None,
+        "published": "2025-05-29",
+        "url": None,
+        "snippet": KURSK,
+    }
+    assert first["score"] == pytest.approx(8.114368, abs=1e-6)
+    scores = [s["score"] for s in sources]
+    assert scores == sorted(scores, reverse=True) and scores[-1] > 0
+
+
+def test_sources_json_without_match_is_empty(run: Run) -> None:
+    """A query matching nothing gives `"sources": []`, a notice, and exit code 0."""
+    code, out, err = run("sources", "zzqx", "unobtainium", "--json", "--corpus", str(SEEDS))
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["sources"] == []
+    assert data["found"] is False
+    assert "zzqx unobtainium" in data["notice"]
+
+
+def test_sources_text(run: Run) -> None:
+    """Terminal `sources` names the best document with its date and quotes its best passage."""
+    code, out, err = run("sources", "Kursk region", "--corpus", str(SEEDS))
+    assert (code, err) == (0, "")
+    assert "North Korea, Russia upgrade transportation links" in out
+    assert "2025-05-29" in out
+    assert KURSK in out
+
+
+def test_search_quotes_the_best_passage_first(run: Run) -> None:
+    """`search` lists passages best first: the Kursk sentence with its anchor leads."""
+    code, out, err = run("search", "Kursk", "region", "--corpus", str(SEEDS))
+    assert (code, err) == (0, "")
+    assert KURSK in out
+    assert "003_b8d619ddcb3a68c6#p15.s1" in out
+    first_passage = out.index(KURSK)
+    assert first_passage < out.index("003_b8d619ddcb3a68c6#p15.s1")
+
+
+def test_search_json(run: Run) -> None:
+    """`search --json` quotes passages verbatim with anchors and offsets, best first."""
+    code, out, _ = run("search", "Kursk region", "--json", "--corpus", str(SEEDS))
+    assert code == 0
+    data = json.loads(out)
+    first = data["passages"][0]
+    assert (first["text"], first["anchor"]) == (KURSK, "003_b8d619ddcb3a68c6#p15.s1")
+    text = (SEEDS / "003_b8d619ddcb3a68c6.txt").read_text("utf-8")
+    assert text[first["start"] : first["end"]] == KURSK
+
+
+def test_index_builds_then_reuses(run: Run, tmp_path: Path) -> None:
+    """`index` builds on first use and reports reuse afterwards, with the seed counts."""
+    code, out, err = run("index", "--corpus", str(SEEDS))
+    assert (code, err) == (0, "")
+    assert out.startswith("built index ")
+    assert ": 5 documents, 74 passages, 660 terms (" in out
+    assert str(tmp_path / "data" / "index") in out
+    code, out, _ = run("index", "--corpus", str(SEEDS))
+    assert code == 0 and out.startswith("reused index ")
+
+
+def test_index_json(run: Run, tmp_path: Path) -> None:
+    """`index --json` prints the status object."""
+    run("index", "--corpus", str(SEEDS))
+    code, out, _ = run("index", "--json", "--corpus", str(SEEDS))
+    assert code == 0
+    status = json.loads(out)
+    assert {k: status[k] for k in ("built", "documents", "passages", "sentences", "terms")} == {
+        "built": False,
+        "documents": 5,
+        "passages": 74,
+        "sentences": 100,
+        "terms": 660,
+    }
+    assert status["skipped"] == []
+    assert status["folder"] == str(tmp_path / "data" / "index" / status["key"])
+
+
+def test_corpus_dir_setting_is_the_default(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --corpus, BRIEFBOT_CORPUS_DIR names the corpus."""
+    monkeypatch.setenv("BRIEFBOT_CORPUS_DIR", str(SEEDS))
+    code, out, _ = run("index", "--json")
+    assert code == 0 and json.loads(out)["documents"] == 5
+
+
+def test_missing_corpus_is_one_line_exit_2(run: Run) -> None:
+    """`--corpus /missing` exits 2 with one line on stderr, nothing on stdout, no traceback."""
+    code, out, err = run("sources", "Kursk", "--json", "--corpus", "/missing")
+    assert (code, out) == (2, "")
+    assert err == "briefbot: corpus folder /missing does not exist\n"
+
+
+def test_corpus_of_binary_files_is_one_line_exit_2(run: Run, write_corpus: WriteCorpus) -> None:
+    """A corpus with no readable file exits 2 with one line naming the skipped files."""
+    root = write_corpus({"a.txt": b"\x00\x01\x02", "b.md": b"PK\x03\x04\x00"})
+    code, out, err = run("sources", "Kursk", "--corpus", str(root))
+    assert (code, out) == (2, "")
+    assert err == f"briefbot: no readable document in {root} (skipped: a.txt, b.md)\n"
+
+
+def test_data_folder_that_is_a_file_is_one_line_exit_2(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A data folder that cannot be created exits 2 with one line."""
+    (tmp_path / "blocker").write_text("")
+    monkeypatch.setenv("BRIEFBOT_DATA_DIR", str(tmp_path / "blocker"))
+    code, out, err = run("index", "--corpus", str(SEEDS))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"briefbot: cannot use data folder {tmp_path / 'blocker'}: ")
+    assert err.count("\n") == 1
+
+
+def test_invalid_setting_is_one_line_exit_2(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: BRIEFBOT_K1=abc ended in a pydantic traceback and exit code 1."""
+    monkeypatch.setenv("BRIEFBOT_K1", "abc")
+    code, out, err = run("index", "--corpus", str(SEEDS))
+    assert (code, out) == (2, "")
+    assert err.startswith("briefbot: invalid setting k1: Input should be a valid number")
+    assert err.count("\n") == 1
+
+
+def test_entry_point_subprocess(tmp_path: Path) -> None:
+    """`python -m bot sources "Kursk region" --json` runs the same entry point: 003 first."""
+    proc = run_module("sources", "Kursk region", "--json", data=tmp_path / "data")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert json.loads(proc.stdout)["sources"][0]["id"] == "003_b8d619ddcb3a68c6"
+
+
+def test_unusable_corpus_stderr_is_one_line_in_a_real_run(
+    tmp_path: Path, write_corpus: WriteCorpus
+) -> None:
+    """Regression: each skipped file's warning was printed before the error line."""
+    root = write_corpus({"a.txt": b"\x00\x01\x02", "b.md": b"\x00"})
+    proc = run_module("sources", "Kursk", "--corpus", str(root), data=tmp_path / "data")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"briefbot: no readable document in {root} (skipped: a.txt, b.md)\n"
+
+
+def test_skipped_file_warning_is_shown_when_the_rest_loads(
+    tmp_path: Path, write_corpus: WriteCorpus
+) -> None:
+    """When the corpus loads, the warning naming a skipped file still reaches stderr."""
+    root = write_corpus({"a.txt": "Shoigu thanked North Korea for Kursk.\n", "b.md": b"\x00"})
+    proc = run_module("index", "--corpus", str(root), data=tmp_path / "data")
+    assert proc.returncode == 0
+    assert proc.stderr == "WARNING retrieval.reader: skipping b.md: binary content, not text\n"
