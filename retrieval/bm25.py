@@ -19,6 +19,11 @@ class BM25Params:
     b: float = 0.75
     epsilon: float = 0.25
 
+    def __post_init__(self) -> None:
+        # These ranges keep every term weight positive, which the idf guard relies on.
+        if not (self.k1 >= 0 and 0 <= self.b <= 1 and self.epsilon > 0):
+            raise ValueError(f"need k1 >= 0, 0 <= b <= 1 and epsilon > 0, got {self}")
+
 
 def okapi_idf(doc_freqs: npt.NDArray[np.int64], n_passages: int, epsilon: float) -> FloatArray:
     """rank_bm25's idf (vocabulary in first-occurrence order), guarded to stay positive.

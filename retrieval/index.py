@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from retrieval import kernels
 from retrieval.bm25 import BM25Params, okapi_idf, term_weights
 
 log = logging.getLogger(__name__)
@@ -18,9 +20,11 @@ log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float64]
-Float32Array = npt.NDArray[np.float32]
+AnyArray = npt.NDArray[np.generic]
 
-_ARRAYS = ("indptr", "postings", "tfs", "impacts", "doc_len", "idf")
+# Bumped when the saved arrays change meaning; an index of another format is rebuilt, not misread.
+FORMAT = 2
+_ARRAYS = ("indptr", "postings", "tfs", "doc_len", "idf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,30 +35,42 @@ class Scored:
     score: float
 
 
-class BM25Index:
-    """Postings per term (passage ids ascending) with their term frequencies and float32 impacts.
+def _smallest_uint(values: Int32Array) -> AnyArray:
+    """Term frequencies in the narrowest type that holds them (one byte for prose)."""
+    top = int(values.max()) if len(values) else 0
+    dtype = np.uint8 if top <= 0xFF else np.uint16 if top <= 0xFFFF else np.int32
+    return values.astype(dtype)
 
-    Impacts make the candidate pass one gather-add per posting; the final scores of the top
-    candidates are recomputed in float64 from the term frequencies, with rank_bm25's formula,
-    so what callers see equals `BM25Okapi.get_scores` (with the idf guards of `okapi_idf`).
+
+class BM25Index:
+    """Postings per term (passage ids ascending) with their term frequencies.
+
+    `search` scores every passage that holds a query term with rank_bm25's formula in float64,
+    term by term in a compiled loop, so what callers see equals `BM25Okapi.get_scores` (with
+    the idf guards of `okapi_idf`), bit for bit.
     """
 
     def __init__(
-        self,
-        vocab: dict[str, int],
-        arrays: dict[str, npt.NDArray[np.generic]],
-        avgdl: float,
-        params: BM25Params,
+        self, vocab: dict[str, int], arrays: dict[str, AnyArray], avgdl: float, params: BM25Params
     ) -> None:
         self.vocab = vocab
-        self.indptr: IntArray = arrays["indptr"]  # type: ignore[assignment]
-        self.postings: Int32Array = arrays["postings"]  # type: ignore[assignment]
-        self.tfs: Int32Array = arrays["tfs"]  # type: ignore[assignment]
-        self.impacts: Float32Array = arrays["impacts"]  # type: ignore[assignment]
-        self.doc_len: Int32Array = arrays["doc_len"]  # type: ignore[assignment]
-        self.idf: FloatArray = arrays["idf"]  # type: ignore[assignment]
+        # Read-only plain ndarrays whether built or memory-mapped: one compiled signature.
+        ro = {name: np.asarray(arrays[name]) for name in _ARRAYS}
+        for array in ro.values():
+            array.flags.writeable = False
+        self.indptr: IntArray = ro["indptr"]  # type: ignore[assignment]
+        self.postings: Int32Array = ro["postings"]  # type: ignore[assignment]
+        self.tfs: AnyArray = ro["tfs"]
+        self.doc_len: Int32Array = ro["doc_len"]  # type: ignore[assignment]
+        self.idf: FloatArray = ro["idf"]  # type: ignore[assignment]
         self.avgdl = avgdl
         self.params = params
+        # rank_bm25's length normalization, k1 * (1 - b + b * dl / avgdl), with its operations.
+        lengths = self.doc_len.astype(np.float64)
+        norm: FloatArray = params.k1 * (1 - params.b + params.b * lengths / avgdl)
+        norm.flags.writeable = False
+        self._norm = norm
+        self._scratch = threading.local()
 
     @property
     def passage_count(self) -> int:
@@ -78,41 +94,23 @@ class BM25Index:
         cls, vocab: dict[str, int], flat: Int32Array, lengths: IntArray, params: BM25Params
     ) -> BM25Index:
         """Index passages given as one flat array of term ids and each passage's length."""
-        n_passages, n_terms = len(lengths), len(vocab)
+        n_passages = len(lengths)
         if n_passages == 0:
             raise ValueError("cannot index zero passages")
-        pids = np.repeat(np.arange(n_passages, dtype=np.int64), lengths)
-        keys = np.unique(pids * max(n_terms, 1) + flat.astype(np.int64), return_counts=True)
-        pair_pid = (keys[0] // max(n_terms, 1)).astype(np.int32)
-        pair_tid = (keys[0] % max(n_terms, 1)).astype(np.int32)
-        order = np.argsort(pair_tid, kind="stable")  # by term, passages stay ascending
-        postings = pair_pid[order]
-        tfs = keys[1][order].astype(np.int32)
-        doc_freqs = np.bincount(pair_tid, minlength=n_terms).astype(np.int64)
-        indptr = np.zeros(n_terms + 1, dtype=np.int64)
-        np.cumsum(doc_freqs, out=indptr[1:])
-        doc_len = lengths.astype(np.int32)
+        lengths = np.ascontiguousarray(lengths, dtype=np.int64)
+        flat = np.ascontiguousarray(flat, dtype=np.int32)
+        indptr, postings, tfs = kernels.build_postings(flat, lengths, len(vocab))
         avgdl = float(lengths.sum()) / n_passages
         if avgdl == 0:
             avgdl = 1.0  # every passage empty: nothing can match, avoid a division by zero
-        idf = okapi_idf(doc_freqs, n_passages, params.epsilon)
-        term_of_posting = np.repeat(np.arange(n_terms), doc_freqs)
-        impacts = term_weights(
-            idf[term_of_posting],
-            tfs.astype(np.float64),
-            doc_len[postings].astype(np.float64),
-            avgdl,
-            params,
-        ).astype(np.float32)
         arrays = {
             "indptr": indptr,
             "postings": postings,
-            "tfs": tfs,
-            "impacts": impacts,
-            "doc_len": doc_len,
-            "idf": idf,
+            "tfs": _smallest_uint(tfs),
+            "doc_len": lengths.astype(np.int32),
+            "idf": okapi_idf(np.diff(indptr), n_passages, params.epsilon),
         }
-        return cls(vocab, arrays, avgdl, params)  # type: ignore[arg-type]
+        return cls(vocab, arrays, avgdl, params)
 
     def term_ids(self, terms: Sequence[str]) -> list[int]:
         """Ids of the query terms the index knows, in query order, duplicates kept."""
@@ -122,39 +120,47 @@ class BM25Index:
         """rank_bm25's float64 scores of the given passages, summed in query order."""
         scores = np.zeros(len(passages), dtype=np.float64)
         dl = self.doc_len[passages].astype(np.float64)
-        for term in terms:
-            tid = self.vocab.get(term)
-            if tid is None:
-                continue
+        for tid in self.term_ids(terms):
             lo, hi = int(self.indptr[tid]), int(self.indptr[tid + 1])
             plist = self.postings[lo:hi]
-            where = np.searchsorted(plist, passages)
-            where_clipped = np.minimum(where, hi - lo - 1)
-            found = plist[where_clipped] == passages
-            tf = np.where(found, self.tfs[lo:hi][where_clipped], 0).astype(np.float64)
+            where = np.minimum(np.searchsorted(plist, passages), hi - lo - 1)
+            found = plist[where] == passages
+            tf = np.where(found, self.tfs[lo:hi][where], 0).astype(np.float64)
             scores += term_weights(float(self.idf[tid]), tf, dl, self.avgdl, self.params)
         return scores
 
     def search(self, terms: Sequence[str], k: int = 10) -> list[Scored]:
         """The k best passages that contain a query term, best first (ties: lower id first)."""
-        tids = self.term_ids(terms)
-        if not tids or k <= 0:
+        tids = np.asarray(self.term_ids(terms), dtype=np.int64)
+        if not len(tids) or k <= 0:
             return []
-        approx = np.zeros(self.passage_count, dtype=np.float32)
-        bound = 0.0
-        for tid in tids:
-            lo, hi = int(self.indptr[tid]), int(self.indptr[tid + 1])
-            approx[self.postings[lo:hi]] += self.impacts[lo:hi]
-            bound += float(self.impacts[lo:hi].max())
-        matched = np.flatnonzero(approx > 0)
-        if len(matched) > k:
-            part = np.argpartition(-approx[matched], k - 1)[:k]
-            # float32 sums can misorder near-ties: keep all within rounding of the k-th.
-            kth = float(approx[matched[part]].min())
-            matched = matched[approx[matched] >= kth - bound * 1e-5 - 1e-9]
-        exact = self.exact_scores(terms, matched.astype(np.int64))
-        order = np.lexsort((matched, -exact))[:k]
-        return [Scored(int(matched[i]), float(exact[i])) for i in order]
+        acc, touched = self._buffers()
+        ids, scores = kernels.search_top_k(
+            self.indptr,
+            self.postings,
+            self.tfs,
+            self._norm,
+            self.idf,
+            self.params.k1 + 1,
+            tids,
+            k,
+            acc,
+            touched,
+        )
+        order = np.lexsort((ids, -scores))
+        return [Scored(int(ids[i]), float(scores[i])) for i in order]
+
+    def _buffers(self) -> tuple[FloatArray, Int32Array]:
+        """This thread's scratch: zeroed score accumulators and a list of touched passages."""
+        scratch = self._scratch
+        if not hasattr(scratch, "acc"):
+            scratch.acc = np.zeros(self.passage_count, dtype=np.float64)
+            scratch.touched = np.empty(self.passage_count, dtype=np.int32)
+        return scratch.acc, scratch.touched
+
+    def warm(self) -> None:
+        """Load (or compile) the search kernel for this index's array types, without searching."""
+        self.search([next(iter(self.vocab))] if self.vocab else [], 1)
 
     def save(self, folder: Path) -> None:
         """Write the index as .npy arrays and JSON (nothing that needs unpickling)."""
@@ -164,6 +170,7 @@ class BM25Index:
         terms = sorted(self.vocab, key=self.vocab.__getitem__)
         (folder / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
         meta = {
+            "format": FORMAT,
             "avgdl": self.avgdl,
             "k1": self.params.k1,
             "b": self.params.b,
@@ -173,12 +180,16 @@ class BM25Index:
 
     @classmethod
     def load(cls, folder: Path) -> BM25Index:
-        """Map a saved index into memory (read-only, no pickle)."""
+        """Map a saved index into memory (read-only, no pickle), ready to answer at once."""
+        meta = json.loads((folder / "bm25.json").read_text("utf-8"))
+        if meta.get("format") != FORMAT:
+            raise ValueError(f"index format {meta.get('format')} is not {FORMAT}")
         arrays = {
             name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
             for name in _ARRAYS
         }
         terms = json.loads((folder / "vocab.json").read_text("utf-8"))
-        meta = json.loads((folder / "bm25.json").read_text("utf-8"))
         params = BM25Params(meta["k1"], meta["b"], meta["epsilon"])
-        return cls({t: i for i, t in enumerate(terms)}, arrays, float(meta["avgdl"]), params)
+        index = cls({t: i for i, t in enumerate(terms)}, arrays, float(meta["avgdl"]), params)
+        index.warm()
+        return index

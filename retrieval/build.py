@@ -1,0 +1,95 @@
+"""Building a BM25 index from passage texts, tokenizing on every core for large corpora."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import multiprocessing
+import os
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from retrieval.bm25 import BM25Params
+from retrieval.index import BM25Index
+from retrieval.tokenizer import tokenize
+
+log = logging.getLogger(__name__)
+
+Tokenizer = Callable[[str], list[str]]
+# (terms in first-occurrence order, each token's position in `terms`, tokens per passage)
+Chunk = tuple[list[str], npt.NDArray[np.int32], npt.NDArray[np.int64]]
+
+# Below this many passages a worker pool costs more (start-up, copying texts) than it saves.
+PARALLEL_MIN_PASSAGES = 20_000
+_CHUNK_PASSAGES = 10_000
+
+
+def tokenize_chunk(texts: Sequence[str], tokenizer: Tokenizer = tokenize) -> Chunk:
+    """Tokenize passages into ids local to this chunk (a worker's unit of work)."""
+    local: dict[str, int] = {}
+    ids = array("i")
+    lengths = array("q")
+    for text in texts:
+        tokens = tokenizer(text)
+        ids.extend([local.setdefault(t, len(local)) for t in tokens])
+        lengths.append(len(tokens))
+    return list(local), np.frombuffer(ids, np.int32), np.frombuffer(lengths, np.int64)
+
+
+def _chunks(texts: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(texts), size):
+        yield texts[start : start + size]
+
+
+def merge_chunks(
+    chunks: Iterator[Chunk],
+) -> tuple[dict[str, int], npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+    """One vocabulary for chunks taken in corpus order.
+
+    Terms new to a chunk are numbered in their order of first occurrence there, so global ids
+    follow first occurrence in the whole corpus: the order in which rank_bm25 sums idf.
+    """
+    vocab: dict[str, int] = {}
+    flats: list[npt.NDArray[np.int32]] = []
+    lengths: list[npt.NDArray[np.int64]] = []
+    for terms, ids, counts in chunks:
+        mapping = np.fromiter(
+            (vocab.setdefault(t, len(vocab)) for t in terms), dtype=np.int32, count=len(terms)
+        )
+        flats.append(mapping[ids])
+        lengths.append(counts)
+    if not lengths:
+        return vocab, np.zeros(0, np.int32), np.zeros(0, np.int64)
+    return vocab, np.concatenate(flats), np.concatenate(lengths)
+
+
+def tokenize_corpus(
+    texts: Sequence[str], tokenizer: Tokenizer | None = None, workers: int | None = None
+) -> tuple[dict[str, int], npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+    """Vocabulary, flat term ids and lengths of the passages, using `workers` processes.
+
+    `tokenizer` must be a module-level function when workers are used (it is sent by name).
+    """
+    workers = workers or os.cpu_count() or 1
+    work = functools.partial(tokenize_chunk, tokenizer=tokenizer or tokenize)
+    if workers == 1 or len(texts) < PARALLEL_MIN_PASSAGES:
+        return merge_chunks(map(work, _chunks(texts, _CHUNK_PASSAGES)))
+    # forkserver: safe in a process with threads (the bot), cheaper than spawn.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(workers) as pool:
+        # imap keeps corpus order and lets the merge overlap with tokenizing.
+        return merge_chunks(pool.imap(work, _chunks(texts, _CHUNK_PASSAGES)))
+
+
+def build_index(
+    texts: Sequence[str],
+    params: BM25Params,
+    tokenizer: Tokenizer | None = None,
+    workers: int | None = None,
+) -> BM25Index:
+    """Tokenize passages (in parallel when there are many) and index them."""
+    vocab, flat, lengths = tokenize_corpus(texts, tokenizer, workers)
+    return BM25Index.from_ids(vocab, flat, lengths, params)

@@ -1,0 +1,248 @@
+"""The BM25 index: rank_bm25's exact scores and rankings, the idf traps, persistence, building."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from retrieval import build
+from retrieval.bm25 import BM25Params
+from retrieval.index import BM25Index, Scored
+
+PARAMS = BM25Params()
+
+
+class GuardedBM25Okapi(BM25Okapi):  # type: ignore[misc]
+    """rank_bm25 itself, with an idf <= 0 raised to epsilon * average_idf (or epsilon if <= 0)."""
+
+    def _calc_idf(self, nd: dict[str, int]) -> None:
+        super()._calc_idf(nd)
+        floor = self.epsilon * self.average_idf
+        for word, value in self.idf.items():
+            if value <= 0:
+                self.idf[word] = floor if floor > 0 else self.epsilon
+
+
+def _top(scores: np.ndarray, k: int) -> list[int]:
+    """rank_bm25's k best with a score > 0, ties broken by lower passage id."""
+    order = np.lexsort((np.arange(len(scores)), -scores))[:k]
+    return [int(i) for i in order if scores[i] > 0]
+
+
+def _random_corpus(seed: int, n_docs: int, vocab: int) -> list[list[str]]:
+    rng = np.random.default_rng(seed)
+    return [
+        [f"w{int(x) % vocab}" for x in rng.zipf(1.3, size=int(rng.integers(0, 60)))]
+        for _ in range(n_docs)
+    ]
+
+
+def _random_queries(seed: int, vocab: int, count: int) -> list[list[str]]:
+    rng = np.random.default_rng(seed + 1000)
+    return [
+        [f"w{int(x) % (vocab + 5)}" for x in rng.zipf(1.2, size=int(rng.integers(1, 7)))]
+        for _ in range(count)
+    ]
+
+
+def _assert_same_as(reference: BM25Okapi, index: BM25Index, query: list[str], k: int) -> None:
+    """Same top-k (score desc, id asc) and bit-identical scores."""
+    want = reference.get_scores(query)
+    got = index.search(query, k)
+    assert [s.passage for s in got] == _top(want, k)
+    assert max((abs(s.score - want[s.passage]) for s in got), default=0.0) == 0.0
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_search_equals_guarded_rank_bm25_on_random_corpora(seed: int) -> None:
+    """Top-10 and every score equal guarded get_scores, including frequent (guarded) terms."""
+    corpus = _random_corpus(seed, n_docs=30 + 60 * seed, vocab=200)
+    index = BM25Index.build(corpus, PARAMS)
+    reference = GuardedBM25Okapi(corpus)
+    for query in _random_queries(seed, 200, 40):
+        _assert_same_as(reference, index, query, 10)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_search_equals_plain_rank_bm25_where_no_guard_applies(seed: int) -> None:
+    """Where every idf is positive, our scores are rank_bm25's own, not just the oracle's."""
+    corpus = _random_corpus(seed, n_docs=400, vocab=5000)
+    reference = BM25Okapi(corpus)
+    index = BM25Index.build(corpus, PARAMS)
+    queries = [
+        q for q in _random_queries(seed, 5000, 60) if all(reference.idf.get(t, 1) > 0 for t in q)
+    ]
+    assert len(queries) > 20
+    for query in queries:
+        _assert_same_as(reference, index, query, 10)
+
+
+def test_exact_scores_by_hand() -> None:
+    """Three passages, hand-computed scores: idf(n=1 of 3) = ln(2.5/1.5), avgdl = 3."""
+    index = BM25Index.build(
+        [["kursk", "troop", "troop"], ["seoul"], ["kursk", "a", "b", "c", "d"]], PARAMS
+    )
+    idf_troop = np.log(2.5) - np.log(1.5)
+    # troop: tf 2 in a passage of length 3 = avgdl, so the norm is k1 = 1.5.
+    want = idf_troop * (2 * 2.5 / (2 + 1.5))
+    [hit] = index.search(["troop"], 10)
+    assert hit.passage == 0
+    assert hit.score == want
+    assert index.exact_scores(["troop"], np.array([0, 1, 2])).tolist()[1:] == [0.0, 0.0]
+
+
+def test_duplicate_query_terms_count_twice() -> None:
+    """["troop", "troop"] scores twice "troop", as rank_bm25 sums each query token."""
+    corpus = [["troop", "kursk"], ["seoul"], ["kursk"], ["x"], ["y"]]
+    index = BM25Index.build(corpus, PARAMS)
+    once, twice = index.search(["troop"]), index.search(["troop", "troop"])
+    assert twice[0].score == once[0].score + once[0].score
+    assert twice[0].score == BM25Okapi(corpus).get_scores(["troop", "troop"])[0]
+
+
+def test_query_without_a_known_term_returns_nothing() -> None:
+    """No known term: no results, not every passage at score zero."""
+    index = BM25Index.build([["kursk"], ["seoul"]], PARAMS)
+    assert index.search(["zzqx", "unobtainium"]) == []
+    assert index.search([]) == []
+    assert index.search(["kursk"], k=0) == []
+
+
+def test_only_passages_with_a_query_term_are_results() -> None:
+    """k larger than the matches: the matches only, best first."""
+    corpus = [["kursk", "kursk"], ["seoul"], ["kursk", "region", "long", "text"], ["region"]]
+    hits = BM25Index.build(corpus, PARAMS).search(["kursk"], k=10)
+    assert [h.passage for h in hits] == [0, 2]
+
+
+def test_ties_rank_lower_passage_first() -> None:
+    """Identical passages score the same; the lower id ranks first, as a stable sort would."""
+    corpus = [["x"], ["kursk", "z"], ["y"], ["kursk", "z"], ["kursk", "z"]]
+    hits = BM25Index.build(corpus, PARAMS).search(["kursk"], k=2)
+    assert [h.passage for h in hits] == [1, 3]
+    assert hits[0].score == hits[1].score
+
+
+@pytest.mark.parametrize(
+    "corpus",
+    [
+        [["kursk", "region"]],  # one document
+        [["kursk", "region"], ["seoul"]],  # two documents: idf 0 or below everywhere
+        [["kursk", "a"], ["kursk", "b"], ["c"], ["d"]],  # term in exactly half: idf 0
+        [["a", "b", "c"], ["a", "b", "c"], ["a", "b"], ["a", "c"], ["a", "b", "kursk"]],
+    ],
+    ids=["one", "two", "half", "five-negative-average"],
+)
+def test_a_passage_holding_a_query_term_always_scores_above_zero(corpus: list[list[str]]) -> None:
+    """The rank_bm25 traps: where it scores 0 or below, every matching passage is a result > 0."""
+    index = BM25Index.build(corpus, PARAMS)
+    reference = GuardedBM25Okapi(corpus)
+    for query in (["kursk"], ["a"], ["b", "c"], ["kursk", "a", "region"]):
+        matching = {i for i, doc in enumerate(corpus) if set(query) & set(doc)}
+        hits = index.search(query, k=10)
+        assert {h.passage for h in hits} == matching
+        assert all(h.score > 0 for h in hits)
+        _assert_same_as(reference, index, query, 10)
+
+
+def test_rank_bm25_itself_falls_into_the_traps() -> None:
+    """The traps are real: unguarded rank_bm25 gives 0 or negative scores to matching passages."""
+    assert BM25Okapi([["kursk", "a"], ["kursk", "b"], ["c"], ["d"]]).get_scores(["kursk"])[0] == 0
+    assert BM25Okapi([["kursk", "region"], ["seoul"]]).get_scores(["kursk"])[0] <= 0
+    five = [["a", "b", "c"], ["a", "b", "c"], ["a", "b"], ["a", "c"], ["a", "b", "kursk"]]
+    assert BM25Okapi(five).get_scores(["a"])[0] < 0
+
+
+def test_large_term_frequencies_stay_exact() -> None:
+    """A term repeated beyond a byte's range widens the stored type instead of wrapping."""
+    corpus = [["kursk"] * 300 + ["x"], ["kursk", "y"], ["z"], ["w"], ["v"]]
+    index = BM25Index.build(corpus, PARAMS)
+    assert index.tfs.dtype == np.uint16
+    _assert_same_as(BM25Okapi(corpus), index, ["kursk"], 10)
+
+
+def test_exact_scores_equal_get_scores_for_any_passages() -> None:
+    """exact_scores gives rank_bm25's score to any passage, zero where no term occurs."""
+    corpus = _random_corpus(3, n_docs=200, vocab=100)
+    index = BM25Index.build(corpus, PARAMS)
+    reference = GuardedBM25Okapi(corpus)
+    passages = np.arange(200)
+    for query in _random_queries(3, 100, 20):
+        assert index.exact_scores(query, passages).tolist() == reference.get_scores(query).tolist()
+
+
+def test_save_and_load_round_trip(tmp_path: Path) -> None:
+    """A loaded index is memory-mapped, read-only, pickle-free and answers identically."""
+    corpus = _random_corpus(5, n_docs=300, vocab=150)
+    index = BM25Index.build(corpus, PARAMS)
+    index.save(tmp_path)
+    loaded = BM25Index.load(tmp_path)
+    assert loaded.vocab == index.vocab and loaded.passage_count == 300
+    assert loaded.idf.tolist() == index.idf.tolist() and loaded.avgdl == index.avgdl
+    assert isinstance(loaded.postings.base, np.memmap) and not loaded.postings.flags.writeable
+    for path in tmp_path.glob("*.npy"):
+        np.load(path, allow_pickle=False)
+    for query in _random_queries(5, 150, 30):
+        assert loaded.search(query) == index.search(query)
+
+
+def test_load_refuses_another_format(tmp_path: Path) -> None:
+    """An index saved in an older layout is reported (the store then rebuilds), never misread."""
+    BM25Index.build([["kursk"]], PARAMS).save(tmp_path)
+    meta = json.loads((tmp_path / "bm25.json").read_text())
+    (tmp_path / "bm25.json").write_text(json.dumps({**meta, "format": 1}))
+    with pytest.raises(ValueError):
+        BM25Index.load(tmp_path)
+
+
+def _same_index(a: BM25Index, b: BM25Index) -> None:
+    assert list(a.vocab) == list(b.vocab)
+    for name in ("indptr", "postings", "tfs", "doc_len", "idf"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert a.avgdl == b.avgdl
+
+
+def test_building_from_texts_in_parallel_equals_building_serially(monkeypatch: Any) -> None:
+    """Workers' vocabularies merge in first-occurrence order: the same ids, idf and postings."""
+    texts = [f"Kursk region {i % 7} troops, {i % 13} Seoul talks {i}" for i in range(2500)]
+    serial = build.build_index(texts, PARAMS, workers=1)
+    monkeypatch.setattr(build, "PARALLEL_MIN_PASSAGES", 0)
+    monkeypatch.setattr(build, "_CHUNK_PASSAGES", 300)
+    parallel = build.build_index(texts, PARAMS, workers=2)
+    _same_index(serial, parallel)
+    _same_index(serial, BM25Index.build([build.tokenize(t) for t in texts], PARAMS))
+
+
+def test_empty_passages_are_indexed_but_never_found() -> None:
+    """Passages without terms count for avgdl and N, as in rank_bm25, and never match."""
+    corpus = [[], ["kursk"], [], ["seoul", "kursk"]]
+    index = BM25Index.build(corpus, PARAMS)
+    _assert_same_as(GuardedBM25Okapi(corpus), index, ["kursk", "seoul"], 10)
+    assert {h.passage for h in index.search(["kursk", "seoul"])} == {1, 3}
+    with pytest.raises(ValueError):
+        BM25Index.build([], PARAMS)
+
+
+def test_concurrent_searches_do_not_share_scratch_space() -> None:
+    """Threads searching at once (the bot answers off the event loop) get correct results."""
+    corpus = _random_corpus(9, n_docs=2000, vocab=300)
+    index = BM25Index.build(corpus, PARAMS)
+    queries = _random_queries(9, 300, 50)
+    expected = [index.search(q) for q in queries]
+    results: dict[int, list[list[list[Scored]]]] = {}
+
+    def work(n: int) -> None:
+        results[n] = [[index.search(q) for q in queries] for _ in range(5)]
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(rounds == expected for n in range(4) for rounds in results[n])
