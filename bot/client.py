@@ -18,7 +18,7 @@ from bot.state import StateStore
 
 log = logging.getLogger(__name__)
 
-COGS = ("bot.cogs.answers", "bot.cogs.briefing", "bot.cogs.corpus")
+COGS = ("bot.cogs.answers", "bot.cogs.briefing", "bot.cogs.corpus", "bot.cogs.health")
 
 
 class BriefBot(commands.Bot):

@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# Stage 1: build the wheels (ours and every dependency) with the build tools.
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY retrieval ./retrieval
+COPY answers ./answers
+COPY bot ./bot
+RUN python -m pip install --no-cache-dir --upgrade "pip>=24" \
+    && python -m pip wheel --no-cache-dir --wheel-dir /wheels .
+
+# Stage 2: a slim runtime with only the installed wheels, the seeds and a non-root user.
+FROM python:3.11-slim AS runtime
+ENV PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    BRIEFBOT_CORPUS_DIR=/app/seeds \
+    BRIEFBOT_DATA_DIR=/data \
+    NUMBA_CACHE_DIR=/data/numba-cache
+RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin briefbot \
+    && mkdir -p /data \
+    && chown briefbot:briefbot /data
+COPY --from=build /wheels /wheels
+RUN python -m pip install --no-cache-dir --no-index --find-links=/wheels briefbot \
+    && rm -rf /wheels
+WORKDIR /app
+COPY seeds ./seeds
+VOLUME ["/data"]
+USER briefbot
+# The bot rewrites /data/health.json every 20 s; `briefbot health` fails when it is stale,
+# when the gateway is disconnected, or when no index is loaded.
+HEALTHCHECK --interval=60s --timeout=10s --start-period=90s --retries=3 \
+    CMD ["briefbot", "health", "--max-age", "90"]
+ENTRYPOINT ["briefbot"]
+CMD ["run"]

@@ -1,0 +1,59 @@
+"""Keeps the heartbeat file fresh for `briefbot health` (the container's HEALTHCHECK)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from typing import TYPE_CHECKING
+
+from discord.ext import commands, tasks
+
+from bot.health import Heartbeat, write_heartbeat
+
+if TYPE_CHECKING:
+    from bot.client import BriefBot
+
+log = logging.getLogger(__name__)
+
+INTERVAL_SECONDS = 20.0
+
+
+class HealthCog(commands.Cog):
+    """Writes what the bot knows of itself to the data folder every few seconds."""
+
+    def __init__(self, bot: BriefBot) -> None:
+        self.bot = bot
+        self.loop = tasks.loop(seconds=INTERVAL_SECONDS)(self.beat)
+
+    async def cog_load(self) -> None:
+        self.loop.start()
+
+    async def cog_unload(self) -> None:
+        self.loop.cancel()
+
+    async def beat(self) -> None:
+        bot = self.bot
+        opened = bot.service.opened
+        subs = await asyncio.to_thread(bot.state.list_enabled)
+        dues = [await bot.deliverer.next_due(s) for s in subs]
+        beat = Heartbeat(
+            pid=os.getpid(),
+            updated_at=time.time(),
+            connected=bot.is_ready() and not bot.is_closed(),
+            last_gateway_event=bot.last_gateway_event,
+            index_key=opened.key,
+            index_built_at=opened.built_at,
+            documents=opened.corpus.document_count,
+            passages=opened.corpus.passage_count,
+            next_briefing=min(dues).isoformat() if dues else None,
+        )
+        try:
+            await asyncio.to_thread(write_heartbeat, bot.settings.data_dir, beat)
+        except OSError as err:
+            log.warning("could not write the heartbeat: %s", err)
+
+
+async def setup(bot: BriefBot) -> None:
+    await bot.add_cog(HealthCog(bot))
