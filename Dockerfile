@@ -20,12 +20,14 @@ RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin briefbot \
     && mkdir -p /data \
     && chown briefbot:briefbot /data
 COPY --from=build /wheels /wheels
+# Only the wheels stage 1 built are visible (--no-index): the versions are fixed there.
+# hadolint ignore=DL3013
 RUN python -m pip install --no-cache-dir --no-index --find-links=/wheels briefbot \
     && rm -rf /wheels
 WORKDIR /app
 COPY seeds ./seeds
 VOLUME ["/data"]
-USER briefbot
+USER 10001:10001
 # The bot rewrites /data/health.json every 20 s; `briefbot health` fails when it is stale,
 # when the gateway is disconnected, or when no index is loaded.
 HEALTHCHECK --interval=60s --timeout=10s --start-period=90s --retries=3 \
