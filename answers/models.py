@@ -18,6 +18,24 @@ class Kind(enum.Enum):
     BRIEFING = "briefing"
 
 
+class Category(enum.StrEnum):
+    """What a figure measures; years and calendar dates are kept apart from counts."""
+
+    COUNT = "count"  # a counted noun: "2,850 people", "dozens of workers"
+    NUMBER = "number"  # a bare number whose noun the sentence leaves implicit: "(253)"
+    PERCENT = "percent"
+    MONEY = "money"
+    DISTANCE = "distance"
+    AREA = "area"
+    DURATION = "duration"
+    WEIGHT = "weight"
+    VOLUME = "volume"
+    SPEED = "speed"
+    DATE = "date"  # a calendar date: "April 30", "June 2024", "the 23rd"
+    YEAR = "year"  # a year alone: "2024"
+    ORDINAL = "ordinal"  # "the 80th anniversary"
+
+
 class Support(enum.Enum):
     """How well a quote backs a claim (for `cite`)."""
 
@@ -39,6 +57,7 @@ class Source:
     snippet: str  # verbatim: the passage that matched best
     anchor: str  # where the snippet starts, e.g. "003_b8…#p15.s1"
     path: str = ""
+    coverage: float = 0.0  # share of the query's idf weight its best passage covers, in context
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +82,14 @@ class Figure:
     value: str  # the phrase as written: "850 meters", "2,850 people", "97%"
     number: float
     unit: str | None
-    category: str  # count, percent, money, distance, area, duration, date, year, ...
+    category: Category  # a str: count, percent, money, distance, area, duration, date, year…
     sentence: Quote
     markers: tuple[int, ...]
+    approximate: bool = False  # "nearly 300", "dozens", "three or more"
+    upper: float | None = None  # end of a range: "one to two years"
+    iso: str | None = None  # dates and years, ISO 8601: "2024-06", "--04-30"
+    others: tuple[Quote, ...] = ()  # the same figure in other sentences (one per extra source)
+    score: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +99,7 @@ class Story:
     headline: Quote
     quotes: tuple[Quote, ...]
     markers: tuple[int, ...]
+    figures: tuple[Figure, ...] = ()  # the story's key figures
 
 
 @dataclass(frozen=True, slots=True)

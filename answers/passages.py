@@ -1,10 +1,15 @@
-"""A question answered with the best passages, quoted, with their sources."""
+"""A question answered with the best relevant passages, quoted, with their sources."""
 
 from __future__ import annotations
 
+import logging
+
 from answers.models import Answer, Kind, Quote
-from answers.sources import NOTHING_FOUND, number_sources
+from answers.relevance import find
+from answers.sources import cited_sources, nothing_found
 from retrieval.corpus import Corpus, Hit
+
+log = logging.getLogger(__name__)
 
 
 def passage_quote(hit: Hit, marker: int) -> Quote:
@@ -22,13 +27,15 @@ def passage_quote(hit: Hit, marker: int) -> Quote:
 
 
 def answer_ask(corpus: Corpus, question: str, limit: int = 5, kind: Kind = Kind.ASK) -> Answer:
-    """The `limit` best passages for a question, each marked with its numbered source."""
-    hits = corpus.search(question, k=limit)
+    """The `limit` best passages that pass the relevance rule, each marked with its source."""
+    findings = find(corpus, question)
+    hits = sorted(
+        (h for d in findings.documents for h in d.hits),
+        key=lambda h: (-h.score, h.passage.number),
+    )[:limit]
     if not hits:
-        return Answer(kind, question, notice=NOTHING_FOUND.format(query=question.strip()))
-    ranked = corpus.rank_documents(question, k=len({h.passage.doc_id for h in hits}))
-    keep = {h.passage.doc_id for h in hits}
-    sources = number_sources([d for d in ranked if d.document.id in keep])
+        return Answer(kind, question, notice=nothing_found(findings.query))
+    sources = cited_sources(findings, (h.passage.doc_id for h in hits))
     numbers = {s.id: s.number for s in sources}
     passages = tuple(passage_quote(h, numbers[h.passage.doc_id]) for h in hits)
     return Answer(kind, question, sources=sources, passages=passages)

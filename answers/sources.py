@@ -1,19 +1,33 @@
-"""The sources on a topic: documents ranked by their best passage."""
+"""The sources on a topic: the relevant documents ranked by their best relevant passage."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from answers.models import Answer, Kind, Source
+from answers.relevance import Findings, Query, find
 from retrieval.corpus import Corpus, DocumentHit
+from retrieval.documents import Document, Sentence
 
 log = logging.getLogger(__name__)
 
 NOTHING_FOUND = "Nothing in the documents matches “{query}”."
 
 
-def to_source(number: int, hit: DocumentHit) -> Source:
+def missing_words(query: Query) -> str:
+    """ " No document mentions “x”, “y”." for the query's words that occur nowhere, else ""."""
+    if not query.unknown:
+        return ""
+    return " No document mentions " + ", ".join(f"“{w}”" for w in query.unknown) + "."
+
+
+def nothing_found(query: Query) -> str:
+    """Why an answer is empty, naming the words that no document contains."""
+    return NOTHING_FOUND.format(query=query.text.strip()) + missing_words(query)
+
+
+def to_source(number: int, hit: DocumentHit, coverage: float = 0.0) -> Source:
     """A ranked document as a listed source."""
     doc, best = hit.document, hit.best
     return Source(
@@ -27,6 +41,23 @@ def to_source(number: int, hit: DocumentHit) -> Source:
         snippet=best.passage.text,
         anchor=str(best.passage.sentences[0].anchor),
         path=doc.path,
+        coverage=coverage,
+    )
+
+
+def document_source(number: int, doc: Document, snippet: Sentence, score: float) -> Source:
+    """A document as a listed source with a chosen sentence as its snippet."""
+    return Source(
+        number=number,
+        id=doc.id,
+        title=doc.title,
+        outlet=doc.metadata.outlet,
+        published=doc.metadata.published,
+        url=doc.metadata.url,
+        score=score,
+        snippet=snippet.text,
+        anchor=str(snippet.anchor),
+        path=doc.path,
     )
 
 
@@ -35,8 +66,19 @@ def number_sources(hits: Sequence[DocumentHit]) -> tuple[Source, ...]:
     return tuple(to_source(i, hit) for i, hit in enumerate(hits, start=1))
 
 
+def cited_sources(findings: Findings, cited: Iterable[str]) -> tuple[Source, ...]:
+    """The cited documents as sources, numbered 1.. in relevance order."""
+    wanted = set(cited)
+    hits = [h for h in findings.documents if h.document.id in wanted]
+    return tuple(
+        to_source(i, h, findings.coverage.get(h.document.id, 0.0))
+        for i, h in enumerate(hits, start=1)
+    )
+
+
 def answer_sources(corpus: Corpus, topic: str, limit: int = 10) -> Answer:
-    """The documents on a topic, best first; an empty answer if none matches."""
-    sources = number_sources(corpus.rank_documents(topic, k=limit))
-    notice = None if sources else NOTHING_FOUND.format(query=topic.strip())
+    """The documents on a topic, best first; an empty answer if none is about it."""
+    findings = find(corpus, topic, limit=limit)
+    sources = cited_sources(findings, (h.document.id for h in findings.documents))
+    notice = None if sources else nothing_found(findings.query)
     return Answer(Kind.SOURCES, topic, sources=sources, notice=notice)

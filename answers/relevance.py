@@ -1,0 +1,245 @@
+"""Which documents and sentences are about a query: idf-weighted coverage of the query's terms.
+
+BM25 ranks anything that shares a term with the query, so "Kursk region" would also list every
+article that says "regional". The answer layer therefore asks a second question: how much of the
+query's *information* does a passage or sentence carry? Each query term weighs its idf (rare
+terms weigh more; a term no passage contains weighs most, so an off-topic query stays
+uncovered); coverage is the share of that weight present. A passage or sentence is relevant when
+its coverage, in context, reaches `MIN_COVERAGE`. "In context" means its own terms count fully
+and the terms of its surroundings (the rest of its passage, the passage just before it) count
+half, because news prose refers back: "the road bridge will be 850 meters long" follows "a road
+bridge across the Tumen River".
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+
+from retrieval.corpus import Corpus, DocumentHit, Hit, Passage
+from retrieval.documents import Document, Sentence, SentenceKind
+from retrieval.tokenizer import tokenize
+
+log = logging.getLogger(__name__)
+
+MIN_COVERAGE = 0.5
+CONTEXT_WEIGHT = 0.5
+DEPTH = 200
+_EPS = 1e-9  # coverage is a ratio of float sums: 0.5 must not come out as 0.4999…
+# Words that frame a request rather than name its subject ("how many troops", "tell me about").
+_FILLER = frozenset(
+    t
+    for w in [
+        "many",
+        "much",
+        "often",
+        "tell",
+        "please",
+        "explain",
+        "describe",
+        "show",
+        "give",
+        "list",
+        "find",
+        "know",
+    ]
+    for t in tokenize(w)
+)
+# Headlines and bullet takeaways compress what the body says; prefer the body's own sentence.
+_KIND_WEIGHT = {SentenceKind.BODY: 1.0, SentenceKind.BULLET: 0.85, SentenceKind.HEADLINE: 0.8}
+# The tokenizer's notion of a word ("2,850", "u.s.", "korea's"), to name the words it drops.
+_WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A query's content terms, each weighted by its idf; `unknown` words occur nowhere."""
+
+    text: str
+    weights: dict[str, float]
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def mass(self) -> float:
+        return sum(self.weights.values())
+
+    def coverage(self, terms: Collection[str]) -> float:
+        """The share of the query's weight that `terms` carry (0 when the query is empty)."""
+        mass = self.mass
+        if mass <= 0:
+            return 0.0
+        return sum(w for t, w in self.weights.items() if t in terms) / mass
+
+    def in_context(self, own: Collection[str], context: Collection[str]) -> float:
+        """Coverage with own terms at full weight and context-only terms at CONTEXT_WEIGHT."""
+        alone = self.coverage(own)
+        both = self.coverage(set(own) | set(context))
+        return alone + CONTEXT_WEIGHT * (both - alone)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A sentence of a relevant document, with how much of the query it covers."""
+
+    document: Document
+    rank: int  # the document's rank among the relevant ones, 0 = best
+    index: int  # the sentence's position in its document
+    sentence: Sentence
+    terms: frozenset[str]
+    coverage: float  # in context
+    own: float  # by the sentence alone
+    passage_score: float  # BM25 of the passage it stands in
+
+    @property
+    def score(self) -> float:
+        """Coverage in context, with gentle preferences for body text over headlines and
+        bullets, for better-ranked documents and for the lead of an article."""
+        weight = _KIND_WEIGHT[self.sentence.kind] * (1 - 0.02 * min(self.rank, 10))
+        return self.coverage * weight * (1 - 0.01 * min(self.index, 10))
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What the corpus says on a query: relevant documents (ranked) and sentences."""
+
+    query: Query
+    documents: tuple[DocumentHit, ...] = ()
+    coverage: dict[str, float] = field(default_factory=dict)  # doc id -> best passage's
+    sentences: tuple[Evidence, ...] = ()  # document rank, then document order
+
+    @property
+    def found(self) -> bool:
+        return bool(self.documents)
+
+
+def idf(corpus: Corpus, term: str) -> float:
+    """Lucene's smooth BM25 idf over passages: always positive, near 0 for ubiquitous terms.
+
+    A term no passage contains weighs as much as the rarest term that does (df = 1): its true
+    rarity is unknown, and it must weigh enough that a query the corpus does not cover stays
+    uncovered ("football world cup" is not about the one passage that says "world").
+    """
+    n = corpus.index.passage_count
+    tid = corpus.index.vocab.get(term)
+    df = 1 if tid is None else int(corpus.index.indptr[tid + 1] - corpus.index.indptr[tid])
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def parse_query(corpus: Corpus, text: str) -> Query:
+    """The query's distinct content terms with their weights, and the words no passage holds."""
+    weights: dict[str, float] = {}
+    unknown: list[str] = []
+    for word in _WORD.findall(text):
+        for term in tokenize(word):
+            if term in weights or term in _FILLER:
+                continue
+            weights[term] = idf(corpus, term)
+            if term not in corpus.index.vocab and word not in unknown:
+                unknown.append(word)
+    return Query(text, weights, tuple(unknown))
+
+
+@functools.lru_cache(maxsize=65536)
+def terms_of(text: str) -> frozenset[str]:
+    """The distinct index terms of a text (cached: sentences recur across questions)."""
+    return frozenset(tokenize(text))
+
+
+def _union(sentences: Iterable[Sentence]) -> frozenset[str]:
+    out: set[str] = set()
+    for s in sentences:
+        out |= terms_of(s.text)
+    return frozenset(out)
+
+
+def _previous(corpus: Corpus, passage: Passage) -> Passage | None:
+    if passage.number == 0:
+        return None
+    before = corpus.passage(passage.number - 1)
+    return before if before.doc_id == passage.doc_id else None
+
+
+def passage_coverage(corpus: Corpus, query: Query, passage: Passage) -> float:
+    """A passage's coverage, the passage before it (same document) as context."""
+    before = _previous(corpus, passage)
+    context = _union(before.sentences) if before else frozenset()
+    return query.in_context(_union(passage.sentences), context)
+
+
+def _sentence_evidence(
+    corpus: Corpus, query: Query, rank: int, doc_hit: DocumentHit
+) -> list[Evidence]:
+    doc = doc_hit.document
+    position = {s.anchor: i for i, s in enumerate(doc.sentences)}
+    found: list[Evidence] = []
+    for hit in doc_hit.hits:
+        before = _previous(corpus, hit.passage)
+        around = _union(hit.passage.sentences) | (_union(before.sentences) if before else set())
+        for sentence in hit.passage.sentences:
+            own_terms = terms_of(sentence.text)
+            coverage = query.in_context(own_terms, around)
+            if coverage < MIN_COVERAGE - _EPS:
+                continue
+            found.append(
+                Evidence(
+                    document=doc,
+                    rank=rank,
+                    index=position[sentence.anchor],
+                    sentence=sentence,
+                    terms=own_terms,
+                    coverage=coverage,
+                    own=query.coverage(own_terms),
+                    passage_score=hit.score,
+                )
+            )
+    return sorted(found, key=lambda e: e.index)
+
+
+def _relevant_hits(corpus: Corpus, query: Query, doc_hit: DocumentHit) -> tuple[list[Hit], float]:
+    """The document's passages that pass the rule (best BM25 first), and its best coverage."""
+    kept, best = [], 0.0
+    for hit in doc_hit.hits:
+        coverage = passage_coverage(corpus, query, hit.passage)
+        best = max(best, coverage)
+        if coverage >= MIN_COVERAGE - _EPS:
+            kept.append(hit)
+    return kept, best
+
+
+def find(corpus: Corpus, text: str, limit: int = 10, depth: int = DEPTH) -> Findings:
+    """The documents (at most `limit`) and sentences on `text` that pass the coverage rule."""
+    query = parse_query(corpus, text)
+    if query.mass <= 0 or all(t not in corpus.index.vocab for t in query.weights):
+        return Findings(query)
+    ranked: list[tuple[float, float, int, DocumentHit]] = []
+    coverage: dict[str, float] = {}
+    for doc_hit in corpus.rank_documents(text, k=depth, depth=depth):
+        hits, best = _relevant_hits(corpus, query, doc_hit)
+        if not hits:
+            continue
+        doc = doc_hit.document
+        coverage[doc.id] = best
+        rest = sum(h.score for h in hits[1:])
+        ranked.append(
+            (
+                -hits[0].score,
+                -rest,
+                corpus.ids[doc.id],
+                DocumentHit(doc, hits[0].score, tuple(hits)),
+            )
+        )
+    ranked.sort(key=lambda item: item[:3])
+    documents = tuple(item[3] for item in ranked[:limit])
+    evidence = [
+        e for rank, d in enumerate(documents) for e in _sentence_evidence(corpus, query, rank, d)
+    ]
+    return Findings(
+        query,
+        documents,
+        {d.document.id: coverage[d.document.id] for d in documents},
+        tuple(evidence),
+    )
