@@ -1,0 +1,112 @@
+"""The figures on a topic: every number the relevant sentences state, ranked, each with its proof.
+
+A figure is listed once however many times it is reported: the same number with the same unit
+(after folding synonyms: "2,850 people" and "2,850 individuals") is one figure, quoted from the
+sentence that ties it most closely to the topic, with the markers of every document stating it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from answers.models import Answer, Category, Figure, Kind
+from answers.quantities import Mention, extract
+from answers.quotes import sentence_quote
+from answers.relevance import Evidence, find
+from answers.sources import cited_sources, nothing_found
+from retrieval.corpus import Corpus
+
+log = logging.getLogger(__name__)
+
+LIMIT = 30
+_SYNONYMS = {"individuals": "people", "persons": "people", "person": "people"}
+# At equal relevance, a measured or counted figure says more than a date or a bare number.
+_PLAIN = frozenset({Category.DATE, Category.YEAR, Category.ORDINAL, Category.NUMBER})
+_PLAIN_WEIGHT = 0.9
+
+FigureKey = tuple[Category, float, float | None, str | None]
+
+
+def figure_key(m: Mention) -> FigureKey:
+    """What makes two mentions the same figure: category, number, range and unit."""
+    if m.category in (Category.DATE, Category.YEAR):
+        return (m.category, m.number, m.upper, m.iso)
+    unit = m.unit.lower() if m.unit else None
+    return (m.category, m.number, m.upper, _SYNONYMS.get(unit, unit) if unit else None)
+
+
+@dataclass(slots=True)
+class _Group:
+    """Every statement of one figure, the best first."""
+
+    mention: Mention
+    evidence: Evidence
+    score: float
+    others: list[Evidence] = field(default_factory=list)
+
+
+def group_figures(
+    evidence: Iterable[Evidence], score: Callable[[Evidence], float] = lambda e: e.score
+) -> list[_Group]:
+    """Figures of the given sentences, one group per distinct figure, best scored first."""
+    groups: dict[FigureKey, _Group] = {}
+    ordered = sorted(evidence, key=lambda e: (-score(e), e.rank, e.index))
+    for e in ordered:
+        for m in extract(e.sentence.text):
+            key = figure_key(m)
+            group = groups.get(key)
+            if group is None:
+                weight = _PLAIN_WEIGHT if m.category in _PLAIN else 1.0
+                groups[key] = _Group(m, e, score(e) * weight)
+            elif all(o.document.id != e.document.id for o in [group.evidence, *group.others]):
+                group.others.append(e)
+    return sorted(groups.values(), key=lambda g: (-g.score, g.evidence.rank, g.evidence.index))
+
+
+def to_figures(groups: Iterable[_Group], numbers: dict[str, int]) -> tuple[Figure, ...]:
+    """Groups as figures whose markers point into the numbered sources."""
+    figures = []
+    for g in groups:
+        own = numbers[g.evidence.document.id]
+        others = [e for e in g.others if e.document.id in numbers]
+        markers = (own, *sorted(numbers[e.document.id] for e in others))
+        quote = sentence_quote(g.evidence.document.id, g.evidence.sentence, markers, g.score)
+        figures.append(
+            Figure(
+                value=g.mention.value,
+                number=g.mention.number,
+                unit=g.mention.unit,
+                category=g.mention.category,
+                sentence=quote,
+                markers=markers,
+                approximate=g.mention.approximate,
+                upper=g.mention.upper,
+                iso=g.mention.iso,
+                others=tuple(
+                    sentence_quote(e.document.id, e.sentence, (numbers[e.document.id],), score=0)
+                    for e in others
+                ),
+                score=g.score,
+            )
+        )
+    return tuple(figures)
+
+
+def answer_figures(corpus: Corpus, topic: str, limit: int = LIMIT) -> Answer:
+    """The figures the relevant sentences state, most relevant first, each with its sources."""
+    findings = find(corpus, topic)
+    groups = group_figures(findings.sentences)
+    shown = groups[:limit]
+    if not shown:
+        if not findings.found:
+            return Answer(Kind.FIGURES, topic, notice=nothing_found(findings.query))
+        sources = cited_sources(findings, (d.document.id for d in findings.documents))
+        notice = f"The documents on “{topic.strip()}” state no figures."
+        return Answer(Kind.FIGURES, topic, sources=sources, notice=notice)
+    cited = (e.document.id for g in shown for e in [g.evidence, *g.others])
+    sources = cited_sources(findings, cited)
+    figures = to_figures(shown, {s.id: s.number for s in sources})
+    extra: dict[str, object] = {"total": len(groups)}
+    return Answer(Kind.FIGURES, topic, sources=sources, figures=figures, extra=extra)

@@ -1,0 +1,44 @@
+"""Verbatim quotes of sentences, and the formatted reference that locates one."""
+
+from __future__ import annotations
+
+import logging
+
+from answers.models import Quote, Support
+from retrieval.documents import Document, Sentence
+
+log = logging.getLogger(__name__)
+
+
+def sentence_quote(
+    doc_id: str,
+    sentence: Sentence,
+    markers: tuple[int, ...],
+    score: float = 0.0,
+    reference: str = "",
+    support: Support | None = None,
+) -> Quote:
+    """A sentence as a quote: its text is `document.text[start:end]`, by construction."""
+    return Quote(
+        text=sentence.text,
+        source_id=doc_id,
+        anchor=str(sentence.anchor),
+        start=sentence.start,
+        end=sentence.end,
+        markers=markers,
+        reference=reference,
+        support=support,
+        score=score,
+    )
+
+
+def format_reference(doc: Document, sentence: Sentence) -> str:
+    """“Title”, Outlet, 2025-05-29, https://…; anchor doc#p15.s1 (document doc, paragraph 15)."""
+    meta = doc.metadata
+    parts = [f"“{doc.title}”", meta.outlet or "unknown outlet"]
+    parts.append(meta.published.isoformat() if meta.published else "undated")
+    if meta.url:
+        parts.append(meta.url)
+    anchor = sentence.anchor
+    where = f"{anchor} (document {anchor.doc_id}, paragraph {anchor.paragraph})"
+    return ", ".join(parts) + f"; {where}"
