@@ -1,0 +1,168 @@
+"""The briefing: what is new in a window, grouped into stories, with key figures and sources.
+
+A document is new when it was first seen (indexed) or published within `[since, now)`; a
+publication date without a time counts for its whole UTC day. Without `since`, the window is the
+last `hours` hours. When nothing is new the answer says so, carries the most recent stories
+instead, and sets `extra["new"] = False`: an on-demand briefing shows it, a scheduled one is not
+posted. The clock is a parameter (`now`), so the answer is a pure function of its arguments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+from answers.figures import group_figures, to_figures
+from answers.models import Answer, Category, Figure, Kind, Source, Story
+from answers.overlap import Weigher, weigher
+from answers.quotes import sentence_quote
+from answers.relevance import find
+from answers.sources import document_source, missing_words, nothing_found
+from answers.stories import Focus, Grouped, cluster, document_vector, group_story
+from retrieval.corpus import Corpus
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOURS = 24.0
+MAX_STORIES = 8
+RECENT_DOCUMENTS = 5  # what "the most recent stories" draw on when nothing is new
+FIGURES_PER_STORY = 3
+MAX_FIGURES = 8
+# Key figures are the measured and counted ones; dates and bare numbers need their sentence.
+_KEY = frozenset(Category) - {Category.DATE, Category.YEAR, Category.ORDINAL, Category.NUMBER}
+NOTHING_NEW = "Nothing new since {since} UTC. The most recent stories:"
+_DAY = dt.timedelta(days=1)
+_EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """Aware UTC; a naive datetime is taken to be UTC already."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _moments(corpus: Corpus, number: int) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """When a document was first seen, and the start of its publication day (UTC)."""
+    seen = corpus.records[number].get("first_seen")
+    published = corpus.metadata(number).published
+    return (
+        dt.datetime.fromtimestamp(seen, dt.UTC) if seen is not None else None,
+        dt.datetime.combine(published, dt.time(), dt.UTC) if published else None,
+    )
+
+
+def is_new(corpus: Corpus, number: int, since: dt.datetime, now: dt.datetime) -> bool:
+    """First seen in [since, now), or published on a UTC day that overlaps it."""
+    first_seen, day = _moments(corpus, number)
+    if first_seen is not None and since <= first_seen < now:
+        return True
+    return day is not None and day < now and day + _DAY > since
+
+
+def latest(corpus: Corpus, number: int) -> dt.datetime:
+    """The later of first seen and published, for "most recent" ordering."""
+    return max((m for m in _moments(corpus, number) if m is not None), default=_EPOCH)
+
+
+def _stories(
+    corpus: Corpus, numbers: Sequence[int], weight: Weigher, focus: Focus | None
+) -> list[Grouped]:
+    """Stories of the given documents: bigger first, then the most recent, then corpus order."""
+    docs = [corpus.document(n) for n in numbers]
+    vectors = [document_vector(d, weight) for d in docs]
+    recency = [latest(corpus, n).timestamp() for n in numbers]
+    groups = sorted(cluster(vectors), key=lambda g: (-len(g), -max(recency[i] for i in g), g))
+    stories: list[Grouped] = []
+    for g in groups:
+        story = group_story(
+            [docs[i] for i in g], [vectors[i] for i in g], weight, len(stories), focus
+        )
+        if story is not None:
+            stories.append(story)
+    return stories[:MAX_STORIES]
+
+
+def _key_figures(grouped: Grouped, numbers: dict[str, int]) -> list[Figure]:
+    """The story's measured and counted figures, most central sentence first, one per number."""
+    figures, seen = [], set()
+    for f in to_figures(group_figures(grouped.sentences, lambda e: e.coverage), numbers):
+        if f.category in _KEY and (f.category, f.number) not in seen:
+            seen.add((f.category, f.number))
+            figures.append(f)
+    return figures
+
+
+def _assemble(
+    grouped: Sequence[Grouped],
+) -> tuple[tuple[Story, ...], tuple[Figure, ...], tuple[Source, ...]]:
+    """Number the sources in story order and turn each group into a cited story."""
+    sources: list[Source] = []
+    for g in grouped:
+        for doc in g.documents:
+            best = next(e for e in g.sentences if e.document.id == doc.id)
+            sources.append(document_source(len(sources) + 1, doc, best.sentence, best.coverage))
+    numbers = {s.id: s.number for s in sources}
+    stories, key = [], []
+    for g in grouped:
+        markers = tuple(numbers[d.id] for d in g.documents)
+        own = numbers[g.headline.document.id]
+        figures = _key_figures(g, numbers)[:FIGURES_PER_STORY]
+        key.extend(figures)
+        stories.append(
+            Story(
+                headline=sentence_quote(
+                    g.headline.document.id,
+                    g.headline.sentence,
+                    (own, *(m for m in markers if m != own)),
+                    g.headline.coverage,
+                ),
+                quotes=tuple(
+                    sentence_quote(e.document.id, e.sentence, (numbers[e.document.id],), e.coverage)
+                    for e in g.quotes
+                ),
+                markers=markers,
+                figures=tuple(figures),
+            )
+        )
+    key.sort(key=lambda f: -f.score)
+    return tuple(stories), tuple(key[:MAX_FIGURES]), tuple(sources)
+
+
+def answer_briefing(
+    corpus: Corpus,
+    topic: str = "",
+    since: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+    hours: float = DEFAULT_HOURS,
+) -> Answer:
+    """What is new in [since, now) (default: the last `hours`), optionally on one topic."""
+    until = _utc(now) if now is not None else dt.datetime.now(dt.UTC)
+    start = _utc(since) if since is not None else until - dt.timedelta(hours=hours)
+    start = min(start, until)  # a `since` in the future is an empty window, not an error
+    window = (start, until)
+    candidates, focus, notice = list(range(corpus.document_count)), None, None
+    if topic.strip():
+        findings = find(corpus, topic, limit=corpus.document_count)
+        if not findings.found:
+            notice = nothing_found(findings.query)
+            return Answer(Kind.BRIEFING, topic, notice=notice, window=window, extra={"new": False})
+        candidates = sorted(corpus.ids[d.document.id] for d in findings.documents)
+        focus = {(e.document.id, e.index): e.coverage for e in findings.sentences}
+        notice = missing_words(findings.query).strip() or None
+    fresh = [n for n in candidates if is_new(corpus, n, start, until)]
+    if not fresh:
+        recent = sorted(candidates, key=lambda n: (-latest(corpus, n).timestamp(), n))
+        fresh = sorted(recent[:RECENT_DOCUMENTS])
+        notice = NOTHING_NEW.format(since=start.strftime("%Y-%m-%d %H:%M"))
+    stories, figures, sources = _assemble(_stories(corpus, fresh, weigher(corpus), focus))
+    new = bool(stories) and not (notice or "").startswith("Nothing new")
+    return Answer(
+        Kind.BRIEFING,
+        topic,
+        sources=sources,
+        stories=stories,
+        figures=figures,
+        notice=notice,
+        window=window,
+        extra={"new": new, "documents": len(sources)},
+    )

@@ -1,0 +1,170 @@
+"""Stories: documents about the same event grouped together, each headed by its clearest sentence.
+
+A document is a tf-idf vector of its terms, its lead counted twice (news states the event first).
+Documents are grouped by average-link agglomerative clustering on the cosine of those vectors,
+merging while the closest pair of groups is at least `SAME_STORY` alike. A sentence's centrality
+is its idf-weighted cosine to the story's centroid. The headline is the most central of the
+documents' leads (their first full body sentence: a lead is written to be read alone and to say
+what happened); the quotes are the most central
+sentences that repeat neither the headline nor each other, one per other document first.
+With a topic, only the sentences relevant to it count, each weighted by its coverage.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from answers.overlap import Weigher, repeats
+from answers.relevance import Evidence, terms_of
+from retrieval.documents import Document, SentenceKind
+from retrieval.tokenizer import tokenize
+
+log = logging.getLogger(__name__)
+
+SAME_STORY = 0.35
+LEAD_SENTENCES = 2
+MIN_WORDS = 6
+QUOTES_PER_STORY = 2
+
+Vector = dict[str, float]
+Focus = Mapping[tuple[str, int], float]  # (doc id, sentence index) -> coverage of the topic
+
+
+@dataclass(frozen=True, slots=True)
+class Grouped:
+    """One story: its documents (most central first), headline, quotes, and every sentence."""
+
+    documents: tuple[Document, ...]
+    headline: Evidence
+    quotes: tuple[Evidence, ...]
+    sentences: tuple[Evidence, ...]  # most central first; `coverage` holds the centrality
+
+
+def _leads(doc: Document) -> set[int]:
+    """Indexes of the headline and the first body sentences."""
+    body = [i for i, s in enumerate(doc.sentences) if s.kind is SentenceKind.BODY]
+    heads = [i for i, s in enumerate(doc.sentences) if s.kind is SentenceKind.HEADLINE]
+    return set(heads + body[:LEAD_SENTENCES])
+
+
+def _first_body(doc: Document) -> int:
+    """The lead: the first full body sentence (the headline if there is none)."""
+    return next(
+        (
+            i
+            for i, s in enumerate(doc.sentences)
+            if s.kind is SentenceKind.BODY and len(s.text.split()) >= MIN_WORDS
+        ),
+        0,
+    )
+
+
+def document_vector(doc: Document, weight: Weigher) -> Vector:
+    """Log tf times idf over the document's sentences, lead sentences counted twice."""
+    counts: Counter[str] = Counter()
+    leads = _leads(doc)
+    for i, sentence in enumerate(doc.sentences):
+        tokens = tokenize(sentence.text)
+        counts.update(tokens * (2 if i in leads else 1))
+    return {t: (1 + math.log(n)) * weight(t) for t, n in counts.items()}
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Cosine of two sparse vectors."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    dot = sum(v * large.get(t, 0.0) for t, v in small.items())
+    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def cluster(vectors: Sequence[Vector], threshold: float = SAME_STORY) -> list[list[int]]:
+    """Average-link clustering: groups of indexes, each in index order, groups by first index."""
+    n = len(vectors)
+    sim = [[cosine(vectors[i], vectors[j]) for j in range(n)] for i in range(n)]
+    groups = [[i] for i in range(n)]
+    while len(groups) > 1:
+        best, pair = threshold, None
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                links = [sim[i][j] for i in groups[a] for j in groups[b]]
+                if sum(links) / len(links) >= best:
+                    best, pair = sum(links) / len(links), (a, b)
+        if pair is None:
+            break
+        a, b = pair
+        groups[a] = sorted(groups[a] + groups[b])
+        del groups[b]
+    return sorted(groups)
+
+
+def _readable(e: Evidence) -> bool:
+    text = e.sentence.text.rstrip("”’\"' ")
+    return len(text.split()) >= MIN_WORDS and not text.endswith("?")
+
+
+def _centrality(
+    docs: Sequence[Document], centroid: Vector, weight: Weigher, rank: int, focus: Focus | None
+) -> list[Evidence]:
+    scored = []
+    for doc in docs:
+        for i, sentence in enumerate(doc.sentences):
+            share = 1.0 if focus is None else focus.get((doc.id, i), 0.0)
+            if share <= 0:
+                continue
+            terms = terms_of(sentence.text)
+            score = cosine({t: weight(t) for t in terms}, centroid) * share
+            scored.append(Evidence(doc, rank, i, sentence, terms, score, score, 0.0))
+    return sorted(scored, key=lambda e: (-e.coverage, e.document.id, e.index))
+
+
+def _adds(e: Evidence, chosen: Sequence[Evidence], weight: Weigher) -> bool:
+    """A readable body sentence that repeats nothing already chosen."""
+    if e.sentence.kind is not SentenceKind.BODY or not _readable(e):
+        return False
+    return not any(e is c or repeats(e.terms, c.terms, weight) for c in chosen)
+
+
+def group_story(
+    docs: Sequence[Document],
+    vectors: Sequence[Vector],
+    weight: Weigher,
+    rank: int,
+    focus: Focus | None = None,
+) -> Grouped | None:
+    """The story these documents tell, or None if no sentence of theirs is on the topic."""
+    centroid: Vector = {}
+    for v in vectors:
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        for t, x in v.items():
+            centroid[t] = centroid.get(t, 0.0) + x / norm
+    sentences = _centrality(docs, centroid, weight, rank, focus)
+    if not sentences:
+        return None
+    readable = [e for e in sentences if _readable(e)] or sentences
+    firsts = {(d.id, _first_body(d)) for d in docs}
+    headline = next((e for e in readable if (e.document.id, e.index) in firsts), readable[0])
+    order = list(dict.fromkeys(e.document.id for e in sentences))
+    order += [d.id for d in docs if d.id not in order]
+    quotes: list[Evidence] = []
+    for doc_id in order:  # each other document's most central new sentence
+        if doc_id != headline.document.id:
+            pick = next(
+                (
+                    e
+                    for e in sentences
+                    if e.document.id == doc_id and _adds(e, [headline, *quotes], weight)
+                ),
+                None,
+            )
+            quotes += [pick] if pick else []
+    for e in sentences:  # then the most central new sentences of any document
+        if len(quotes) >= QUOTES_PER_STORY:
+            break
+        if _adds(e, [headline, *quotes], weight):
+            quotes.append(e)
+    by_id = {d.id: d for d in docs}
+    return Grouped(tuple(by_id[i] for i in order), headline, tuple(quotes), tuple(sentences))
