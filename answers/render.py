@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import logging
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from answers.models import Answer, Figure, Kind, Quote, Source, Story
+
+log = logging.getLogger(__name__)
 
 # The lists each kind of answer carries in JSON, besides `sources`.
 _JSON_LISTS = {
@@ -36,7 +40,27 @@ def environment(override: Path | None = None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["markers"] = lambda numbers: "".join(f"[{n}]" for n in numbers)
+    env.filters["number"] = format_number
+    env.filters["utc"] = format_utc
+    env.filters["ordinal"] = format_ordinal
     return env
+
+
+def format_ordinal(value: float) -> str:
+    """18.0 -> "18th", 22.0 -> "22nd"."""
+    n = int(value)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def format_number(value: float) -> str:
+    """2850.0 -> "2,850", 1.5 -> "1.5", 2000000.0 -> "2,000,000"."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def format_utc(moment: dt.datetime) -> str:
+    """A moment as "2025-05-29 14:13 UTC"."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def render_text(answer: Answer, templates: Path | None = None) -> str:
@@ -57,6 +81,7 @@ def _source(s: Source) -> dict[str, Any]:
         "snippet": s.snippet,
         "anchor": s.anchor,
         "path": s.path,
+        "coverage": round(s.coverage, 4),
     }
 
 
@@ -82,21 +107,40 @@ def _figure(f: Figure, sources: dict[int, str]) -> dict[str, Any]:
         "text": f.value,
         "number": f.number,
         "unit": f.unit,
-        "category": f.category,
+        "category": f.category.value,
+        "approximate": f.approximate,
+        "upper": f.upper,
+        "iso": f.iso,
         "sentence": f.sentence.text,
         "source_id": f.sentence.source_id,
         "anchor": f.sentence.anchor,
+        "start": f.sentence.start,
+        "end": f.sentence.end,
         "source_ids": [sources[m] for m in f.markers],
         "markers": list(f.markers),
+        "others": [_quote(q) for q in f.others],
     }
 
 
-def _story(s: Story) -> dict[str, Any]:
+def _story(s: Story, sources: dict[int, str]) -> dict[str, Any]:
     return {
         "headline": _quote(s.headline),
         "quotes": [_quote(q) for q in s.quotes],
         "markers": list(s.markers),
+        "source_ids": [sources[m] for m in s.markers],
+        "figures": [_figure(f, sources) for f in s.figures],
     }
+
+
+def _plain(value: object) -> object:
+    """A JSON-ready copy of an `extra` value (enums by value, anything else as text)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return str(getattr(value, "value", value))
 
 
 def to_json(answer: Answer) -> dict[str, Any]:
@@ -114,9 +158,13 @@ def to_json(answer: Answer) -> dict[str, Any]:
         if name == "figures":
             data[name] = [_figure(f, ids) for f in items]
         elif name == "stories":
-            data[name] = [_story(s) for s in items]
+            data[name] = [_story(s, ids) for s in items]
         else:
             data[name] = [_quote(q) for q in items]
     if answer.window is not None:
         data["window"] = [answer.window[0].isoformat(), answer.window[1].isoformat()]
+    if answer.extra:
+        data["extra"] = _plain(answer.extra)
+    if answer.kind is Kind.BRIEFING:
+        data["new"] = bool(answer.extra.get("new", answer.found))
     return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import json
 import logging
 import sys
@@ -12,10 +13,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from answers.briefing import DEFAULT_HOURS, answer_briefing
+from answers.citations import answer_cite
+from answers.figures import answer_figures
 from answers.models import Answer, Kind
 from answers.passages import answer_ask
 from answers.render import render_text, to_json
 from answers.sources import answer_sources
+from answers.summary import answer_summary
 from bot.settings import Settings
 from retrieval.bm25 import BM25Params
 from retrieval.reader import CorpusError
@@ -23,22 +28,47 @@ from retrieval.store import OpenedCorpus, describe, open_corpus
 
 log = logging.getLogger(__name__)
 
-Composer = Callable[[OpenedCorpus, str, Settings], Answer]
+Composer = Callable[[OpenedCorpus, str, argparse.Namespace], Answer]
 
 ANSWERS: dict[str, tuple[str, Composer]] = {
+    "summary": (
+        "a few cited sentences on a topic",
+        lambda c, text, a: answer_summary(c.corpus, text),
+    ),
+    "figures": (
+        "the numbers, quantities and dates on a topic",
+        lambda c, text, a: answer_figures(c.corpus, text),
+    ),
     "sources": (
         "the documents on a topic, ranked",
-        lambda c, text, s: answer_sources(c.corpus, text),
+        lambda c, text, a: answer_sources(c.corpus, text),
+    ),
+    "cite": (
+        "the quotes that back a claim, with references",
+        lambda c, text, a: answer_cite(c.corpus, text),
     ),
     "search": (
         "the best passages for a query",
-        lambda c, text, s: answer_ask(c.corpus, text, limit=10),
+        lambda c, text, a: answer_ask(c.corpus, text, limit=10),
     ),
     "ask": (
         "a question answered with quoted passages",
-        lambda c, text, s: answer_ask(c.corpus, text, limit=5, kind=Kind.ASK),
+        lambda c, text, a: answer_ask(c.corpus, text, limit=5, kind=Kind.ASK),
+    ),
+    "briefing": (
+        "what is new (last 24 hours, or --since), grouped into stories",
+        lambda c, text, a: answer_briefing(c.corpus, text, since=a.since, hours=a.hours),
     ),
 }
+
+
+def _moment(text: str) -> dt.datetime:
+    """An ISO 8601 date or datetime; without a zone it is UTC."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date or datetime: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,7 +84,15 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (help_text, _) in ANSWERS.items():
         sub = commands.add_parser(name, parents=[common], help=help_text)
-        sub.add_argument("text", nargs="+", help="topic, query, claim or question")
+        if name != "briefing":
+            sub.add_argument("text", nargs="+", help="topic, query, claim or question")
+            continue
+        sub.add_argument("text", nargs="*", help="only stories on this topic (optional)")
+        since = sub.add_mutually_exclusive_group()
+        since.add_argument("--since", type=_moment, help="ISO datetime (UTC if no zone)")
+        since.add_argument(
+            "--hours", type=float, default=DEFAULT_HOURS, help="window length (default 24)"
+        )
     commands.add_parser("index", parents=[common], help="build or check the persisted index")
     return parser
 
@@ -148,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_index(opened, args.json)
         return 0
     text = " ".join(args.text)
-    answer = ANSWERS[args.command][1](opened, text, settings)
+    answer = ANSWERS[args.command][1](opened, text, args)
     if args.json:
         print(json.dumps(to_json(answer), ensure_ascii=False, indent=2))
     else:
