@@ -1,0 +1,82 @@
+"""The command line's answer commands: summary, figures, cite, briefing (with --since/--hours)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from tests.answers.conftest import SEEDS
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """main(argv) in-process over the seeds, with a fresh data folder."""
+    for name in list(os.environ):
+        if name.startswith("BRIEFBOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("BRIEFBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+
+    def _run(*argv: str) -> tuple[int, str, str]:
+        code = main([*argv, "--corpus", str(SEEDS)])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+def _json(run: Run, *argv: str) -> dict[str, Any]:
+    code, out, err = run(*argv, "--json")
+    assert (code, err) == (0, "")
+    data: dict[str, Any] = json.loads(out)
+    return data
+
+
+def test_figures_done_when(run: Run) -> None:
+    """`briefbot figures "Tumen River bridge"`: 850 m, 2,850, nearly 300 vehicles, 1.5 years."""
+    data = _json(run, "figures", "Tumen River bridge")
+    got = {(f["number"], f["unit"]): f["source_id"] for f in data["figures"]}
+    assert got[(850.0, "meters")] == "001_d8b2d741d231887d"
+    assert got[(2850.0, "individuals")] == "002_a1d7c1a63996d77b"
+    assert got[(300.0, "vehicles")] == "002_a1d7c1a63996d77b"
+    assert got[(1.5, "years")] == "002_a1d7c1a63996d77b"
+
+
+def test_summary_and_cite_text(run: Run) -> None:
+    """Terminal text for summary and cite: cited, and the source list is printed."""
+    code, out, _ = run("summary", "Tumen", "River", "bridge")
+    assert code == 0 and out.startswith("Summary of “Tumen River bridge”") and "\nSources\n" in out
+    code, out, _ = run("cite", "The Tumen River bridge will be 850 meters long")
+    assert code == 0 and "STRONG support" in out and "#p10.s1" in out
+
+
+def test_nothing_found_is_exit_zero(run: Run) -> None:
+    """A topic no document covers: a notice, no sources, exit code 0, for every kind."""
+    for kind in ("summary", "figures", "sources", "cite", "ask", "briefing"):
+        data = _json(run, kind, "zzqx unobtainium")
+        assert data["sources"] == [] and data["notice"], kind
+
+
+def test_briefing_window_options(run: Run) -> None:
+    """--hours sets the window's length; --since its start (no zone = UTC); the two exclude
+    each other."""
+    data = _json(run, "briefing", "--hours", "6")
+    since, until = (dt.datetime.fromisoformat(m) for m in data["window"])
+    assert until - since == dt.timedelta(hours=6) and data["new"] is True
+    data = _json(run, "briefing", "--since", "2099-01-01T00:00")
+    assert data["new"] is False and data["notice"].startswith("Nothing new since")
+    assert data["stories"]
+    with pytest.raises(SystemExit) as exc:
+        run("briefing", "--since", "yesterday")
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit):
+        run("briefing", "--since", "2025-01-01", "--hours", "3")

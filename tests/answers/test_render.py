@@ -1,0 +1,94 @@
+"""Rendering: golden terminal text over the seeds, JSON field names, operator overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from answers.briefing import answer_briefing
+from answers.citations import answer_cite
+from answers.figures import answer_figures
+from answers.models import Answer
+from answers.render import format_number, format_ordinal, render_text, to_json
+from answers.sources import answer_sources
+from answers.summary import answer_summary
+from retrieval.corpus import Corpus
+from tests.answers.conftest import SEEDS, stamped
+
+GOLDEN = Path(__file__).parent / "golden"
+NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
+
+CASES: dict[str, Callable[[Corpus], Answer]] = {
+    "summary_tumen_river_bridge": lambda c: answer_summary(c, "Tumen River bridge"),
+    "figures_tumen_river_bridge": lambda c: answer_figures(c, "Tumen River bridge"),
+    "cite_850_meters": lambda c: answer_cite(c, "The Tumen River bridge will be 850 meters long"),
+    "cite_900_meters": lambda c: answer_cite(c, "The Tumen River bridge will be 900 meters long"),
+    "summary_nothing_found": lambda c: answer_summary(c, "zzqx unobtainium"),
+    "sources_kursk_region": lambda c: answer_sources(c, "Kursk region"),
+}
+
+
+def _check(name: str, text: str) -> None:
+    path = GOLDEN / f"{name}.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"re-run with UPDATE_GOLDEN=1 to review {path}"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_golden_text(seeds: Corpus, name: str) -> None:
+    """The rendered answer is exactly the reviewed text in tests/answers/golden/."""
+    _check(name, render_text(CASES[name](seeds)))
+
+
+def test_golden_briefing() -> None:
+    """A briefing at a fixed moment over seeds first seen an hour before."""
+    corpus = stamped(SEEDS, [NOW - dt.timedelta(hours=1)] * 5)
+    _check("briefing_seeds", render_text(answer_briefing(corpus, now=NOW)))
+
+
+def test_json_field_names(seeds: Corpus) -> None:
+    """Each kind carries the issue's lists with their fixed field names."""
+    summary = to_json(answer_summary(seeds, "Tumen River bridge"))
+    assert set(summary["sentences"][0]) >= {"text", "source_id", "anchor"}
+    figures = to_json(answer_figures(seeds, "Tumen River bridge"))
+    assert set(figures["figures"][0]) >= {
+        "value",
+        "text",
+        "number",
+        "unit",
+        "sentence",
+        "source_id",
+    }
+    assert figures["figures"][0]["category"] == "count"
+    cite = to_json(answer_cite(seeds, "The Tumen River bridge will be 850 meters long"))
+    assert set(cite["quotes"][0]) >= {"text", "source_id", "reference", "support"}
+    corpus = stamped(SEEDS, [NOW - dt.timedelta(hours=1)] * 5)
+    briefing = to_json(answer_briefing(corpus, now=NOW))
+    assert set(briefing) >= {"stories", "figures", "sources", "window", "new"}
+    assert briefing["new"] is True
+    json.dumps([summary, figures, cite, briefing])  # all of it serializes
+
+
+def test_operator_templates_override_packaged_ones(seeds: Corpus, tmp_path: Path) -> None:
+    """A file in the override folder wins over the packaged template of the same name."""
+    (tmp_path / "summary.txt.j2").write_text("{{ answer.sentences|length }} sentences\n")
+    assert render_text(answer_summary(seeds, "Shoigu"), tmp_path) == "4 sentences\n"
+
+
+def test_number_filters() -> None:
+    """Numbers print as written in English prose."""
+    assert [format_number(x) for x in (2850.0, 1.5, 2e6)] == ["2,850", "1.5", "2,000,000"]
+    assert [format_ordinal(x) for x in (1, 2, 3, 11, 18, 22)] == [
+        "1st",
+        "2nd",
+        "3rd",
+        "11th",
+        "18th",
+        "22nd",
+    ]
