@@ -18,7 +18,7 @@ from answers.models import Answer, Category, Figure, Kind, Source, Story
 from answers.overlap import Weigher, weigher
 from answers.quotes import sentence_quote
 from answers.relevance import find
-from answers.sources import document_source, missing_words, nothing_found
+from answers.sources import document_source, nothing_found, partly_found
 from answers.stories import Focus, Grouped, cluster, document_vector, group_story
 from retrieval.corpus import Corpus
 
@@ -138,8 +138,7 @@ def answer_briefing(
     """What is new in [since, now) (default: the last `hours`), optionally on one topic."""
     until = _utc(now) if now is not None else dt.datetime.now(dt.UTC)
     start = _utc(since) if since is not None else until - dt.timedelta(hours=hours)
-    start = min(start, until)  # a `since` in the future is an empty window, not an error
-    window = (start, until)
+    window = (min(start, until), until)  # a `since` in the future is an empty window
     candidates, focus, notice = list(range(corpus.document_count)), None, None
     if topic.strip():
         findings = find(corpus, topic, limit=corpus.document_count)
@@ -148,14 +147,14 @@ def answer_briefing(
             return Answer(Kind.BRIEFING, topic, notice=notice, window=window, extra={"new": False})
         candidates = sorted(corpus.ids[d.document.id] for d in findings.documents)
         focus = {(e.document.id, e.index): e.coverage for e in findings.sentences}
-        notice = missing_words(findings.query).strip() or None
-    fresh = [n for n in candidates if is_new(corpus, n, start, until)]
-    if not fresh:
+        notice = partly_found(findings.query)
+    fresh = [n for n in candidates if is_new(corpus, n, *window)]
+    new = bool(fresh)
+    if not new:
         recent = sorted(candidates, key=lambda n: (-latest(corpus, n).timestamp(), n))
         fresh = sorted(recent[:RECENT_DOCUMENTS])
-        notice = NOTHING_NEW.format(since=start.strftime("%Y-%m-%d %H:%M"))
+        notice = NOTHING_NEW.format(since=window[0].strftime("%Y-%m-%d %H:%M"))
     stories, figures, sources = _assemble(_stories(corpus, fresh, weigher(corpus), focus))
-    new = bool(stories) and not (notice or "").startswith("Nothing new")
     return Answer(
         Kind.BRIEFING,
         topic,
@@ -164,5 +163,5 @@ def answer_briefing(
         figures=figures,
         notice=notice,
         window=window,
-        extra={"new": new, "documents": len(sources)},
+        extra={"new": new and bool(stories), "documents": len(sources)},
     )

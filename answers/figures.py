@@ -15,7 +15,7 @@ from answers.models import Answer, Category, Figure, Kind
 from answers.quantities import Mention, extract
 from answers.quotes import sentence_quote
 from answers.relevance import Evidence, find
-from answers.sources import cited_sources, nothing_found
+from answers.sources import cited_sources, nothing_found, partly_found
 from retrieval.corpus import Corpus
 
 log = logging.getLogger(__name__)
@@ -103,10 +103,11 @@ def answer_figures(corpus: Corpus, topic: str, limit: int = LIMIT) -> Answer:
         if not findings.found:
             return Answer(Kind.FIGURES, topic, notice=nothing_found(findings.query))
         sources = cited_sources(findings, (d.document.id for d in findings.documents))
-        notice = f"The documents on “{topic.strip()}” state no figures."
-        return Answer(Kind.FIGURES, topic, sources=sources, notice=notice)
+        none = f"The documents on “{topic.strip()}” state no figures."
+        return Answer(Kind.FIGURES, topic, sources=sources, notice=none)
     cited = (e.document.id for g in shown for e in [g.evidence, *g.others])
     sources = cited_sources(findings, cited)
     figures = to_figures(shown, {s.id: s.number for s in sources})
     extra: dict[str, object] = {"total": len(groups)}
-    return Answer(Kind.FIGURES, topic, sources=sources, figures=figures, extra=extra)
+    notice = partly_found(findings.query)
+    return Answer(Kind.FIGURES, topic, sources=sources, figures=figures, notice=notice, extra=extra)

@@ -6,7 +6,7 @@ import logging
 
 from answers.models import Answer, Kind, Quote
 from answers.relevance import find
-from answers.sources import cited_sources, nothing_found
+from answers.sources import cited_sources, nothing_found, partly_found
 from retrieval.corpus import Corpus, Hit
 
 log = logging.getLogger(__name__)
@@ -38,4 +38,5 @@ def answer_ask(corpus: Corpus, question: str, limit: int = 5, kind: Kind = Kind.
     sources = cited_sources(findings, (h.passage.doc_id for h in hits))
     numbers = {s.id: s.number for s in sources}
     passages = tuple(passage_quote(h, numbers[h.passage.doc_id]) for h in hits)
-    return Answer(kind, question, sources=sources, passages=passages)
+    notice = partly_found(findings.query)
+    return Answer(kind, question, sources=sources, passages=passages, notice=notice)

@@ -22,6 +22,14 @@ def missing_words(query: Query) -> str:
     return " No document mentions " + ", ".join(f"“{w}”" for w in query.unknown) + "."
 
 
+def partly_found(query: Query) -> str | None:
+    """For an answer that was found although some query words occur in no document."""
+    if not query.unknown:
+        return None
+    words = ", ".join(f"“{w}”" for w in query.unknown)
+    return f"No document mentions {words}; this answer covers the rest of “{query.text.strip()}”."
+
+
 def nothing_found(query: Query) -> str:
     """Why an answer is empty, naming the words that no document contains."""
     return NOTHING_FOUND.format(query=query.text.strip()) + missing_words(query)
@@ -80,5 +88,5 @@ def answer_sources(corpus: Corpus, topic: str, limit: int = 10) -> Answer:
     """The documents on a topic, best first; an empty answer if none is about it."""
     findings = find(corpus, topic, limit=limit)
     sources = cited_sources(findings, (h.document.id for h in findings.documents))
-    notice = None if sources else nothing_found(findings.query)
+    notice = partly_found(findings.query) if sources else nothing_found(findings.query)
     return Answer(Kind.SOURCES, topic, sources=sources, notice=notice)

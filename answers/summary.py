@@ -17,7 +17,7 @@ from answers.models import Answer, Kind, Quote
 from answers.overlap import Weigher, containment, cosine, repeats, weigher
 from answers.quotes import sentence_quote
 from answers.relevance import Evidence, Findings, find
-from answers.sources import cited_sources, nothing_found
+from answers.sources import cited_sources, nothing_found, partly_found
 from retrieval.corpus import Corpus
 from retrieval.documents import SentenceKind
 
@@ -101,4 +101,5 @@ def answer_summary(corpus: Corpus, topic: str, limit: int = 5) -> Answer:
         sentences.append(
             sentence_quote(p.evidence.document.id, p.evidence.sentence, markers, p.relevance)
         )
-    return Answer(Kind.SUMMARY, topic, sources=sources, sentences=tuple(sentences))
+    notice = partly_found(findings.query)
+    return Answer(Kind.SUMMARY, topic, sources=sources, sentences=tuple(sentences), notice=notice)

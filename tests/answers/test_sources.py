@@ -45,3 +45,12 @@ def test_ask_off_topic_is_a_notice(seeds: Corpus) -> None:
     answer = answer_ask(seeds, "Who won the football world cup?")
     assert answer.passages == () and answer.sources == ()
     assert answer.notice and answer.notice.startswith("Nothing in the documents matches")
+
+
+def test_partly_covered_query_names_the_missing_words(seeds: Corpus) -> None:
+    """'Chinese tourists in Paris': the tourists are there, Paris is not, and the answer says so."""
+    answer = answer_sources(seeds, "Chinese tourists in Paris")
+    assert answer.sources
+    assert answer.notice == (
+        "No document mentions “Paris”; this answer covers the rest of “Chinese tourists in Paris”."
+    )
