@@ -146,7 +146,8 @@ def answer_briefing(
             notice = nothing_found(findings.query)
             return Answer(Kind.BRIEFING, topic, notice=notice, window=window, extra={"new": False})
         candidates = sorted(corpus.ids[d.document.id] for d in findings.documents)
-        focus = {(e.document.id, e.index): e.coverage for e in findings.sentences}
+        # Stories keep to the sentences on the topic, unless it is spread over several.
+        focus = {(e.document.id, e.index): e.coverage for e in findings.sentences} or None
         notice = partly_found(findings.query)
     fresh = [n for n in candidates if is_new(corpus, n, *window)]
     new = bool(fresh)

@@ -17,7 +17,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from answers.models import Category
-from answers.units import CURRENCY_SYMBOLS, CURRENCY_WORDS, MONTHS, UNITS, VAGUE, WORD_NUMBERS
+from answers.units import (
+    CURRENCY_SYMBOLS,
+    CURRENCY_WORDS,
+    MODIFIERS,
+    MONTHS,
+    NOT_NAMES,
+    NOT_NOUNS,
+    PLURALS,
+    UNITS,
+    VAGUE,
+    WORD_NUMBERS,
+)
 from retrieval.tokenizer import STOPWORDS
 
 log = logging.getLogger(__name__)
@@ -68,76 +79,6 @@ _RATE = re.compile(
 _WORD_AFTER = re.compile(r"\s+(?P<w>[A-Za-z][A-Za-z’'\-]*)")
 _OF_WORD_AFTER = re.compile(r"\s+(?:of\s+)?(?P<w>[A-Za-z][A-Za-z’'\-]*)")
 _CAPITALIZED_BEFORE = re.compile(r"\b(?P<w>[A-Z][A-Za-z]*)\.?\s+$")
-_MODIFIERS = frozenset({"more", "additional", "new", "extra", "other", "fewer", "further"})
-_NOT_NOUNS = frozenset(
-    [
-        "daily",
-        "weekly",
-        "monthly",
-        "annually",
-        "yearly",
-        "per",
-        "percent",
-        "times",
-        "ago",
-        "later",
-        "earlier",
-        "away",
-        "long",
-        "old",
-        "each",
-        "apiece",
-        "alone",
-    ]
-)
-_PLURALS = frozenset(["people", "children", "men", "women", "personnel", "police", "staff"])
-# Capitalized words that may stand before a number without making it an identifier.
-_NOT_NAMES = frozenset(
-    [
-        "since",
-        "in",
-        "by",
-        "from",
-        "until",
-        "after",
-        "before",
-        "during",
-        "of",
-        "some",
-        "about",
-        "around",
-        "nearly",
-        "almost",
-        "over",
-        "under",
-        "only",
-        "just",
-        "approximately",
-        "roughly",
-        "another",
-        "all",
-        "the",
-        "early",
-        "mid",
-        "late",
-        "last",
-        "this",
-        "next",
-        "than",
-        "to",
-        "and",
-        "with",
-        "at",
-        "for",
-        "on",
-        "as",
-        "between",
-        "least",
-        "estimated",
-        "some",
-        "nearly",
-    ]
-)
 _YEARS = range(1800, 2101)
 
 
@@ -203,7 +144,7 @@ def _number(raw: str) -> tuple[float, bool]:
 def _is_identifier(r: _Reading) -> bool:
     """ "Resolution 2397", "Article 5": a name (not a month, not a function word) before it."""
     m = _CAPITALIZED_BEFORE.search(r.text, 0, r.start)
-    return bool(m) and m["w"] not in MONTHS and m["w"].lower() not in _NOT_NAMES  # type: ignore[index]
+    return bool(m) and m["w"] not in MONTHS and m["w"].lower() not in NOT_NAMES  # type: ignore[index]
 
 
 def _day_iso(month: int, day: float, year: str | None) -> str:
@@ -243,7 +184,7 @@ def _ordinal(r: _Reading) -> None:
     """ "the 23rd" is a day of the month, "the 14th to the 18th" days; "80th anniversary" not."""
     r.take(_ORDINAL)
     noun = _WORD_AFTER.match(r.text, r.end)
-    if (noun and noun["w"].lower() not in STOPWORDS | _NOT_NOUNS) or not 1 <= r.number <= 31:
+    if (noun and noun["w"].lower() not in STOPWORDS | NOT_NOUNS) or not 1 <= r.number <= 31:
         _counted_noun(r)
         r.category = Category.ORDINAL
         return
@@ -259,14 +200,14 @@ def _counted_noun(r: _Reading) -> None:
     while len(words) < 4 and (m := pattern.match(r.text, pos)):
         pattern, pos, word = _WORD_AFTER, m.end(), m["w"]
         low = word.lower()
-        if low in _MODIFIERS and not words:
+        if low in MODIFIERS and not words:
             continue
-        if low in STOPWORDS or low in _NOT_NOUNS or word in MONTHS:
+        if low in STOPWORDS or low in NOT_NOUNS or word in MONTHS:
             break
         if word.islower() and len(low) > 4 and low.endswith(("ed", "ing")):
             break  # a verb: "365 North Koreans entered"
         words.append(m)
-        if low in _PLURALS or (low.endswith("s") and not low.endswith("ss")):
+        if low in PLURALS or (low.endswith("s") and not low.endswith("ss")):
             break  # the head noun of a plural count
     if words:
         r.unit = r.text[words[0].start("w") : words[-1].end()]
@@ -316,10 +257,10 @@ def _read(text: str, m: re.Match[str]) -> Mention | None:
     r = _Reading(text, m.start(), m.end(), number, vague)
     numeral = m["numeral"] is not None
     ordinal = numeral and _ORDINAL.match(text, r.end) is not None
-    if numeral and not ordinal and _is_identifier(r):
-        return None
     if numeral and (_month_before(r) or _month_after(r)):
         return r.mention()
+    if numeral and not ordinal and _is_identifier(r):
+        return None
     if ordinal:
         r.extend_left(_THE)
         _ordinal(r)

@@ -90,7 +90,11 @@ def answer_summary(corpus: Corpus, topic: str, limit: int = 5) -> Answer:
     weight = weigher(corpus)
     picks = select(findings, weight, limit)
     if not picks:
-        return Answer(Kind.SUMMARY, topic, notice=nothing_found(findings.query))
+        if not findings.found:
+            return Answer(Kind.SUMMARY, topic, notice=nothing_found(findings.query))
+        sources = cited_sources(findings, (d.document.id for d in findings.documents))
+        spread = f"No single sentence covers “{topic.strip()}”; these documents discuss it."
+        return Answer(Kind.SUMMARY, topic, sources=sources, notice=spread)
     picks.sort(key=lambda p: (p.evidence.rank, p.evidence.index))
     sources = cited_sources(findings, (d for p in picks for d in [p.evidence.document.id, *p.also]))
     numbers = {s.id: s.number for s in sources}

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from answers.models import Category
 
 
+def words(text: str) -> tuple[str, ...]:
+    """The space-separated words of a text (word lists stay readable in source)."""
+    return tuple(text.split())
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     """A unit of measure: its canonical (plural) name and what it measures."""
@@ -145,29 +150,10 @@ MONTHS: dict[str, tuple[int, str]] = {
     form: (number, forms[0]) for number, forms in enumerate(_MONTH_FORMS, start=1) for form in forms
 }
 
-_SMALL = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-]
+_SMALL = words(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+)
 _TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80}
 # Vague plurals read as their lower bound: "dozens" is at least two dozen.
 VAGUE: dict[str, float] = {
@@ -189,3 +175,23 @@ WORD_NUMBERS: dict[str, float] = {
     "a million": 1_000_000.0,
     **{w: float(v) for w, v in VAGUE.items()},
 }
+
+# Words around a number that shape how it is read (see answers.quantities).
+MODIFIERS = frozenset(
+    words("more additional new extra other fewer further")
+)  # "12,000 more troops"
+NOT_NOUNS = frozenset(
+    words(
+        "daily weekly monthly annually yearly per percent times ago later earlier away long old "
+        "each apiece alone"
+    )
+)
+PLURALS = frozenset(words("people children men women personnel police staff"))
+# Capitalized words that may stand before a number without making it an identifier.
+NOT_NAMES = frozenset(
+    words(
+        "since in by from until after before during of some about around nearly almost over "
+        "under only just approximately roughly another all the early mid late last this next "
+        "than to and with at for on as between least estimated"
+    )
+)
