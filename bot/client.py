@@ -6,12 +6,14 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import discord
 from discord.ext import commands
 
 from bot.delivery import Deliverer, utcnow
 from bot.errors import BriefTree
+from bot.paging import PAGE_TIMEOUT
 from bot.service import CorpusService
 from bot.settings import Settings
 from bot.state import StateStore
@@ -24,7 +26,15 @@ COGS = ("bot.cogs.answers", "bot.cogs.briefing", "bot.cogs.corpus", "bot.cogs.he
 class BriefBot(commands.Bot):
     """briefbot: slash commands, questions by mention, scheduled briefings."""
 
-    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        page_timeout: float = PAGE_TIMEOUT,
+        **options: Any,
+    ) -> None:
+        """`clock` and `page_timeout` are for tests; `options` go to discord.py's Bot."""
         intents = discord.Intents.default()  # mentions carry their content without the intent
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -33,11 +43,14 @@ class BriefBot(commands.Bot):
             tree_cls=BriefTree,
             allowed_mentions=discord.AllowedMentions.none(),
             enable_debug_events=True,  # socket_event_type feeds the health check's last event
+            **options,
         )
         self.settings = settings
-        self.service = CorpusService(settings)
-        self.state = StateStore(settings.data_dir / "state.sqlite3")
         self.clock = clock or utcnow
+        self.page_timeout = page_timeout
+        self.service = CorpusService(settings)
+        # One clock for the schedule and the delivery log it is compared with.
+        self.state = StateStore(settings.data_dir / "state.sqlite3", clock=self.now)
         self.deliverer = Deliverer(self)
         self.last_gateway_event = 0.0
         self.synced: list[str] = []

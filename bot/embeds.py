@@ -8,6 +8,8 @@ import discord
 
 from answers.models import Answer, Figure, Kind, Quote, Source, Story, Support
 
+NO_MENTIONS = discord.AllowedMentions.none()
+
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -32,13 +34,23 @@ TITLES = {
 
 
 def escape(text: str) -> str:
-    """Quoted text can neither format (markdown) nor mention (users, roles, channels, @everyone).
+    """Quoted text can neither format (markdown) nor mention (users, roles, @everyone, @here).
 
-    A zero-width space after every `@` and `<#` breaks each mention token; AllowedMentions.none()
-    on every send is the second lock on the same door.
+    A zero-width space after every `<` breaks each angle-bracket token (user, role and channel
+    mentions, timestamps, command links, custom emoji) and one after every `@` breaks
+    `@everyone`/`@here`; AllowedMentions.none() on every send is the second lock on the door.
     """
     text = discord.utils.escape_markdown(text, ignore_links=False)
-    return text.replace("@", "@\u200b").replace("<#", "<#\u200b")
+    return text.replace("<", "<\u200b").replace("@", "@\u200b")
+
+
+def safe_url(url: str | None) -> str | None:
+    """A link fit to put in `<...>` markdown: http(s), no spaces or angle brackets."""
+    if not url or not url.startswith(("https://", "http://")) or len(url) > 512:
+        return None
+    if any(c.isspace() or c in "<>()" for c in url):
+        return None
+    return url
 
 
 def clip(text: str, limit: int) -> str:
@@ -54,7 +66,7 @@ def markers(numbers: Iterable[int], sources: dict[int, Source]) -> str:
     """Citation markers, each a link to its source when it has one."""
     parts = []
     for n in numbers:
-        url = sources[n].url if n in sources else None
+        url = safe_url(sources[n].url) if n in sources else None
         parts.append(f"[\\[{n}\\]](<{url}>)" if url else f"\\[{n}\\]")
     return "".join(parts)
 
@@ -81,7 +93,10 @@ def _story_line(s: Story, sources: dict[int, Source]) -> str:
 
 def _source_line(s: Source) -> str:
     date = s.published.isoformat() if s.published else "undated"
-    return f"**{s.number}. {escape(s.title)}** — {escape(s.outlet or 'unknown outlet')} · {date}"
+    url = safe_url(s.url)
+    link = f"\n<{url}>" if url else ""
+    outlet = escape(s.outlet or "unknown outlet")
+    return f"**{s.number}. {escape(s.title)}** — {outlet} · {date}{link}"
 
 
 def body_items(answer: Answer) -> list[str]:
@@ -116,49 +131,65 @@ def _paginate(items: list[str], budget: int) -> list[list[str]]:
 
 def _source_field(s: Source) -> tuple[str, str]:
     date = s.published.isoformat() if s.published else "undated"
-    name = clip(f"[{s.number}] {s.title}", TITLE_MAX)
-    link = f"\n<{s.url}>" if s.url else ""
+    name = clip(escape(f"[{s.number}] {s.title}"), TITLE_MAX)
+    url = safe_url(s.url)
+    link = f"\n<{url}>" if url else ""
     value = clip(
         f"{escape(s.outlet or 'unknown outlet')} · {date} · `{s.id}`{link}", FIELD_VALUE_MAX
     )
-    return escape(name), value
+    return name, value
 
 
-def render_pages(answer: Answer) -> list[discord.Embed]:
-    """One embed per page; every page within Discord's limits, sources listed on each page."""
-    title = clip(
-        TITLES[answer.kind].format(
-            q=f": {answer.query}" if answer.kind is Kind.BRIEFING and answer.query else answer.query
-        ),
-        TITLE_MAX,
-    )
-    colour = COLOURS[answer.found]
+def _title(answer: Answer) -> str:
+    query = answer.query
+    if answer.kind is Kind.BRIEFING:
+        query = f": {query}" if query else ""
+    return clip(escape(TITLES[answer.kind].format(q=query)), TITLE_MAX)
+
+
+def render_pages(answer: Answer, tag: str = "") -> list[discord.Embed]:
+    """One embed per page; every page within Discord's limits, sources listed on each page.
+
+    `tag` starts every footer (scheduled briefings carry their delivery key there).
+    """
+    title, colour = _title(answer), COLOURS[answer.found]
     if not answer.found:
         text = escape(answer.notice or "Nothing found.")
-        return [
-            discord.Embed(
-                title=escape(title), description=clip(text, DESCRIPTION_MAX), colour=colour
-            )
-        ]
-    items = body_items(answer)
+        embed = discord.Embed(title=title, description=clip(text, DESCRIPTION_MAX), colour=colour)
+        if tag:
+            embed.set_footer(text=clip(tag, FOOTER_MAX))
+        return [embed]
     notice = [f"*{escape(answer.notice)}*"] if answer.notice else []
-    pages = _paginate(notice + items, PAGE_BUDGET) if items or notice else [[]]
+    pages = _paginate(notice + body_items(answer), PAGE_BUDGET)
     listed = answer.sources if answer.kind is not Kind.SOURCES else ()
     embeds = []
     for number, page in enumerate(pages, start=1):
-        embed = discord.Embed(
-            title=escape(title), description="\n\n".join(page) or None, colour=colour
-        )
+        embed = discord.Embed(title=title, description="\n\n".join(page) or None, colour=colour)
         for source in listed[: min(SOURCES_PER_PAGE, FIELDS_MAX)]:
             name, value = _source_field(source)
             embed.add_field(name=name, value=value, inline=False)
-        more = len(listed) - SOURCES_PER_PAGE
-        footer = f"{more} more source(s) · " if more > 0 else ""
+        parts = [tag] if tag else []
+        if len(listed) > SOURCES_PER_PAGE:
+            parts.append(f"{len(listed) - SOURCES_PER_PAGE} more source(s)")
         if len(pages) > 1:
-            footer += f"page {number}/{len(pages)} · "
-        embed.set_footer(text=clip(footer + "quotes are verbatim from the documents", FOOTER_MAX))
+            parts.append(f"page {number}/{len(pages)}")
+        parts.append("quotes are verbatim from the documents")
+        embed.set_footer(text=clip(" · ".join(parts), FOOTER_MAX))
         embeds.append(_fit(embed))
     return embeds
+
+
+def clip_lines(lines: list[str], limit: int = CONTENT_MAX) -> str:
+    """Join lines into one message of at most `limit` characters, saying how many were left."""
+    kept: list[str] = []
+    for number, line in enumerate(lines):
+        rest = len(lines) - number
+        reserve = len(f"\n… and {rest} more") if rest > 1 else 0
+        if len("\n".join([*kept, line])) + reserve > limit:
+            kept.append(f"… and {rest} more")
+            break
+        kept.append(line)
+    return clip("\n".join(kept), limit)
 
 
 def _fit(embed: discord.Embed) -> discord.Embed:

@@ -7,6 +7,8 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.embeds import NO_MENTIONS
+
 log = logging.getLogger(__name__)
 
 GENERIC = "Something went wrong on my side. It has been logged; please try again in a moment."
@@ -31,6 +33,9 @@ def _known_message(error: app_commands.AppCommandError) -> str | None:
         return f"One moment please: you can ask again in {error.retry_after:.1f}s."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works in a server."
+    if isinstance(error, app_commands.TransformerError):
+        # e.g. a channel the bot cannot see: Discord resolved it, our cache does not have it
+        return "I can't use that value here (is it a channel I can see?)."
     if isinstance(original, UserError | ScheduleError):
         return str(original)
     if isinstance(original, StateError):
@@ -61,12 +66,10 @@ async def reply_privately(interaction: discord.Interaction, message: str) -> Non
     """Answer with a private message, whether or not the interaction was acknowledged."""
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(
-                message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
+            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
         else:
             await interaction.response.send_message(
-                message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+                message, ephemeral=True, allowed_mentions=NO_MENTIONS
             )
     except discord.HTTPException as err:
         log.warning("could not report an error to the user: %s", err)

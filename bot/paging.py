@@ -6,9 +6,13 @@ import logging
 
 import discord
 
+from answers.models import Answer
+from bot.embeds import NO_MENTIONS, render_pages
+
 log = logging.getLogger(__name__)
 
-PAGE_TIMEOUT = 300.0
+PAGE_TIMEOUT = 300.0  # well inside the 15 minutes an interaction token can edit its messages
+NOT_YOURS = "Only the person who asked can turn these pages."
 
 
 class Pager(discord.ui.View):
@@ -30,14 +34,16 @@ class Pager(discord.ui.View):
         if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(
-            "Only the person who asked can turn these pages.", ephemeral=True
+            NOT_YOURS, ephemeral=True, allowed_mentions=NO_MENTIONS
         )
         return False
 
     async def _show(self, interaction: discord.Interaction, step: int) -> None:
         self.index = max(0, min(len(self.pages) - 1, self.index + step))
         self._sync()
-        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+        await interaction.response.edit_message(
+            embed=self.pages[self.index], view=self, allowed_mentions=NO_MENTIONS
+        )
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
     async def previous(self, interaction: discord.Interaction, _: discord.ui.Button[Pager]) -> None:
@@ -53,6 +59,39 @@ class Pager(discord.ui.View):
                 item.disabled = True
         if self.message is not None:
             try:
-                await self.message.edit(view=self)
+                await self.message.edit(view=self, allowed_mentions=NO_MENTIONS)
             except discord.HTTPException as err:
                 log.info("could not disable page buttons: %s", err)
+
+
+async def send_pages(
+    target: discord.Interaction | discord.Message,
+    answer: Answer,
+    *,
+    private: bool = False,
+    timeout: float = PAGE_TIMEOUT,
+) -> None:
+    """Answer a deferred interaction (or reply to a message) with an answer's first page.
+
+    Page buttons are added when there is more than one page; the asker owns them.
+    """
+    pages = render_pages(answer)
+    if isinstance(target, discord.Interaction):
+        view = Pager(pages, target.user.id, timeout) if len(pages) > 1 else None
+        sent: discord.Message | discord.WebhookMessage = await target.followup.send(
+            embed=pages[0],
+            ephemeral=private,
+            allowed_mentions=NO_MENTIONS,
+            wait=True,
+            **({"view": view} if view else {}),
+        )
+    else:
+        view = Pager(pages, target.author.id, timeout) if len(pages) > 1 else None
+        sent = await target.reply(
+            embed=pages[0],
+            allowed_mentions=NO_MENTIONS,
+            mention_author=False,
+            **({"view": view} if view else {}),
+        )
+    if view is not None:
+        view.message = sent

@@ -41,7 +41,8 @@ def key_phrases(opened: OpenedCorpus, limit: int = 500) -> tuple[str, ...]:
         for sentence in doc.sentences:
             counts.update(m.group().replace("’", "'") for m in _PHRASE.finditer(sentence.text))
     phrases = [p for p, n in counts.most_common() if n >= 2 and len(p) <= 100]
-    ordered = dict.fromkeys([*phrases, *(t[:100] for t in titles)])
+    # Autocomplete choices must be 1-100 characters.
+    ordered = dict.fromkeys([*phrases, *(t.strip()[:100] for t in titles if t.strip())])
     return tuple(ordered)[:limit]
 
 
@@ -54,6 +55,7 @@ class CorpusService:
         self._phrases: tuple[str, ...] = ()
         self._reload_lock = asyncio.Lock()
         self.loaded_at = 0.0
+        self.last_error = ""  # why the latest reload failed; empty once one succeeds
 
     def _open(self) -> tuple[OpenedCorpus, tuple[str, ...]]:
         s = self.settings
@@ -78,7 +80,12 @@ class CorpusService:
         """Rebuild if the files changed; queries keep using the old index until the swap."""
         async with self._reload_lock:
             started = time.perf_counter()
-            opened, phrases = await asyncio.to_thread(self._open)
+            try:
+                opened, phrases = await asyncio.to_thread(self._open)
+            except Exception as err:
+                self.last_error = str(err) or type(err).__name__
+                raise
+            self.last_error = ""
             changed = self._opened is None or opened.key != self._opened.key
             # One reference assignment: a query holds either the old corpus or the new one.
             self._opened, self._phrases = opened, phrases

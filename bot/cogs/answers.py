@@ -5,37 +5,40 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from answers.models import Answer, Kind
-from bot.embeds import render_pages
-from bot.errors import UserError
-from bot.paging import Pager
+from answers.models import Kind
+from bot.embeds import NO_MENTIONS
+from bot.errors import GENERIC, UserError
+from bot.paging import send_pages
 
 if TYPE_CHECKING:
     from bot.client import BriefBot
 
 log = logging.getLogger(__name__)
 
-NONE = discord.AllowedMentions.none()
 Topic = app_commands.Range[str, 1, 200]
 Claim = app_commands.Range[str, 1, 500]
 HELP = "Ask me about the documents, e.g. `@briefbot how long is the Tumen bridge?`"
+PRIVATE = "Only you see the answer"
 
 
 class Cooldown:
     """A per-user pause between questions, answered politely rather than silently."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.seconds = seconds
+        self._clock = clock
         self._last: dict[int, float] = {}
 
     def check(self, user_id: int) -> None:
-        now = time.monotonic()
+        """Raise UserError if `user_id` asked less than `seconds` ago; otherwise note this ask."""
+        now = self._clock()
         wait = self._last.get(user_id, -1e9) + self.seconds - now
         if wait > 0:
             raise UserError(f"One moment please: you can ask again in {wait:.1f}s.")
@@ -43,28 +46,6 @@ class Cooldown:
         if len(self._last) > 10_000:  # forget old users so the map stays small
             cutoff = now - self.seconds
             self._last = {u: t for u, t in self._last.items() if t > cutoff}
-
-
-async def send_pages(
-    target: discord.Interaction | discord.Message,
-    answer: Answer,
-    owner_id: int,
-    private: bool = False,
-) -> None:
-    """Send an answer's first page, with page buttons when there is more than one."""
-    pages = render_pages(answer)
-    view = Pager(pages, owner_id) if len(pages) > 1 else None
-    if isinstance(target, discord.Interaction):
-        kwargs = {"view": view} if view else {}
-        sent = await target.followup.send(
-            embed=pages[0], ephemeral=private, allowed_mentions=NONE, wait=True, **kwargs
-        )
-    else:
-        sent = await target.reply(
-            embed=pages[0], view=view, allowed_mentions=NONE, mention_author=False
-        )
-    if view is not None:
-        view.message = sent
 
 
 class AnswersCog(commands.Cog):
@@ -81,7 +62,7 @@ class AnswersCog(commands.Cog):
         # Acknowledge first: Discord's 3-second deadline holds however long the answer takes.
         await interaction.response.defer(ephemeral=private, thinking=True)
         answer = await self.bot.service.answer(kind, text)
-        await send_pages(interaction, answer, interaction.user.id, private)
+        await send_pages(interaction, answer, private=private, timeout=self.bot.page_timeout)
 
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -91,7 +72,7 @@ class AnswersCog(commands.Cog):
     @app_commands.command(
         name="summary", description="A summary of a topic, quoted from the documents."
     )
-    @app_commands.describe(topic="What to summarize", private="Only you see the answer")
+    @app_commands.describe(topic="What to summarize", private=PRIVATE)
     @app_commands.autocomplete(topic=topic_autocomplete)
     async def summary(
         self, interaction: discord.Interaction, topic: Topic, private: bool = False
@@ -101,7 +82,7 @@ class AnswersCog(commands.Cog):
     @app_commands.command(
         name="figures", description="The numbers, quantities and dates on a topic."
     )
-    @app_commands.describe(topic="What the figures are about", private="Only you see the answer")
+    @app_commands.describe(topic="What the figures are about", private=PRIVATE)
     @app_commands.autocomplete(topic=topic_autocomplete)
     async def figures(
         self, interaction: discord.Interaction, topic: Topic, private: bool = False
@@ -109,9 +90,7 @@ class AnswersCog(commands.Cog):
         await self._respond(interaction, Kind.FIGURES, topic, private)
 
     @app_commands.command(name="sources", description="The documents on a topic, ranked.")
-    @app_commands.describe(
-        topic="What the documents should be about", private="Only you see the answer"
-    )
+    @app_commands.describe(topic="What the documents should be about", private=PRIVATE)
     @app_commands.autocomplete(topic=topic_autocomplete)
     async def sources(
         self, interaction: discord.Interaction, topic: Topic, private: bool = False
@@ -121,18 +100,14 @@ class AnswersCog(commands.Cog):
     @app_commands.command(
         name="cite", description="The exact quote that backs a claim, with a reference."
     )
-    @app_commands.describe(
-        claim="The claim to back with a quote", private="Only you see the answer"
-    )
+    @app_commands.describe(claim="The claim to back with a quote", private=PRIVATE)
     async def cite(
         self, interaction: discord.Interaction, claim: Claim, private: bool = False
     ) -> None:
         await self._respond(interaction, Kind.CITE, claim, private)
 
     @app_commands.command(name="ask", description="A question answered with quoted passages.")
-    @app_commands.describe(
-        question="Your question about the documents", private="Only you see the answer"
-    )
+    @app_commands.describe(question="Your question about the documents", private=PRIVATE)
     async def ask(
         self, interaction: discord.Interaction, question: Claim, private: bool = False
     ) -> None:
@@ -146,17 +121,30 @@ class AnswersCog(commands.Cog):
             return
         question = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()[:500]
         try:
-            if not question:
-                await message.reply(HELP, allowed_mentions=NONE, mention_author=False)
-                return
-            self.cooldown.check(message.author.id)
-            async with message.channel.typing():
-                answer = await self.bot.service.answer(Kind.ASK, question)
-            await send_pages(message, answer, message.author.id)
+            await self._answer_mention(message, question)
         except UserError as err:
-            await message.reply(str(err), allowed_mentions=NONE, mention_author=False)
+            await self._reply(message, str(err))
         except discord.HTTPException as err:
             log.warning("could not answer a mention in channel %s: %s", message.channel.id, err)
+        except Exception:
+            log.exception("answering a mention in channel %s failed", message.channel.id)
+            await self._reply(message, GENERIC)
+
+    async def _answer_mention(self, message: discord.Message, question: str) -> None:
+        if not question:
+            await self._reply(message, HELP)
+            return
+        self.cooldown.check(message.author.id)
+        async with message.channel.typing():
+            answer = await self.bot.service.answer(Kind.ASK, question)
+        await send_pages(message, answer, timeout=self.bot.page_timeout)
+
+    @staticmethod
+    async def _reply(message: discord.Message, text: str) -> None:
+        try:
+            await message.reply(text, allowed_mentions=NO_MENTIONS, mention_author=False)
+        except discord.HTTPException as err:
+            log.warning("could not reply in channel %s: %s", message.channel.id, err)
 
 
 async def setup(bot: BriefBot) -> None:

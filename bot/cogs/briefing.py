@@ -13,8 +13,9 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from answers.models import Kind
-from bot.cogs.answers import NONE, send_pages
+from bot.embeds import NO_MENTIONS, clip_lines
 from bot.errors import UserError
+from bot.paging import send_pages
 from bot.schedule import parse_local_time, parse_timezone
 
 if TYPE_CHECKING:
@@ -22,13 +23,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NEEDED = ("view_channel", "send_messages", "embed_links")
+NEEDED = ("view_channel", "send_messages", "embed_links", "read_message_history")
 _ZONES = sorted(zoneinfo.available_timezones())
 
 
 class BriefingCog(commands.Cog):
     """The daily briefing, on demand or posted to a channel at a set local time."""
 
+    # Discord applies default_permissions to top-level commands only, and everyone may run
+    # /briefing now and /briefing list: subscribe and unsubscribe are gated at run time.
     briefing = app_commands.Group(
         name="briefing", description="The daily briefing of what is new", guild_only=True
     )
@@ -37,6 +40,7 @@ class BriefingCog(commands.Cog):
         self.bot = bot
         self.deliverer = bot.deliverer
         self.loop = tasks.loop(seconds=bot.settings.scheduler_interval_seconds)(self._tick)
+        self.loop.before_loop(self.bot.wait_until_ready)
 
     async def cog_load(self) -> None:
         self.loop.start()
@@ -45,11 +49,13 @@ class BriefingCog(commands.Cog):
         self.loop.cancel()
 
     async def _tick(self) -> None:
-        await self.bot.wait_until_ready()
-        await self.deliverer.tick()
+        try:
+            await self.deliverer.tick()
+        except Exception:  # an escaped error would end the loop, and every later briefing
+            log.exception("the briefing scheduler failed; trying again next time")
 
     @briefing.command(name="now", description="What is new in the documents (last 24 hours).")
-    @app_commands.describe(topic="Only stories about this topic", private="Only you see the answer")
+    @app_commands.describe(topic="Only stories about this topic", private="Only you see it")
     async def now(
         self,
         interaction: discord.Interaction,
@@ -61,7 +67,7 @@ class BriefingCog(commands.Cog):
         answer = await self.bot.service.answer(
             Kind.BRIEFING, topic or "", since=now - timedelta(hours=24), now=now
         )
-        await send_pages(interaction, answer, interaction.user.id, private)
+        await send_pages(interaction, answer, private=private, timeout=self.bot.page_timeout)
 
     @briefing.command(name="subscribe", description="Post the briefing to a channel every day.")
     @app_commands.describe(
@@ -69,7 +75,6 @@ class BriefingCog(commands.Cog):
         time="Local time, 24-hour HH:MM (e.g. 07:30)",
         timezone="IANA time zone, e.g. Europe/Paris",
     )
-    @app_commands.default_permissions(manage_guild=True)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def subscribe(
         self,
@@ -78,11 +83,11 @@ class BriefingCog(commands.Cog):
         time: app_commands.Range[str, 3, 5],
         timezone: app_commands.Range[str, 1, 64],
     ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
         local_time, zone = parse_local_time(time), parse_timezone(timezone)
         me = channel.guild.me
-        missing = [
-            p for p in NEEDED if me is not None and not getattr(channel.permissions_for(me), p)
-        ]
+        permissions = channel.permissions_for(me)
+        missing = [p for p in NEEDED if not getattr(permissions, p)]
         if missing:
             names = ", ".join(p.replace("_", " ").title() for p in missing)
             raise UserError(f"I can't post in {channel.mention}: I need {names} there.")
@@ -90,50 +95,46 @@ class BriefingCog(commands.Cog):
             self.bot.state.subscribe, channel.guild.id, channel.id, local_time, zone
         )
         due = await self.deliverer.next_due(sub)
-        await interaction.response.send_message(
+        await interaction.followup.send(
             f"{channel.mention} will get the briefing every day at {local_time:%H:%M} {zone}; "
             f"next: <t:{int(due.timestamp())}:F>. Nothing is posted on days with nothing new.",
             ephemeral=True,
-            allowed_mentions=NONE,
+            allowed_mentions=NO_MENTIONS,
         )
 
     @subscribe.autocomplete("timezone")
     async def _zones(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        needle = current.casefold().replace(" ", "_")
+        needle = current.strip().casefold().replace(" ", "_")
         found = [z for z in _ZONES if needle in z.casefold()][:25]
         return [app_commands.Choice(name=z, value=z) for z in found]
 
     @briefing.command(name="unsubscribe", description="Stop posting the briefing to a channel.")
     @app_commands.describe(channel="The channel to stop posting to")
-    @app_commands.default_permissions(manage_guild=True)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def unsubscribe(
         self, interaction: discord.Interaction, channel: discord.TextChannel
     ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
         removed = await asyncio.to_thread(self.bot.state.unsubscribe, channel.id)
         text = "Unsubscribed" if removed else "There was no subscription for"
-        await interaction.response.send_message(
-            f"{text} {channel.mention}.", ephemeral=True, allowed_mentions=NONE
+        await interaction.followup.send(
+            f"{text} {channel.mention}.", ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
     @briefing.command(name="list", description="The channels that get the daily briefing.")
     async def list_(self, interaction: discord.Interaction) -> None:
-        guild_id = interaction.guild_id or 0
-        subs = await asyncio.to_thread(self.bot.state.list_guild, guild_id)
-        if not subs:
-            text = "No channel gets the daily briefing yet (`/briefing subscribe`)."
-        else:
-            lines = []
-            for sub in subs:
-                due = await self.deliverer.next_due(sub)
-                status = f"next <t:{int(due.timestamp())}:R>" if sub.enabled else "⛔ disabled"
-                lines.append(
-                    f"<#{sub.channel_id}> · {sub.local_time:%H:%M} {sub.timezone} · {status}"
-                )
-            text = "\n".join(lines)
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        subs = await asyncio.to_thread(self.bot.state.list_guild, interaction.guild_id or 0)
+        lines = []
+        for sub in subs:
+            due = await self.deliverer.next_due(sub)
+            status = f"next <t:{int(due.timestamp())}:R>" if sub.enabled else "⛔ disabled"
+            lines.append(f"<#{sub.channel_id}> · {sub.local_time:%H:%M} {sub.timezone} · {status}")
+        empty = "No channel gets the daily briefing yet: `/briefing subscribe`."
+        text = clip_lines(lines) or empty
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 async def setup(bot: BriefBot) -> None:

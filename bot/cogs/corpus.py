@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.cogs.answers import NONE
+from bot.embeds import NO_MENTIONS
 from retrieval.reader import CorpusError
 
 if TYPE_CHECKING:
@@ -30,12 +30,16 @@ def _age(seconds: float) -> str:
 class CorpusCog(commands.Cog):
     """The document folder behind the answers."""
 
-    corpus = app_commands.Group(name="corpus", description="The documents the bot answers from")
+    # Everyone may read the status; /corpus reload is gated at run time (Discord applies
+    # default_permissions to top-level commands only).
+    corpus = app_commands.Group(
+        name="corpus", description="The documents the bot answers from", guild_only=True
+    )
 
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
         minutes = bot.settings.reload_interval_minutes
-        self.watch = tasks.loop(minutes=minutes or 60)(self._check) if minutes else None
+        self.watch = tasks.loop(minutes=minutes)(self._check) if minutes else None
 
     async def cog_load(self) -> None:
         if self.watch is not None:
@@ -46,9 +50,11 @@ class CorpusCog(commands.Cog):
             self.watch.cancel()
 
     async def _check(self) -> None:
+        if self.watch is not None and self.watch.current_loop == 0:
+            return  # the first run would repeat the load setup_hook has just done
         try:
             result = await self.bot.service.reload()
-        except (CorpusError, OSError) as err:
+        except Exception as err:  # an escaped error would end the periodic check for good
             log.warning("corpus check failed, still serving the last good index: %s", err)
             return
         if result.changed:
@@ -56,6 +62,7 @@ class CorpusCog(commands.Cog):
 
     @corpus.command(name="status", description="Documents, passages, index age and next briefings.")
     async def status(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
         opened = self.bot.service.opened
         c = opened.corpus
         lines = [
@@ -65,35 +72,31 @@ class CorpusCog(commands.Cog):
         ]
         if opened.skipped:
             lines.append(f"skipped files: {len(opened.skipped)} (see the log)")
+        if self.bot.service.last_error:
+            lines.append(f"last reload failed: {self.bot.service.last_error[:300]}")
         subs = await asyncio.to_thread(self.bot.state.list_guild, interaction.guild_id or 0)
         for sub in [s for s in subs if s.enabled][:10]:
             due = await self.bot.deliverer.next_due(sub)
             lines.append(f"next briefing in <#{sub.channel_id}>: <t:{int(due.timestamp())}:F>")
-        await interaction.response.send_message(
-            "\n".join(lines), ephemeral=True, allowed_mentions=NONE
+        await interaction.followup.send(
+            "\n".join(lines), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
     @corpus.command(name="reload", description="Re-read the document folder now.")
-    @app_commands.default_permissions(manage_guild=True)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def reload(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             result = await self.bot.service.reload()
         except (CorpusError, OSError) as err:
-            await interaction.followup.send(
-                f"Reload failed, still answering from the previous index: {err}",
-                ephemeral=True,
-                allowed_mentions=NONE,
+            text = f"Reload failed, still answering from the previous index: {err}"
+        else:
+            verb = "Rebuilt:" if result.changed else "Unchanged:"
+            text = (
+                f"{verb} {result.documents} documents, {result.passages} passages "
+                f"({result.seconds:.2f}s)."
             )
-            return
-        verb = "Rebuilt" if result.changed else "Unchanged:"
-        await interaction.followup.send(
-            f"{verb} {result.documents} documents, {result.passages} passages "
-            f"({result.seconds:.2f}s).",
-            ephemeral=True,
-            allowed_mentions=NONE,
-        )
+        await interaction.followup.send(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 async def setup(bot: BriefBot) -> None:

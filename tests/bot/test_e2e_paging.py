@@ -1,0 +1,142 @@
+"""Long answers as pages behind Previous/Next buttons that only the asker can turn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from answers.models import Kind
+from bot.client import BriefBot
+from bot.embeds import body_items
+from bot.paging import NOT_YOURS
+from tests.fakediscord import FakeDiscord, MessageRecord, UsageError
+
+_FILLER = "engineers surveyed river banks harbour cranes rail yards customs posts freight depots"
+WORDS = [*_FILLER.split(), "bonded", "warehouses", "timber", "sheds", "fuel", "tanks", "ferry"]
+
+
+def _long_document(number: int) -> str:
+    """One document whose sentences are each far longer than a passage's word budget."""
+    sentences = []
+    for s in range(3):
+        filler = " ".join(WORDS[(number + s + i) % len(WORDS)] for i in range(110))
+        sentences.append(f"The zeppelin number {number}.{s} flew over {filler} at dawn.")
+    return f"Zeppelin report {number}\n\n" + " ".join(sentences) + "\n"
+
+
+@pytest.fixture
+def long_corpus(write_corpus: Any) -> Path:
+    return write_corpus({f"z{n}.txt": _long_document(n) for n in range(6)})
+
+
+def _buttons(message: MessageRecord) -> dict[str, bool]:
+    return {
+        c["label"]: bool(c.get("disabled")) for c in message.iter_components() if c["type"] == 2
+    }
+
+
+def _footer(message: MessageRecord) -> str:
+    return str(message.embeds[0]["footer"]["text"])
+
+
+async def test_pages_turn_for_the_asker_only(
+    fake: FakeDiscord,
+    long_corpus: Path,
+    tmp_path: Path,
+    settings_for: Any,
+    new_bot: Any,
+    answered: Any,
+    no_pings: Any,
+    bot_messages: Any,
+) -> None:
+    """Next/Previous work for the asker; anyone else gets a private 'only the asker' reply."""
+    bot: BriefBot
+    async with fake.running(new_bot(settings_for(long_corpus, tmp_path / "d")), timeout=15) as bot:
+        record = await answered(fake, "ask", {"question": "zeppelin flew"}, user="carol")
+        message = record.original
+        assert message is not None
+        assert _buttons(message) == {"Previous": True, "Next": False}
+        assert _footer(message).startswith("page 1/")
+        first = message.embeds[0]["description"]
+
+        turned = await (await fake.click(message, label="Next", user="carol")).wait_done()
+        assert turned.response_type == 7
+        assert _footer(message).startswith("page 2/")
+        assert _buttons(message)["Previous"] is False
+
+        refused = await (await fake.click(message, label="Previous", user="bob")).wait_done()
+        assert refused.response_type == 4
+        assert refused.original is not None and refused.original.ephemeral
+        assert refused.original.content == NOT_YOURS
+        assert _footer(message).startswith("page 2/")  # bob did not turn it
+
+        back = await (await fake.click(message, label="Previous", user="carol")).wait_done()
+        assert back.response_type == 7 and message.embeds[0]["description"] == first
+        answer = await bot.service.answer(Kind.ASK, "zeppelin flew")
+    assert all(r.latency is not None and r.latency < 3 for r in fake.interactions)
+    no_pings(bot_messages(fake))
+    fake.assert_clean()
+    assert len(body_items(answer)) >= 4
+
+
+async def test_pages_split_only_between_items(
+    fake: FakeDiscord,
+    long_corpus: Path,
+    tmp_path: Path,
+    settings_for: Any,
+    new_bot: Any,
+    answered: Any,
+) -> None:
+    """Walking every page gives back each quoted item whole, in order, none cut in two."""
+    bot: BriefBot
+    async with fake.running(new_bot(settings_for(long_corpus, tmp_path / "d")), timeout=15) as bot:
+        record = await answered(fake, "ask", {"question": "zeppelin flew"})
+        message = record.original
+        assert message is not None
+        pages = [message.embeds[0]["description"]]
+        while not _buttons(message)["Next"]:
+            await (await fake.click(message, label="Next")).wait_done()
+            pages.append(message.embeds[0]["description"])
+        answer = await bot.service.answer(Kind.ASK, "zeppelin flew")
+    assert len(pages) >= 2
+    assert [item for page in pages for item in page.split("\n\n")] == body_items(answer)
+    fake.assert_clean()
+
+
+async def test_buttons_stop_after_the_timeout(
+    fake: FakeDiscord,
+    long_corpus: Path,
+    tmp_path: Path,
+    settings_for: Any,
+    new_bot: Any,
+    answered: Any,
+) -> None:
+    """After the (injected, short) timeout both buttons are disabled, in public and private."""
+    bot = new_bot(settings_for(long_corpus, tmp_path / "d"), page_timeout=0.3)
+    async with fake.running(bot, timeout=15):
+        public = await answered(fake, "ask", {"question": "zeppelin flew"})
+        private = await answered(fake, "ask", {"question": "zeppelin dawn", "private": True})
+        for record in (public, private):
+            message = record.original
+            assert message is not None and _buttons(message)["Next"] is False
+            await fake.wait_for(lambda m=message: all(_buttons(m).values()), timeout=3)
+            with pytest.raises(UsageError, match="disabled"):
+                await fake.click(message, label="Next")
+        assert private.original is not None and private.original.ephemeral
+    fake.assert_clean()
+
+
+async def test_a_mention_answer_pages_too(
+    fake: FakeDiscord, long_corpus: Path, tmp_path: Path, settings_for: Any, new_bot: Any
+) -> None:
+    """A long answer to a mention has the same buttons, owned by whoever asked."""
+    async with fake.running(new_bot(settings_for(long_corpus, tmp_path / "d")), timeout=15):
+        await fake.send_message("general", f"{fake.mention()} zeppelin flew", author="carol")
+        reply = await fake.wait_for_message("general")
+        refused = await (await fake.click(reply, label="Next", user="bob")).wait_done()
+        assert refused.original is not None and refused.original.content == NOT_YOURS
+        turned = await (await fake.click(reply, label="Next", user="carol")).wait_done()
+        assert turned.response_type == 7 and _footer(reply).startswith("page 2/")
+    fake.assert_clean()
