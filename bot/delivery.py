@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
 
 from answers.models import Kind
-from bot.embeds import render_pages
+from bot.embeds import NO_MENTIONS, render_pages
 from bot.schedule import Action, Subscription, briefing_window, decide, next_due
 from bot.state import Delivery
 
@@ -20,12 +20,21 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_FAILURES = 3
-HISTORY_LIMIT = 50
+HISTORY_LIMIT = 100  # one request; a restart is looked for well within the grace window
 
 
-def delivery_key(sub_id: int, day: object) -> str:
+def delivery_key(sub_id: int, day: date) -> str:
     """The tag a briefing message carries, so a restart can tell whether it was posted."""
-    return f"briefing #{sub_id} · {day}"
+    return f"briefing #{sub_id} · {day.isoformat()}"
+
+
+def delivery_nonce(sub_id: int, day: date) -> str:
+    """Discord's own duplicate guard (enforce_nonce, max 25 characters) for one delivery."""
+    return f"b{sub_id}-{day:%Y%m%d}"[:25]
+
+
+class Unusable(Exception):
+    """The subscription's channel is gone, hidden or forbids the bot."""
 
 
 class Deliverer:
@@ -52,6 +61,12 @@ class Deliverer:
             for sub in subs:
                 try:
                     await self._handle(sub, now)
+                except Unusable as err:
+                    await self._failed(sub, str(err))
+                except discord.HTTPException as err:
+                    # 5xx after discord.py's own retries: the row stays pending, and the next
+                    # tick looks in the channel before posting again.
+                    log.warning("briefing for subscription %d: %s; will retry", sub.sub_id, err)
                 except Exception:
                     log.exception("briefing for subscription %d failed", sub.sub_id)
 
@@ -71,15 +86,13 @@ class Deliverer:
         elif decision.action is Action.DELIVER:
             await self._deliver(sub, decision.local_day, now)
 
-    async def _deliver(self, sub: Subscription, day: object, now: datetime) -> None:
+    async def _deliver(self, sub: Subscription, day: date, now: datetime) -> None:
         state = self.bot.state
         key = delivery_key(sub.sub_id, day)
         delivery = await asyncio.to_thread(state.begin_delivery, sub.sub_id, day, key)
         if delivery is None:
             return
         channel = await self._channel(sub)
-        if channel is None:
-            return
         if delivery.resumed and await self._already_posted(channel, delivery):
             return
         last = await asyncio.to_thread(state.last_delivered, sub.sub_id)
@@ -91,34 +104,34 @@ class Deliverer:
             log.info("subscription %d: nothing new for %s, not posted", sub.sub_id, day)
             await asyncio.to_thread(state.mark_skipped, sub.sub_id, day, "nothing new")
             return
-        page = render_pages(answer)[0]
-        page.set_footer(text=f"{key} · quotes are verbatim · /briefing now for every page")
+        page = render_pages(answer, tag=delivery.nonce)[0]
         try:
             message = await channel.send(
-                embed=page, allowed_mentions=discord.AllowedMentions.none()
+                embed=page, allowed_mentions=NO_MENTIONS, nonce=delivery_nonce(sub.sub_id, day)
             )
         except (discord.Forbidden, discord.NotFound) as err:
-            await self._failed(sub, f"cannot post in channel {sub.channel_id}: {err.text or err}")
-            return
+            raise Unusable(f"cannot post in channel {sub.channel_id}: {err.text or err}") from err
         await asyncio.to_thread(state.confirm_delivery, delivery, message.id)
         await asyncio.to_thread(state.reset_failures, sub.sub_id)
         log.info("posted briefing %s to channel %d", key, sub.channel_id)
 
-    async def _channel(self, sub: Subscription) -> discord.abc.Messageable | None:
+    async def _channel(self, sub: Subscription) -> discord.abc.Messageable:
         channel = self.bot.get_channel(sub.channel_id)
         if channel is None:
             try:
                 channel = await self.bot.fetch_channel(sub.channel_id)
             except (discord.NotFound, discord.Forbidden) as err:
-                await self._failed(sub, f"channel {sub.channel_id} is gone or hidden: {err.text}")
-                return None
+                raise Unusable(f"channel {sub.channel_id} is gone or hidden: {err.text}") from err
         if not isinstance(channel, discord.abc.Messageable):
-            await self._failed(sub, f"channel {sub.channel_id} cannot receive messages")
-            return None
+            raise Unusable(f"channel {sub.channel_id} cannot receive messages")
         return channel
 
     async def _already_posted(self, channel: discord.abc.Messageable, delivery: Delivery) -> bool:
-        """After a crash mid-delivery: find our tagged message, confirm it, and post nothing."""
+        """After a crash mid-delivery: find our tagged message, confirm it, and post nothing.
+
+        If the history cannot be read, this raises rather than answer "no": posting blind could
+        post twice.
+        """
         me = self.bot.user
         try:
             async for message in channel.history(limit=HISTORY_LIMIT):
@@ -127,8 +140,9 @@ class Deliverer:
                     await asyncio.to_thread(self.bot.state.confirm_delivery, delivery, message.id)
                     log.info("briefing %s was posted before a restart; confirmed", delivery.nonce)
                     return True
-        except discord.HTTPException as err:
-            log.warning("could not read channel history to check %s: %s", delivery.nonce, err)
+        except (discord.Forbidden, discord.NotFound) as err:
+            reason = f"cannot read the channel of subscription {delivery.sub_id}: {err.text or err}"
+            raise Unusable(reason) from err
         return False
 
     async def _failed(self, sub: Subscription, reason: str) -> None:
@@ -145,4 +159,5 @@ class Deliverer:
 
 
 def utcnow() -> datetime:
+    """The real clock, aware and in UTC."""
     return datetime.now(UTC)

@@ -1,0 +1,191 @@
+"""/briefing now|subscribe|unsubscribe|list, who may manage them, and the scheduler firing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bot.client import BriefBot
+from bot.settings import Settings
+from tests.fakediscord import FakeDiscord, InteractionRecord
+
+MANAGE = "You need the **Manage Server** permission to do that."
+
+
+def _soon(clock: Any, minutes: int = 2) -> str:
+    """A UTC wall time a few minutes after the clock, as /briefing subscribe takes it."""
+    return f"{clock.current + timedelta(minutes=minutes):%H:%M}"
+
+
+async def _subscribe(
+    fake: FakeDiscord, answered: Any, channel: str, time: str, zone: str = "UTC", **kw: Any
+) -> InteractionRecord:
+    options = {"channel": channel, "time": time, "timezone": zone}
+    record: InteractionRecord = await answered(fake, "briefing subscribe", options, **kw)
+    return record
+
+
+def _content(record: InteractionRecord) -> str:
+    assert record.original is not None
+    return record.original.content
+
+
+async def test_briefing_now_posts_the_briefing(
+    fake: FakeDiscord, bot: BriefBot, answered: Any, no_pings: Any, bot_messages: Any
+) -> None:
+    """/briefing now, with and without a topic: a cited briefing embed within the deadline."""
+    everything = await answered(fake, "briefing now")
+    assert everything.original is not None
+    embed = everything.original.embeds[0]
+    assert embed["title"] == "Briefing" and "\\[1\\]" in embed["description"]
+    assert "Nothing new" not in embed["description"]  # seeds/ were first indexed just now
+    assert embed["fields"]  # the sources, numbered as the markers are
+    on_topic = await answered(fake, "briefing now", {"topic": "Rason", "private": True})
+    assert on_topic.original is not None and on_topic.original.ephemeral
+    assert on_topic.original.embeds[0]["title"] == "Briefing: Rason"
+    no_pings(bot_messages(fake))
+    fake.assert_clean()
+
+
+async def test_subscription_survives_a_restart(
+    fake: FakeDiscord, settings: Settings, clock: Any, new_bot: Any, answered: Any
+) -> None:
+    """Subscribe, list, restart on the same data folder: still listed; unsubscribe removes it."""
+    channel = fake.channel("briefings")
+    async with fake.running(new_bot(settings, clock), timeout=15):
+        done = await _subscribe(fake, answered, "briefings", "07:30", "europe/paris", user="bob")
+        assert _content(done).startswith(f"<#{channel.id}> will get the briefing every day at")
+        assert "07:30 Europe/Paris" in _content(done) and done.original is not None
+        assert done.original.ephemeral
+    async with fake.running(new_bot(settings, clock), timeout=15):
+        listed = await answered(fake, "briefing list", user="carol")
+        assert _content(listed).startswith(f"<#{channel.id}> · 07:30 Europe/Paris · next <t:")
+        status = await answered(fake, "corpus status", user="carol")
+        assert f"next briefing in <#{channel.id}>" in _content(status)
+        gone = await answered(fake, "briefing unsubscribe", {"channel": "briefings"}, user="bob")
+        assert _content(gone) == f"Unsubscribed <#{channel.id}>."
+        empty = await answered(fake, "briefing list")
+        assert _content(empty).startswith("No channel gets the daily briefing")
+    fake.assert_clean()
+
+
+async def test_managing_needs_manage_server_at_run_time(
+    fake: FakeDiscord, bot: BriefBot, answered: Any
+) -> None:
+    """carol (no Manage Server) cannot subscribe, unsubscribe or reload; nothing changes."""
+    await _subscribe(fake, answered, "briefings", "08:00", user="bob")
+    denied = await _subscribe(fake, answered, "general", "09:00", user="carol")
+    assert _content(denied) == MANAGE and denied.original is not None
+    assert denied.original.ephemeral
+    kept = await answered(fake, "briefing unsubscribe", {"channel": "briefings"}, user="carol")
+    assert _content(kept) == MANAGE
+    reload = await answered(fake, "corpus reload", user="carol")
+    assert _content(reload) == MANAGE
+    subs = bot.state.list_guild(fake.guild.id)
+    assert [s.channel_id for s in subs] == [fake.channel("briefings").id]
+    # The owner and administrators may, like Discord's own permission check.
+    assert _content(await _subscribe(fake, answered, "general", "09:00", user="alice"))
+    fake.assert_clean()
+
+
+async def test_a_channel_the_bot_cannot_post_in_is_refused(
+    fake: FakeDiscord, bot: BriefBot, answered: Any
+) -> None:
+    """#readonly denies Send Messages: the subscriber is told why, nothing is stored."""
+    readonly = fake.channel("readonly")
+    refused = await _subscribe(fake, answered, "readonly", "08:00", user="bob")
+    # Without Send Messages, Discord (and discord.py) drop Embed Links too.
+    expected = f"I can't post in <#{readonly.id}>: I need Send Messages, Embed Links there."
+    assert _content(refused) == expected
+    assert bot.state.list_guild(fake.guild.id) == []
+    fake.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("time", "zone", "message"),
+    [
+        ("25:00", "UTC", "`25:00` is not a time"),
+        ("08:00", "Mars/Olympus", "`Mars/Olympus` is not an IANA time zone"),
+    ],
+)
+async def test_bad_time_or_zone_is_explained(
+    fake: FakeDiscord, bot: BriefBot, answered: Any, time: str, zone: str, message: str
+) -> None:
+    """An impossible time or an unknown zone: a private explanation, nothing stored."""
+    record = await _subscribe(fake, answered, "briefings", time, zone, user="bob")
+    assert _content(record).startswith(message)
+    assert bot.state.list_guild(fake.guild.id) == []
+
+
+async def test_scheduled_briefing_fires_once_under_a_controllable_clock(
+    fake: FakeDiscord,
+    settings: Settings,
+    clock: Any,
+    new_bot: Any,
+    answered: Any,
+    no_pings: Any,
+    bot_messages: Any,
+) -> None:
+    """The scheduler loop posts the briefing when the clock passes the time, exactly once."""
+    settings = settings.model_copy(update={"scheduler_interval_seconds": 0.02})
+    async with fake.running(new_bot(settings, clock), timeout=15) as bot:
+        await _subscribe(fake, answered, "briefings", _soon(clock), user="bob")
+        await asyncio.sleep(0.1)
+        assert fake.messages("briefings") == []  # not yet due
+        clock.advance(minutes=3)
+        posted = await fake.wait_for_message("briefings", timeout=5)
+        await asyncio.sleep(0.2)  # ten more ticks
+        assert fake.messages("briefings") == [posted]
+        day = clock.current.date().isoformat()
+        assert posted.embeds[0]["footer"]["text"].startswith(f"briefing #1 · {day}")
+        assert posted.embeds[0]["title"] == "Briefing"
+        assert posted.payload["nonce"] and posted.payload["enforce_nonce"] is True
+        sent = bot.state.last_delivered(1)
+        assert sent is not None and sent.message_id == posted.id
+    no_pings(bot_messages(fake))
+    fake.assert_clean()
+
+
+async def test_nothing_new_is_not_posted(
+    fake: FakeDiscord,
+    settings: Settings,
+    clock: Any,
+    new_bot: Any,
+    answered: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Three days on, no document is new: the day is settled as skipped and nothing posted."""
+    clock.advance(days=3)
+    async with fake.running(new_bot(settings, clock), timeout=15) as bot:
+        await _subscribe(fake, answered, "briefings", _soon(clock), user="bob")
+        clock.advance(minutes=3)
+        with caplog.at_level(logging.INFO, logger="bot.delivery"):
+            await bot.deliverer.tick()
+            await bot.deliverer.tick()
+    assert fake.messages("briefings") == []
+    assert "nothing new" in caplog.text
+    assert bot.state.last_handled_day(1) == clock.current.date()
+    fake.assert_clean()
+
+
+async def test_missed_beyond_grace_is_skipped_with_a_log_line(
+    fake: FakeDiscord,
+    settings: Settings,
+    clock: Any,
+    new_bot: Any,
+    answered: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Down past the grace window: the day is skipped (logged), not posted late."""
+    async with fake.running(new_bot(settings, clock), timeout=15) as bot:
+        await _subscribe(fake, answered, "briefings", _soon(clock), user="bob")
+        clock.advance(minutes=2 + settings.briefing_grace_minutes + 5)
+        with caplog.at_level(logging.WARNING, logger="bot.delivery"):
+            await bot.deliverer.tick()
+    assert fake.messages("briefings") == []
+    assert "missed" in caplog.text and "skipped" in caplog.text
+    fake.assert_clean()
