@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 DEFAULT_HOURS = 24.0
 MAX_STORIES = 8
 RECENT_DOCUMENTS = 5  # what "the most recent stories" draw on when nothing is new
+MAX_DOCUMENTS = 300  # the most recent new documents a briefing clusters (clustering is O(n^2))
 FIGURES_PER_STORY = 3
 MAX_FIGURES = 8
 # Key figures are the measured and counted ones; dates and bare numbers need their sentence.
@@ -152,10 +153,11 @@ def answer_briefing(
     fresh = [n for n in candidates if is_new(corpus, n, *window)]
     new = bool(fresh)
     if not new:
-        recent = sorted(candidates, key=lambda n: (-latest(corpus, n).timestamp(), n))
-        fresh = sorted(recent[:RECENT_DOCUMENTS])
+        fresh = candidates
         notice = NOTHING_NEW.format(since=window[0].strftime("%Y-%m-%d %H:%M"))
-    stories, figures, sources = _assemble(_stories(corpus, fresh, weigher(corpus), focus))
+    cap = MAX_DOCUMENTS if new else RECENT_DOCUMENTS
+    recent = sorted(sorted(fresh, key=lambda n: (-latest(corpus, n).timestamp(), n))[:cap])
+    stories, figures, sources = _assemble(_stories(corpus, recent, weigher(corpus), focus))
     return Answer(
         Kind.BRIEFING,
         topic,
@@ -164,5 +166,5 @@ def answer_briefing(
         figures=figures,
         notice=notice,
         window=window,
-        extra={"new": new and bool(stories), "documents": len(sources)},
+        extra={"new": new and bool(stories), "documents": len(fresh) if new else 0},
     )

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from retrieval.corpus import Corpus, DocumentHit, Hit, Passage
 from retrieval.documents import Document, Sentence, SentenceKind
+from retrieval.passages import group_passages
 from retrieval.tokenizer import tokenize
 
 log = logging.getLogger(__name__)
@@ -170,16 +171,24 @@ def passage_coverage(corpus: Corpus, query: Query, passage: Passage) -> float:
     return query.in_context(_union(passage.sentences), context)
 
 
-def _sentence_evidence(
-    corpus: Corpus, query: Query, rank: int, doc_hit: DocumentHit
-) -> list[Evidence]:
+def _sentence_evidence(query: Query, rank: int, doc_hit: DocumentHit) -> list[Evidence]:
+    """Every sentence of the document that passes the rule, in document order.
+
+    All of the document's passages are read, not only those among the search's top hits: a
+    figure may stand in a passage that ranks low on its own but follows one on the topic.
+    """
     doc = doc_hit.document
-    position = {s.anchor: i for i, s in enumerate(doc.sentences)}
+    scores = {h.passage.sentences[0].anchor: h.score for h in doc_hit.hits}
     found: list[Evidence] = []
-    for hit in doc_hit.hits:
-        before = _previous(corpus, hit.passage)
-        around = _union(hit.passage.sentences) | (_union(before.sentences) if before else set())
-        for sentence in hit.passage.sentences:
+    previous: frozenset[str] = frozenset()
+    for lo, hi in group_passages(doc.sentences):
+        passage = _union(doc.sentences[lo:hi])
+        around = passage | previous
+        previous = passage
+        if not any(t in passage for t in query.weights):
+            continue
+        for index in range(lo, hi):
+            sentence = doc.sentences[index]
             own_terms = terms_of(sentence.text)
             coverage = query.in_context(own_terms, around)
             if coverage < MIN_COVERAGE - _EPS:
@@ -188,15 +197,15 @@ def _sentence_evidence(
                 Evidence(
                     document=doc,
                     rank=rank,
-                    index=position[sentence.anchor],
+                    index=index,
                     sentence=sentence,
                     terms=own_terms,
                     coverage=coverage,
                     own=query.coverage(own_terms),
-                    passage_score=hit.score,
+                    passage_score=scores.get(doc.sentences[lo].anchor, 0.0),
                 )
             )
-    return sorted(found, key=lambda e: e.index)
+    return found
 
 
 def _relevant_hits(corpus: Corpus, query: Query, doc_hit: DocumentHit) -> tuple[list[Hit], float]:
@@ -234,9 +243,7 @@ def find(corpus: Corpus, text: str, limit: int = 10, depth: int = DEPTH) -> Find
         )
     ranked.sort(key=lambda item: item[:3])
     documents = tuple(item[3] for item in ranked[:limit])
-    evidence = [
-        e for rank, d in enumerate(documents) for e in _sentence_evidence(corpus, query, rank, d)
-    ]
+    evidence = [e for rank, d in enumerate(documents) for e in _sentence_evidence(query, rank, d)]
     return Findings(
         query,
         documents,

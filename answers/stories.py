@@ -18,6 +18,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from answers.overlap import Weigher, repeats
 from answers.relevance import Evidence, terms_of
 from retrieval.documents import Document, SentenceKind
@@ -81,24 +84,42 @@ def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return dot / norm if norm else 0.0
 
 
+def _cosines(vectors: Sequence[Vector]) -> npt.NDArray[np.float64]:
+    """All pairwise cosines, as one product of the row-normalized term matrix."""
+    terms = {t: i for i, t in enumerate({t for v in vectors for t in v})}
+    matrix = np.zeros((len(vectors), max(len(terms), 1)))
+    for row, v in enumerate(vectors):
+        for t, x in v.items():
+            matrix[row, terms[t]] = x
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix /= np.where(norms > 0, norms, 1.0)
+    sim: npt.NDArray[np.float64] = matrix @ matrix.T
+    return sim
+
+
 def cluster(vectors: Sequence[Vector], threshold: float = SAME_STORY) -> list[list[int]]:
-    """Average-link clustering: groups of indexes, each in index order, groups by first index."""
+    """Average-link clustering: groups of indexes, each in index order, groups by first index.
+
+    Group similarities are kept in a matrix and updated by the Lance-Williams rule (the average
+    link of a merged group is the size-weighted mean of its parts' links), so each merge costs
+    one pass over the matrix.
+    """
     n = len(vectors)
-    sim = [[cosine(vectors[i], vectors[j]) for j in range(n)] for i in range(n)]
-    groups = [[i] for i in range(n)]
+    sim = _cosines(vectors)
+    np.fill_diagonal(sim, -np.inf)
+    groups: dict[int, list[int]] = {i: [i] for i in range(n)}
     while len(groups) > 1:
-        best, pair = threshold, None
-        for a in range(len(groups)):
-            for b in range(a + 1, len(groups)):
-                links = [sim[i][j] for i in groups[a] for j in groups[b]]
-                if sum(links) / len(links) >= best:
-                    best, pair = sum(links) / len(links), (a, b)
-        if pair is None:
+        a, b = divmod(int(np.argmax(sim)), n)
+        if sim[a, b] < threshold:
             break
-        a, b = pair
-        groups[a] = sorted(groups[a] + groups[b])
-        del groups[b]
-    return sorted(groups)
+        a, b = min(a, b), max(a, b)
+        size_a, size_b = len(groups[a]), len(groups[b])
+        merged = (size_a * sim[a] + size_b * sim[b]) / (size_a + size_b)
+        sim[a], sim[:, a] = merged, merged
+        sim[a, a] = -np.inf
+        sim[b], sim[:, b] = -np.inf, -np.inf
+        groups[a] = sorted(groups[a] + groups.pop(b))
+    return sorted(groups.values())
 
 
 def _readable(e: Evidence) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from answers.briefing import answer_briefing
 from answers.models import Kind
+from answers.stories import cluster
 from tests.answers.conftest import SEEDS, stamped
 
 NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
@@ -112,3 +113,11 @@ def test_future_since_is_an_empty_window() -> None:
     corpus = stamped(SEEDS, [NOW - HOUR] * 5)
     answer = answer_briefing(corpus, since=NOW + HOUR, now=NOW)
     assert answer.window == (NOW, NOW) and answer.extra["new"] is False
+
+
+def test_average_link_keeps_a_chain_apart() -> None:
+    """a~b strongly, b~c weakly, a and c unrelated: {a, b} then {c} (average link 0.25)."""
+    a, b, c = {"x": 1.0, "y": 0.0}, {"x": 0.9, "y": 0.436}, {"y": 1.0}
+    assert cluster([a, b, c]) == [[0, 1], [2]]
+    assert cluster([a, b, c], threshold=0.2) == [[0, 1, 2]]
+    assert cluster([]) == [] and cluster([a]) == [[0]]
