@@ -171,18 +171,19 @@ def group_story(
     order = list(dict.fromkeys(e.document.id for e in sentences))
     order += [d.id for d in docs if d.id not in order]
     quotes: list[Evidence] = []
-    for doc_id in order:  # each other document's most central new sentence
+    by_document: dict[str, list[Evidence]] = {}
+    for e in sentences:
+        by_document.setdefault(e.document.id, []).append(e)
+    for doc_id in order:  # other documents' most central new sentence, then any document's
+        if len(quotes) >= QUOTES_PER_STORY:
+            break
         if doc_id != headline.document.id:
             pick = next(
-                (
-                    e
-                    for e in sentences
-                    if e.document.id == doc_id and _adds(e, [headline, *quotes], weight)
-                ),
+                (e for e in by_document.get(doc_id, []) if _adds(e, [headline, *quotes], weight)),
                 None,
             )
             quotes += [pick] if pick else []
-    for e in sentences:  # then the most central new sentences of any document
+    for e in sentences:
         if len(quotes) >= QUOTES_PER_STORY:
             break
         if _adds(e, [headline, *quotes], weight):
