@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 LAMBDA = 0.7
 MIN_SENTENCES, MAX_SENTENCES = 3, 6
 MIN_WORDS = 6
+# A headline or bullet with this share of its idf weight in one body sentence adds nothing.
+TAKEAWAY_SAID = 0.6
 
 
 @dataclass(slots=True)
@@ -43,16 +45,18 @@ def _candidates(findings: Findings, weight: Weigher) -> list[Evidence]:
         text = e.sentence.text.rstrip("”’\"' ")
         if len(text.split()) < MIN_WORDS or text.endswith("?"):
             continue
-        if e.sentence.kind is not SentenceKind.BODY and any(
-            b.document.id == e.document.id and containment(e.terms, b.terms, weight) >= 0.6
+        said = (
+            containment(e.terms, b.terms, weight) >= TAKEAWAY_SAID
             for b in body
-        ):
+            if b.document.id == e.document.id
+        )
+        if e.sentence.kind is not SentenceKind.BODY and any(said):
             continue
         kept.append(e)
     return kept
 
 
-def select(findings: Findings, weight: Weigher, limit: int = 5) -> list[_Pick]:
+def _select(findings: Findings, weight: Weigher, limit: int = 5) -> list[_Pick]:
     """Pick up to `limit` sentences by MMR; fold repeats from other documents into picks."""
     pool = sorted(_candidates(findings, weight), key=lambda e: -e.score)
     picks: list[_Pick] = []
@@ -88,7 +92,7 @@ def answer_summary(corpus: Corpus, topic: str, limit: int = 5) -> Answer:
     limit = max(MIN_SENTENCES, min(MAX_SENTENCES, limit))
     findings = find(corpus, topic)
     weight = weigher(corpus)
-    picks = select(findings, weight, limit)
+    picks = _select(findings, weight, limit)
     if not picks:
         if not findings.found:
             return Answer(Kind.SUMMARY, topic, notice=nothing_found(findings.query))
