@@ -21,6 +21,7 @@ from retrieval.corpus import Corpus
 log = logging.getLogger(__name__)
 
 LIMIT = 30
+MAX_OTHERS = 3
 _SYNONYMS = {"individuals": "people", "persons": "people", "person": "people"}
 # At equal relevance, a measured or counted figure says more than a date or a bare number.
 _PLAIN = frozenset({Category.DATE, Category.YEAR, Category.ORDINAL, Category.NUMBER})
@@ -45,6 +46,18 @@ class _Group:
     evidence: Evidence
     score: float
     others: list[Evidence] = field(default_factory=list)
+    values: set[str] = field(default_factory=set)  # the phrasings shown so far
+
+    def add(self, m: Mention, e: Evidence) -> None:
+        """Keep another statement if it comes from a new document or words the figure anew
+        ("2,850 people" beside "2,850 individuals"), at most `MAX_OTHERS`."""
+        shown = [self.evidence, *self.others]
+        documents = {o.document.id for o in shown}
+        fresh = e.document.id not in documents or m.value.lower() not in self.values
+        again = any((o.document.id, o.index) == (e.document.id, e.index) for o in shown)
+        if fresh and not again and len(self.others) < MAX_OTHERS:
+            self.others.append(e)
+            self.values.add(m.value.lower())
 
 
 def group_figures(
@@ -59,9 +72,9 @@ def group_figures(
             group = groups.get(key)
             if group is None:
                 weight = _PLAIN_WEIGHT if m.category in _PLAIN else 1.0
-                groups[key] = _Group(m, e, score(e) * weight)
-            elif all(o.document.id != e.document.id for o in [group.evidence, *group.others]):
-                group.others.append(e)
+                groups[key] = _Group(m, e, score(e) * weight, values={m.value.lower()})
+            else:
+                group.add(m, e)
     return sorted(groups.values(), key=lambda g: (-g.score, g.evidence.rank, g.evidence.index))
 
 
@@ -71,7 +84,7 @@ def to_figures(groups: Iterable[_Group], numbers: dict[str, int]) -> tuple[Figur
     for g in groups:
         own = numbers[g.evidence.document.id]
         others = [e for e in g.others if e.document.id in numbers]
-        markers = (own, *sorted(numbers[e.document.id] for e in others))
+        markers = (own, *sorted({numbers[e.document.id] for e in others} - {own}))
         quote = sentence_quote(g.evidence.document.id, g.evidence.sentence, markers, g.score)
         figures.append(
             Figure(

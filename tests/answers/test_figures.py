@@ -32,9 +32,13 @@ def test_figures_are_verbatim_in_their_sentences(seeds: Corpus) -> None:
 
 
 def test_one_figure_per_number_and_unit(seeds: Corpus) -> None:
-    """'2,850 people' and '2,850 individuals' in 002 are one figure, listed once."""
+    """'2,850 people' and '2,850 individuals' in 002 are one figure, listed once, the other
+    wording kept beside it."""
     figures = answer_figures(seeds, "Tumen River bridge").figures
     assert [f.number for f in figures].count(2850) == 1
+    (people,) = [f for f in figures if f.number == 2850]
+    assert [q.anchor for q in people.others] == ["002_a1d7c1a63996d77b#p2.s2"]
+    assert "2,850 people" in people.others[0].text and people.markers == (2,)
 
 
 def test_figures_rank_counts_before_calendar(seeds: Corpus) -> None:
