@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from numpy_search import numpy_search
 from oracle import GuardedBM25Okapi
-from synthetic import passages, queries
+from synthetic import heavy_queries, passages, queries
 
 from retrieval.bm25 import BM25Params
 from retrieval.build import tokenize_corpus
@@ -125,14 +125,16 @@ def run_size(size: int, n_queries: int, n_naive: int) -> tuple[dict[str, object]
     t0 = time.perf_counter()
     texts = passages(size)
     query_texts = queries(texts, n_queries)
+    heavy = heavy_queries(20)
     generated = time.perf_counter() - t0
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         index, built, tokenized = _build(texts, Path(tmp))
         del texts
-        served = _serve(Path(tmp), query_texts)
+        served = _serve(Path(tmp), query_texts + heavy)
         qtok = [tokenize(q) for q in query_texts]
         numpy_ms = _numpy_times(index, qtok)
-        ours = np.asarray(served["query_ms"])
+        ours = np.asarray(served["query_ms"][:n_queries])
+        heavy_ms = np.asarray(served["query_ms"][n_queries:])
         naive_ms, full, naive_build = _naive(tokenized, qtok[:n_naive])
     tok, idx = built["tok"], built["idx"]
     row = {
@@ -149,12 +151,19 @@ def run_size(size: int, n_queries: int, n_naive: int) -> tuple[dict[str, object]
         "speed-up": float(np.median(naive_ms) / np.median(ours[:n_naive])),
         "exact": _exactness(served["results"][:n_naive], full),  # type: ignore[index]
     }
+    df = np.diff(index.indptr)
+    postings = [int(sum(df[index.term_ids(q)])) for q in qtok]
+    heavy_postings = [int(sum(df[index.term_ids(tokenize(q))])) for q in heavy]
     extra = {
+        "postings/query p50": float(np.median(postings)),
+        "postings/query max": max(postings),
+        "heavy postings/query p50": float(np.median(heavy_postings)),
+        "heavy p50 ms": float(np.median(heavy_ms)),
+        "heavy p95 ms": float(np.percentile(heavy_ms, 95)),
         "generate s": generated,
         "rank_bm25 build s": naive_build,
         "naive n": n_naive,
         "max ms": float(ours.max()),
-        "RSS total MB": served["rss_mb"],
     }
     return row, extra  # type: ignore[return-value]
 

@@ -139,3 +139,17 @@ def queries(texts: list[str], count: int, seed: int = 7) -> list[str]:
         if len(picked) >= n:
             out.append(" ".join(picked[:n]))
     return out
+
+
+def heavy_queries(count: int, seed: int = 11, top: int = 650) -> list[str]:
+    """`count` queries of 2-6 words among the `top` most frequent: the slowest kind to answer.
+
+    Stopwords among them vanish in the tokenizer; what stays ("said", "people", "year" and the
+    most frequent pseudo-words) is in up to a fifth of all passages.
+    """
+    rng = np.random.default_rng(seed)
+    words = vocabulary(top, 20250529)
+    return [
+        " ".join(rng.choice(words, size=int(rng.integers(2, 7)), replace=False).tolist())
+        for _ in range(count)
+    ]

@@ -96,26 +96,61 @@ def _sift_up(scores: Any, ids: Any, i: int) -> None:
 
 
 @_compiled
-def _top_k(acc: Any, touched: Any, count: int, k: int) -> Any:
-    """The k best of the touched passages (unordered), resetting their accumulators to zero."""
-    size = min(k, count)
-    scores = np.empty(size, np.float64)
-    ids = np.empty(size, np.int64)
-    filled = 0
-    for i in range(count):
-        p = touched[i]
-        s = acc[p]
-        acc[p] = 0.0
-        if filled < size:
-            scores[filled] = s
-            ids[filled] = p
-            _sift_up(scores, ids, filled)
-            filled += 1
-        elif _worse(scores[0], ids[0], s, p):
-            scores[0] = s
-            ids[0] = p
-            _sift_down(scores, ids, size, 0)
-    return ids, scores
+def _offer(scores: Any, ids: Any, filled: int, score: float, passage: int) -> int:
+    """Offer a result to the heap of the best (worst at the root); returns the new fill."""
+    if filled < len(scores):
+        scores[filled] = score
+        ids[filled] = passage
+        _sift_up(scores, ids, filled)
+        return filled + 1
+    if _worse(scores[0], ids[0], score, passage):
+        scores[0] = score
+        ids[0] = passage
+        _sift_down(scores, ids, filled, 0)
+    return filled
+
+
+@_compiled
+def _block_end(postings: Any, lo: int, hi: int, bound: int) -> int:
+    """First position in postings[lo:hi] (ascending) holding a passage >= bound."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if postings[mid] < bound:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@_compiled
+def _score_block(
+    start: int,
+    cursors: Any,
+    ends: Any,
+    weights: Any,
+    postings: Any,
+    tfs: Any,
+    doc_len: Any,
+    norm: Any,
+    k1_plus_1: float,
+    acc: Any,
+    touched: Any,
+) -> int:
+    """Add each query term's weight to the block's passages that hold it, in query order."""
+    count = 0
+    for i in range(len(cursors)):
+        w = weights[i]
+        stop = _block_end(postings, cursors[i], ends[i], start + len(acc))
+        for j in range(cursors[i], stop):
+            p = postings[j]
+            slot = p - start
+            tf = float(tfs[j])
+            if acc[slot] == 0.0:  # every weight is > 0, so zero means not yet touched
+                touched[count] = slot
+                count += 1
+            acc[slot] += w * (tf * k1_plus_1 / (tf + norm[doc_len[p]]))
+        cursors[i] = stop
+    return count
 
 
 @_compiled
@@ -123,6 +158,7 @@ def search_top_k(
     indptr: Any,
     postings: Any,
     tfs: Any,
+    doc_len: Any,
     norm: Any,
     idf: Any,
     k1_plus_1: float,
@@ -131,19 +167,42 @@ def search_top_k(
     acc: Any,
     touched: Any,
 ) -> Any:
-    """Exact BM25Okapi scores of every passage holding a query term, term by term; the k best.
+    """Exact BM25Okapi scores of every passage holding a query term; the k best, unordered.
 
-    `acc` (zeros, one per passage) and `touched` are scratch space, left as they came in.
-    Terms are summed in query order, as rank_bm25 does, so the float64 sums are identical.
+    Passages are scored a block at a time (the length of `acc`, zeros, scratch space left as it
+    came in), so the accumulators stay in cache while every term's postings in the block are
+    added. Within a passage, terms are still summed in query order, as rank_bm25 does, so the
+    float64 sums are identical. `norm[dl]` is rank_bm25's k1 * (1 - b + b * dl / avgdl).
     """
-    count = 0
-    for t in tids:
-        w = idf[t]
-        for j in range(indptr[t], indptr[t + 1]):
-            p = postings[j]
-            tf = float(tfs[j])
-            if acc[p] == 0.0:  # every weight is > 0, so zero means not yet touched
-                touched[count] = p
-                count += 1
-            acc[p] += w * (tf * k1_plus_1 / (tf + norm[p]))
-    return _top_k(acc, touched, count, k)
+    cursors = np.empty(len(tids), np.int64)
+    ends = np.empty(len(tids), np.int64)
+    weights = np.empty(len(tids), np.float64)
+    for i in range(len(tids)):
+        cursors[i] = indptr[tids[i]]
+        ends[i] = indptr[tids[i] + 1]
+        weights[i] = idf[tids[i]]
+    scores = np.empty(k, np.float64)
+    ids = np.empty(k, np.int64)
+    filled = 0
+    for start in range(0, len(doc_len), len(acc)):
+        count = _score_block(
+            start,
+            cursors,
+            ends,
+            weights,
+            postings,
+            tfs,
+            doc_len,
+            norm,
+            k1_plus_1,
+            acc,
+            touched,
+        )
+        for i in range(count):
+            slot = touched[i]
+            score = acc[slot]
+            acc[slot] = 0.0
+            # Test before the call: passing arrays to a function costs reference counting.
+            if filled < k or _worse(scores[0], ids[0], score, start + slot):
+                filled = _offer(scores, ids, filled, score, start + slot)
+    return ids[:filled], scores[:filled]

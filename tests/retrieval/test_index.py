@@ -12,6 +12,7 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from retrieval import build
+from retrieval import index as index_module
 from retrieval.bm25 import BM25Params
 from retrieval.index import BM25Index, Scored
 
@@ -81,6 +82,18 @@ def test_search_equals_plain_rank_bm25_where_no_guard_applies(seed: int) -> None
     assert len(queries) > 20
     for query in queries:
         _assert_same_as(reference, index, query, 10)
+
+
+@pytest.mark.parametrize("block", [1, 7, 64])
+def test_scoring_block_by_block_changes_nothing(block: int, monkeypatch: Any) -> None:
+    """Passages are scored in blocks of BLOCK; results and ties are the same across borders."""
+    monkeypatch.setattr(index_module, "BLOCK", block)
+    corpus = _random_corpus(11, n_docs=500, vocab=80) + [["w1", "w2"]] * 20
+    index = BM25Index.build(corpus, PARAMS)
+    reference = GuardedBM25Okapi(corpus)
+    for query in [*_random_queries(11, 80, 40), ["w1", "w2"]]:
+        _assert_same_as(reference, index, query, 10)
+        _assert_same_as(reference, index, query, 600)
 
 
 def test_exact_scores_by_hand() -> None:
