@@ -12,19 +12,25 @@ from __future__ import annotations
 import argparse
 import random
 import resource
-import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from answers.compose import compose
+from answers.models import Kind
+from retrieval.store import open_corpus
 
-from answers.compose import compose  # noqa: E402
-from answers.models import Kind  # noqa: E402
-from retrieval.store import open_corpus  # noqa: E402
-
-HOSTILE = ["", "   ", "the of and", "@everyone <@&1>", "🙂" * 50, "x" * 6000, "\u200b\u202e", "مرحبا"]
+HOSTILE = [
+    "",
+    "   ",
+    "the of and",
+    "@everyone <@&1>",
+    "🙂" * 50,
+    "x" * 6000,
+    "\u200b\u202e",
+    "سلام",
+]
 
 
 def _rss_mb() -> float:
@@ -49,8 +55,14 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data:
         opened = open_corpus(args.corpus, Path(data))
-        vocab = sorted({w for d in range(opened.corpus.document_count)
-                        for s in opened.corpus.document(d).sentences for w in s.text.split()})
+        vocab = sorted(
+            {
+                w
+                for d in range(opened.corpus.document_count)
+                for s in opened.corpus.document(d).sentences
+                for w in s.text.split()
+            }
+        )
         rng = random.Random(7)
         kinds = [k for k in Kind]
         tracemalloc.start()
@@ -63,15 +75,19 @@ def main() -> int:
             rate = args.per_round / (time.perf_counter() - t0)
             heap = tracemalloc.get_traced_memory()[0] / 2**20
             rows.append((_rss_mb(), heap))
-            print(f"{number:>5} {number * args.per_round:>8} {rows[-1][0]:>8.1f} {heap:>8.2f} "
-                  f"{rate:>8.0f}")
+            print(
+                f"{number:>5} {number * args.per_round:>8} {rows[-1][0]:>8.1f} {heap:>8.2f} "
+                f"{rate:>8.0f}"
+            )
             if time.perf_counter() - started > args.max_seconds:
                 print(f"stopped after {args.max_seconds:.0f}s")
                 break
         if len(rows) >= 2:
             base = rows[1] if len(rows) > 2 else rows[0]
-            print(f"growth after warm-up: rss {rows[-1][0] - base[0]:+.1f} MB, "
-                  f"heap {rows[-1][1] - base[1]:+.2f} MB")
+            print(
+                f"growth after warm-up: rss {rows[-1][0] - base[0]:+.1f} MB, "
+                f"heap {rows[-1][1] - base[1]:+.2f} MB"
+            )
     return 0
 
 

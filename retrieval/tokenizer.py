@@ -220,9 +220,10 @@ TOKENIZER_VERSION = (
 )
 
 _stemmer = Stemmer.Stemmer("english")
-# Raw token -> final terms. News vocabulary is Zipfian, so nearly every lookup hits.
+# Raw token -> final terms. News vocabulary is Zipfian, so nearly every lookup hits. Bounded:
+# hostile queries full of invented words must not grow a long-running bot's memory.
 _cache: dict[str, tuple[str, ...]] = {}
-_CACHE_LIMIT = 2_000_000
+_CACHE_LIMIT = 500_000
 
 
 def normalize(text: str) -> str:
@@ -265,8 +266,9 @@ def _cached_terms(raw: str) -> tuple[str, ...]:
     terms = _cache.get(raw)
     if terms is None:
         terms = _terms_of(raw)
-        if len(_cache) < _CACHE_LIMIT:
-            _cache[raw] = terms
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()  # cheaper than LRU bookkeeping on every hit; refills in a moment
+        _cache[raw] = terms
     return terms
 
 
