@@ -47,8 +47,15 @@ def test_decimals_are_kept_whole() -> None:
 
 
 def test_hyphenated_names_match_spaced_names() -> None:
-    """`Kim Jong-un` and `Kim Jong Un` give the same terms."""
-    assert tokenize("Kim Jong-un") == tokenize("Kim Jong Un") == ["kim", "jong", "un"]
+    """`Kim Jong-un` has every term of `Kim Jong Un`, plus the compound whole."""
+    assert tokenize("Kim Jong Un") == ["kim", "jong", "un"]
+    assert tokenize("Kim Jong-un") == ["kim", "jong", "un", "jongun"]
+
+
+def test_compounds_are_also_indexed_whole_but_not_decimals() -> None:
+    """`covid-19` also gives `covid19`; `1.5-year` gives no `5year` fragment."""
+    assert tokenize("covid-19") == ["covid", "19", "covid19"]
+    assert tokenize("a 1.5-year build") == ["1.5", "year", "build"]
 
 
 @pytest.mark.parametrize("text", ["Korea's", "Korea’s", "KOREA'S", "Koreas'", "Korea\u02bcs"])
