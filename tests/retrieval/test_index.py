@@ -110,6 +110,30 @@ def test_exact_scores_by_hand() -> None:
     assert index.exact_scores(["troop"], np.array([0, 1, 2])).tolist()[1:] == [0.0, 0.0]
 
 
+# Five passages, lengths 2, 3, 4, 1, 1 (avgdl 2.2). idf: cat, dog, fish (in 2 of 5) ln(3.5/2.5);
+# bird, mouse (1 of 5) ln(4.5/1.5). Each score is the sum over query terms, in query order, of
+# idf * tf * 2.5 / (tf + 1.5 * (0.25 + 0.75 * dl / 2.2)), worked out once and written down.
+TINY = [
+    ["cat", "dog"],
+    ["cat", "cat", "fish"],
+    ["dog", "bird", "bird", "bird"],
+    ["fish"],
+    ["mouse"],
+]
+TINY_EXPECTED = {
+    ("cat", "bird"): [(2, 1.5200924748866929), (1, 0.4303714654457375), (0, 0.3508241329699851)],
+    ("dog",): [(0, 0.3508241329699851), (2, 0.24592655168327857)],
+    ("fish", "cat"): [(1, 0.7195272937920925), (3, 0.44592706058233045), (0, 0.3508241329699851)],
+}
+
+
+@pytest.mark.parametrize("query", list(TINY_EXPECTED))
+def test_scores_written_down_for_a_tiny_corpus(query: tuple[str, ...]) -> None:
+    """Exact scores and order, fixed in advance, for a corpus small enough to check by hand."""
+    hits = BM25Index.build(TINY, PARAMS).search(list(query), 10)
+    assert [(h.passage, h.score) for h in hits] == TINY_EXPECTED[query]
+
+
 def test_duplicate_query_terms_count_twice() -> None:
     """["troop", "troop"] scores twice "troop", as rank_bm25 sums each query token."""
     corpus = [["troop", "kursk"], ["seoul"], ["kursk"], ["x"], ["y"]]
