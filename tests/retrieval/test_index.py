@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from retrieval import build
+from retrieval import build, kernels
 from retrieval import index as index_module
 from retrieval.bm25 import BM25Params
 from retrieval.index import BM25Index, Scored
@@ -283,3 +283,20 @@ def test_concurrent_searches_do_not_share_scratch_space() -> None:
     for thread in threads:
         thread.join()
     assert all(rounds == expected for n in range(4) for rounds in results[n])
+
+
+def test_kernels_still_compile_where_no_cache_folder_is_writable(monkeypatch: Any) -> None:
+    """A read-only install without a cache folder costs a compile per start, not a crash."""
+    real_njit = kernels.numba.njit
+
+    def njit_without_cache(*args: Any, cache: bool = False, **kwargs: Any) -> Any:
+        if cache:
+            raise RuntimeError("cannot cache function: no locator available")
+        return real_njit(*args, **kwargs)
+
+    monkeypatch.setattr(kernels.numba, "njit", njit_without_cache)
+
+    def add_one(x: int) -> int:
+        return x + 1
+
+    assert kernels._compiled(add_one)(41) == 42
