@@ -120,6 +120,21 @@ def _numpy_times(index: BM25Index, tokenized_queries: list[list[str]]) -> list[f
     return times
 
 
+def _workload(
+    index: BM25Index, qtok: list[list[str]], heavy: list[list[str]], heavy_ms: np.ndarray
+) -> dict[str, float]:
+    """What the queries cost to read, and the frequent-word queries' times."""
+    df = np.diff(index.indptr)
+    postings = [int(sum(df[index.term_ids(q)])) for q in qtok]
+    return {
+        "postings/query p50": float(np.median(postings)),
+        "postings/query max": max(postings),
+        "heavy postings/query p50": float(np.median([sum(df[index.term_ids(q)]) for q in heavy])),
+        "heavy p50 ms": float(np.median(heavy_ms)),
+        "heavy p95 ms": float(np.percentile(heavy_ms, 95)),
+    }
+
+
 def run_size(size: int, n_queries: int, n_naive: int) -> tuple[dict[str, object], dict[str, float]]:
     """All figures of one corpus size."""
     t0 = time.perf_counter()
@@ -151,20 +166,8 @@ def run_size(size: int, n_queries: int, n_naive: int) -> tuple[dict[str, object]
         "speed-up": float(np.median(naive_ms) / np.median(ours[:n_naive])),
         "exact": _exactness(served["results"][:n_naive], full),  # type: ignore[index]
     }
-    df = np.diff(index.indptr)
-    postings = [int(sum(df[index.term_ids(q)])) for q in qtok]
-    heavy_postings = [int(sum(df[index.term_ids(tokenize(q))])) for q in heavy]
-    extra = {
-        "postings/query p50": float(np.median(postings)),
-        "postings/query max": max(postings),
-        "heavy postings/query p50": float(np.median(heavy_postings)),
-        "heavy p50 ms": float(np.median(heavy_ms)),
-        "heavy p95 ms": float(np.percentile(heavy_ms, 95)),
-        "generate s": generated,
-        "rank_bm25 build s": naive_build,
-        "naive n": n_naive,
-        "max ms": float(ours.max()),
-    }
+    extra = _workload(index, qtok, [tokenize(q) for q in heavy], heavy_ms)
+    extra.update({"generate s": generated, "rank_bm25 build s": naive_build, "naive n": n_naive})
     return row, extra  # type: ignore[return-value]
 
 

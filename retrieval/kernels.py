@@ -154,6 +154,34 @@ def _score_block(
 
 
 @_compiled
+def _term_cursors(indptr: Any, idf: Any, tids: Any) -> Any:
+    """Where each query term's postings start and end, and its idf, in query order."""
+    cursors = np.empty(len(tids), np.int64)
+    ends = np.empty(len(tids), np.int64)
+    weights = np.empty(len(tids), np.float64)
+    for i in range(len(tids)):
+        cursors[i] = indptr[tids[i]]
+        ends[i] = indptr[tids[i] + 1]
+        weights[i] = idf[tids[i]]
+    return cursors, ends, weights
+
+
+@_compiled
+def _collect(
+    acc: Any, touched: Any, count: int, start: int, scores: Any, ids: Any, filled: int
+) -> int:
+    """Offer the block's touched passages to the heap and zero their accumulators."""
+    for i in range(count):
+        slot = touched[i]
+        score = acc[slot]
+        acc[slot] = 0.0
+        # Test before the call: passing arrays to a function costs reference counting.
+        if filled < len(scores) or _worse(scores[0], ids[0], score, start + slot):
+            filled = _offer(scores, ids, filled, score, start + slot)
+    return filled
+
+
+@_compiled
 def search_top_k(
     indptr: Any,
     postings: Any,
@@ -174,13 +202,7 @@ def search_top_k(
     added. Within a passage, terms are still summed in query order, as rank_bm25 does, so the
     float64 sums are identical. `norm[dl]` is rank_bm25's k1 * (1 - b + b * dl / avgdl).
     """
-    cursors = np.empty(len(tids), np.int64)
-    ends = np.empty(len(tids), np.int64)
-    weights = np.empty(len(tids), np.float64)
-    for i in range(len(tids)):
-        cursors[i] = indptr[tids[i]]
-        ends[i] = indptr[tids[i] + 1]
-        weights[i] = idf[tids[i]]
+    cursors, ends, weights = _term_cursors(indptr, idf, tids)
     scores = np.empty(k, np.float64)
     ids = np.empty(k, np.int64)
     filled = 0
@@ -198,11 +220,5 @@ def search_top_k(
             acc,
             touched,
         )
-        for i in range(count):
-            slot = touched[i]
-            score = acc[slot]
-            acc[slot] = 0.0
-            # Test before the call: passing arrays to a function costs reference counting.
-            if filled < k or _worse(scores[0], ids[0], score, start + slot):
-                filled = _offer(scores, ids, filled, score, start + slot)
+        filled = _collect(acc, touched, count, start, scores, ids, filled)
     return ids[:filled], scores[:filled]
