@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.bm25 import BM25Params
+from retrieval.build import build_index
 from retrieval.documents import Anchor, Document, Sentence, SentenceKind
 from retrieval.index import BM25Index
 from retrieval.metadata import Metadata
@@ -125,7 +126,7 @@ class Corpus:
             name: np.asarray(values, dtype=dtypes.get(name, np.int64))
             for name, values in columns.items()
         }
-        index = BM25Index.build((tokenize(t) for t in passage_texts), params)
+        index = build_index(passage_texts, params)
         return cls([_doc_record(d) for d in documents], arrays, bytes(blob), index)
 
     def save(self, folder: Path) -> None:

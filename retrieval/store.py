@@ -23,7 +23,7 @@ from retrieval.tokenizer import TOKENIZER_VERSION
 
 log = logging.getLogger(__name__)
 
-STORE_VERSION = "1"
+STORE_VERSION = "2"
 # A file changed twice within the filesystem's timestamp granularity can keep its size and
 # mtime; digests of files this fresh are not cached, so the next open hashes them again.
 _RACY_SECONDS = 2.0
