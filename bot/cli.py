@@ -94,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
             "--hours", type=float, default=DEFAULT_HOURS, help="window length (default 24)"
         )
     commands.add_parser("index", parents=[common], help="build or check the persisted index")
+    run = commands.add_parser("run", help="run the Discord bot (token in DISCORD_TOKEN)")
+    run.add_argument("--corpus", type=Path, help="corpus folder (default: BRIEFBOT_CORPUS_DIR)")
     return parser
 
 
@@ -170,6 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.corpus is not None:
         settings = settings.model_copy(update={"corpus_dir": args.corpus})
+    if args.command == "run":
+        from bot.runner import run  # discord.py is loaded only to run the bot
+
+        return run(settings)
     _configure_logging(args.verbose, settings)
     try:
         opened = _open(settings, args.verbose)

@@ -36,6 +36,8 @@ class BriefBot(commands.Bot):
     ) -> None:
         """`clock` and `page_timeout` are for tests; `options` go to discord.py's Bot."""
         intents = discord.Intents.default()  # mentions carry their content without the intent
+        # The bot never joins voice: no start-up warnings about voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

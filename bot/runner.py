@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import signal
 import sys
 
+import aiohttp
 import discord
 
 from bot.settings import Settings
+from bot.state import StateError
 from retrieval.reader import CorpusError
 
 log = logging.getLogger(__name__)
@@ -33,44 +37,67 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(settings: Settings) -> None:
     """Logging is configured here and nowhere else."""
     handler = logging.StreamHandler(sys.stderr)
-    formatter = JsonFormatter() if settings.log_format == "json" else None
-    discord.utils.setup_logging(
-        handler=handler,
-        formatter=formatter,
-        level=logging.getLevelName(settings.log_level.upper()),
-        root=True,
-    )
-    logging.getLogger("discord.http").setLevel(logging.WARNING)
-    logging.getLogger("discord.gateway").setLevel(logging.WARNING)
+    # discord.py's own text format (time, level, logger) unless JSON is asked for; passing
+    # formatter=None would leave bare messages.
+    json_format = {"formatter": JsonFormatter()} if settings.log_format == "json" else {}
+    level = logging.getLevelNamesMapping().get(settings.log_level.upper(), logging.INFO)
+    discord.utils.setup_logging(handler=handler, level=level, root=True, **json_format)
+    if level > logging.DEBUG:  # every request and gateway event only when asked for DEBUG
+        logging.getLogger("discord.http").setLevel(logging.WARNING)
+        logging.getLogger("discord.gateway").setLevel(logging.WARNING)
 
 
 async def _serve(settings: Settings, token: str) -> None:
     from bot.client import BriefBot
 
     async with BriefBot(settings) as bot:
+        _close_on_signals(bot)
         await bot.start(token)
+
+
+def _close_on_signals(bot: discord.Client) -> None:
+    """SIGTERM (docker stop) and SIGINT close the connection cleanly, so `run` returns 0."""
+    loop = asyncio.get_running_loop()
+    closing: set[asyncio.Task[None]] = set()
+
+    def close() -> None:
+        task = loop.create_task(bot.close())
+        closing.add(task)
+        task.add_done_callback(closing.discard)
+
+    for number in (signal.SIGTERM, signal.SIGINT):
+        # Not on Windows, and not outside the main thread (tests run the bot in a thread).
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(number, close)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"briefbot: {message}", file=sys.stderr)
+    return code
 
 
 def run(settings: Settings) -> int:
     """Run the bot until stopped; exit codes: 0 stopped, 1 Discord refused, 2 bad set-up."""
-    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
-        print(
-            "briefbot: DISCORD_TOKEN is not set; put the bot token in the environment or .env",
-            file=sys.stderr,
-        )
-        return 2
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    if not token:
+        return _fail("DISCORD_TOKEN is not set; put the bot token in the environment or .env", 2)
     configure_logging(settings)
     try:
-        asyncio.run(_serve(settings, settings.discord_token.get_secret_value().strip()))
+        asyncio.run(_serve(settings, token))
     except discord.LoginFailure:
-        print("briefbot: Discord rejected the token in DISCORD_TOKEN", file=sys.stderr)
-        return 1
+        return _fail("Discord rejected the token in DISCORD_TOKEN", 1)
     except discord.PrivilegedIntentsRequired:
-        print("briefbot: Discord refused an intent the bot asked for", file=sys.stderr)
-        return 1
-    except CorpusError as err:
-        print(f"briefbot: {err}", file=sys.stderr)
-        return 2
+        return _fail("Discord refused an intent the bot asked for", 1)
+    except discord.ConnectionClosed as err:
+        if err.code == 4004:  # the token was revoked while the bot was running
+            return _fail("Discord rejected the token in DISCORD_TOKEN", 1)
+        return _fail(f"Discord closed the connection (code {err.code}: {err.reason})", 1)
+    except (aiohttp.ClientError, discord.GatewayNotFound) as err:
+        return _fail(f"cannot reach Discord: {err}", 1)
+    except (CorpusError, StateError) as err:
+        return _fail(str(err), 2)
+    except OSError as err:
+        return _fail(f"cannot use data folder {settings.data_dir}: {err.strerror or err}", 2)
     except KeyboardInterrupt:
         return 0
     return 0

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -124,7 +125,7 @@ class AnswersCog(commands.Cog):
             await self._answer_mention(message, question)
         except UserError as err:
             await self._reply(message, str(err))
-        except discord.HTTPException as err:
+        except (discord.HTTPException, aiohttp.ClientError) as err:
             log.warning("could not answer a mention in channel %s: %s", message.channel.id, err)
         except Exception:
             log.exception("answering a mention in channel %s failed", message.channel.id)
@@ -143,7 +144,7 @@ class AnswersCog(commands.Cog):
     async def _reply(message: discord.Message, text: str) -> None:
         try:
             await message.reply(text, allowed_mentions=NO_MENTIONS, mention_author=False)
-        except discord.HTTPException as err:
+        except Exception as err:  # the reply is best effort: the error was handled already
             log.warning("could not reply in channel %s: %s", message.channel.id, err)
 
 

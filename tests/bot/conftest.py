@@ -54,7 +54,9 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     quiet = {n: logging.getLogger(n).level for n in ("discord", "discord.http", "discord.gateway")}
     yield
     root.setLevel(saved[0])
-    root.handlers[:] = saved[1]
+    for handler in [h for h in root.handlers if h not in saved[1]]:  # run() adds one
+        root.removeHandler(handler)
+        handler.close()
     for name, level in quiet.items():
         logging.getLogger(name).setLevel(level)
 

@@ -1,0 +1,166 @@
+"""Faults and load through the fake Discord: gateway drops, corpus reloads, many askers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.client import BriefBot
+from tests.fakediscord import FakeDiscord, MemberSpec, UserSpec, default_guild, default_users
+
+
+async def _fast_identify(shard_id: int | None, initial: bool = False) -> None:
+    """discord.py waits 5 s before a re-IDENTIFY; the fake has no identify rate limit."""
+
+
+async def test_gateway_drop_mid_conversation_resumes_and_answers(
+    fake: FakeDiscord, bot: BriefBot, answered: Any
+) -> None:
+    """A command and a mention sent while the socket is down are replayed on RESUME and
+    answered; the session is resumed, not re-identified."""
+    await answered(fake, "sources", {"topic": "Rason"})
+    await fake.drop_connection(4000)
+    during = await fake.invoke("ask", {"question": "How long is the Tumen bridge?"}, user="bob")
+    await fake.send_message("general", f"{fake.mention()} Rason station?", author="carol")
+    await fake.wait_for_resume()
+    await during.wait_done(timeout=10)
+    assert during.latency is not None and during.latency < 3
+    assert during.original is not None and "850 meters" in during.original.text()
+    reply = await fake.wait_for_message("general", lambda m: m.message_reference is not None)
+    assert reply.embeds and len(fake.gateway.identifies) == 1
+    after = await answered(fake, "figures", {"topic": "Tumen River bridge"})
+    assert after.original is not None and after.original.embeds
+    fake.assert_clean()
+
+
+async def test_invalidated_session_reidentifies_and_answers(
+    fake: FakeDiscord, bot: BriefBot, answered: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A non-resumable session: the bot IDENTIFYs again and keeps answering."""
+    monkeypatch.setattr(bot, "before_identify_hook", _fast_identify)
+    await fake.invalidate_session(resumable=False)
+    await fake.wait_for(lambda: len(fake.gateway.identifies) == 2, timeout=10)
+    await fake.wait_for(bot.is_ready, timeout=5)
+    record = await answered(fake, "summary", {"topic": "Rason"})
+    assert record.original is not None and record.original.embeds
+    fake.assert_clean()
+
+
+@pytest.fixture
+def own_corpus(tmp_path: Path, seeds_dir: Path) -> Path:
+    """A copy of seeds/ that a test may change."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus)
+    return corpus
+
+
+async def test_reload_swaps_the_index_while_queries_keep_answering(
+    fake: FakeDiscord,
+    own_corpus: Path,
+    tmp_path: Path,
+    settings_for: Any,
+    new_bot: Any,
+    answered: Any,
+) -> None:
+    """While a reload is rebuilding, queries are answered from the old index (fast); after
+    the swap a new document is found."""
+    bot: BriefBot
+    async with fake.running(new_bot(settings_for(own_corpus, tmp_path / "d")), timeout=15) as bot:
+        (own_corpus / "quokka.md").write_text(
+            "# Quokka sanctuary opens on Rottnest\n\nA quokka sanctuary opened on Rottnest "
+            "Island on Monday, rangers said.\n",
+            encoding="utf-8",
+        )
+        release, rebuilding = threading.Event(), threading.Event()
+        real_open = bot.service._open
+
+        def slow_open() -> Any:
+            rebuilding.set()
+            release.wait(10)
+            return real_open()
+
+        bot.service._open = slow_open  # type: ignore[method-assign]
+        reload = await fake.invoke("corpus reload", user="alice")
+        await asyncio.to_thread(rebuilding.wait, 5)
+        old = await answered(fake, "sources", {"topic": "quokka sanctuary"}, user="carol")
+        assert old.original is not None and "Quokka sanctuary opens" not in old.original.text()
+        assert not old.original.embeds[0].get("fields")  # nothing found in the old index
+        more = [await fake.invoke("ask", {"question": "Rason"}, user="bob") for _ in range(3)]
+        for record in more:
+            await record.wait_done()
+        release.set()
+        await reload.wait_done(timeout=10)
+        assert reload.original is not None
+        assert reload.original.content.startswith("Rebuilt: 6 documents")
+        new = await answered(fake, "sources", {"topic": "quokka sanctuary"}, user="carol")
+        assert new.original is not None and "Quokka sanctuary opens" in new.original.text()
+    assert all(r.latency is not None and r.latency < 3 for r in fake.interactions)
+    fake.assert_clean()
+
+
+async def test_vanished_corpus_keeps_the_last_good_index(
+    fake: FakeDiscord,
+    own_corpus: Path,
+    tmp_path: Path,
+    settings_for: Any,
+    new_bot: Any,
+    answered: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The folder disappears: /corpus reload and the periodic check report it, answers go on."""
+    bot: BriefBot
+    async with fake.running(new_bot(settings_for(own_corpus, tmp_path / "d")), timeout=15) as bot:
+        own_corpus.rename(tmp_path / "moved-away")
+        failed = await answered(fake, "corpus reload", user="bob")
+        assert failed.original is not None
+        assert failed.original.content.startswith("Reload failed, still answering from the")
+        assert "does not exist" in failed.original.content
+        cog: Any = bot.get_cog("CorpusCog")  # load_extension made its own module: no isinstance
+        with caplog.at_level(logging.WARNING, logger="bot.cogs.corpus"):
+            await cog._check()
+        assert "still serving the last good index" in caplog.text
+        still = await answered(fake, "sources", {"topic": "Tumen River bridge"})
+        assert still.original is not None and still.original.embeds[0].get("description")
+        status = await answered(fake, "corpus status")
+        assert status.original is not None and "last reload failed" in status.original.content
+    fake.assert_clean()
+
+
+async def test_many_askers_at_once_are_all_acknowledged_in_time(
+    settings: Any, new_bot: Any, no_pings: Any, bot_messages: Any
+) -> None:
+    """100 slash commands from 50 users, sent together: every one deferred within 3 s and
+    answered, nothing Discord would reject."""
+    users = [UserSpec(f"user{n}") for n in range(50)]
+    guild = default_guild()
+    guild.members += [MemberSpec(u.name) for u in users]
+    commands = [
+        ("sources", {"topic": "Tumen River bridge"}),
+        ("ask", {"question": "How long is the Tumen bridge?"}),
+        ("summary", {"topic": "Rason"}),
+        ("figures", {"topic": "Tumen River bridge"}),
+        ("cite", {"claim": "the bridge will be 850 meters long"}),
+    ]
+    async with (
+        FakeDiscord(users=default_users() + users, guilds=[guild]) as fake,
+        fake.running(new_bot(settings), timeout=15),
+    ):
+        records = await asyncio.gather(
+            *(
+                fake.invoke(*commands[n % len(commands)], user=users[n % len(users)])
+                for n in range(100)
+            )
+        )
+        for record in records:
+            await record.wait_done(timeout=20)
+        latencies = sorted(r.latency or 99.0 for r in records)
+        assert latencies[-1] < 3, latencies[-5:]
+        assert all(r.original is not None and r.original.embeds for r in records)
+        no_pings(bot_messages(fake))
+        fake.assert_clean()

@@ -1,0 +1,170 @@
+"""`briefbot run` / `python -m bot run`: start-up, clean stop, refused tokens, no token in logs."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from bot.runner import run
+from bot.settings import Settings
+from tests.fakediscord import FakeDiscord
+
+REPO = Path(__file__).resolve().parents[2]
+REJECTED = "briefbot: Discord rejected the token in DISCORD_TOKEN"
+# `python -m bot run` with discord.py pointed at the fake, as the fake does in-process.
+LAUNCH = """
+import runpy, sys, yarl, discord.gateway, discord.http
+discord.http.Route.BASE = sys.argv[1]
+discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sys.argv[2])
+sys.argv = ["bot", "run"]
+runpy.run_module("bot", run_name="__main__", alter_sys=True)
+"""
+
+
+def _with_token(settings: Settings, token: str, **more: Any) -> Settings:
+    return settings.model_copy(update={"discord_token": SecretStr(token), **more})
+
+
+def _environment(settings: Settings, **more: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
+    env.pop("DISCORD_TOKEN", None)
+    env.update(
+        PYTHONPATH=str(REPO),
+        BRIEFBOT_CORPUS_DIR=str(settings.corpus_dir),
+        BRIEFBOT_DATA_DIR=str(settings.data_dir),
+        BRIEFBOT_COOLDOWN_SECONDS="0",
+        **more,
+    )
+    return env
+
+
+def test_missing_token_is_one_line_and_exit_2(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No DISCORD_TOKEN: one line on stderr, nothing else, exit code 2."""
+    assert run(settings) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        "briefbot: DISCORD_TOKEN is not set; put the bot token in the environment or .env"
+    ]
+
+
+async def test_rejected_token_is_one_line_and_exit_1(
+    fake: FakeDiscord,
+    settings: Settings,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Discord answers 401 to the token: exit 1, one line saying so and no traceback among
+    the INFO log lines; the token is not echoed even at DEBUG."""
+    wrong = "wrong.token.value-that-must-not-leak"
+    assert await asyncio.to_thread(run, _with_token(settings, wrong)) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == REJECTED and err.count("briefbot:") == 1
+    assert "Traceback" not in err and "[ERROR" not in err and "[WARNING" not in err
+    assert await asyncio.to_thread(run, _with_token(settings, wrong, log_level="DEBUG")) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and wrong not in err and wrong not in caplog.text
+    assert [r.path for r in fake.requests] == ["/users/@me", "/users/@me"]
+
+
+async def test_a_whole_run_never_logs_the_token(
+    fake: FakeDiscord,
+    settings: Settings,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """run() at DEBUG: logs in, answers a command and a mention; when Discord later revokes
+    the token (close 4004) it stops with exit 1 and one line. The token is in no log record
+    and nowhere on stderr."""
+    runner = asyncio.create_task(
+        asyncio.to_thread(run, _with_token(settings, fake.token, log_level="DEBUG"))
+    )
+    try:
+        await fake.wait_for_sync(timeout=20)
+        await fake.wait_for_ready(timeout=20)
+        record = await fake.invoke("sources", {"topic": "Tumen River bridge"})
+        await record.wait_done()
+        assert record.latency is not None and record.latency < 3
+        await fake.send_message("general", f"{fake.mention()} bridge length?", author="carol")
+        reply = await fake.wait_for_message(
+            "general", lambda m: bool(m.message_reference), timeout=10
+        )
+    finally:  # also ends the run (in its thread) when an assertion above failed
+        fake.revoke_token()
+        if fake.gateway.live():
+            await fake.drop_connection(4004)
+        code = await asyncio.wait_for(runner, 20)
+    assert code == 1
+    err = capsys.readouterr().err
+    assert reply.embeds and err.splitlines()[-1] == REJECTED
+    assert "Traceback" not in err
+    assert any(r.levelname == "DEBUG" and r.name.startswith("discord") for r in caplog.records)
+    for text in (err, caplog.text, *(str(r.args) for r in caplog.records)):
+        assert fake.token not in text
+    fake.assert_clean()
+
+
+async def test_python_m_bot_run_serves_and_stops_on_sigterm(
+    fake: FakeDiscord, settings: Settings, tmp_path: Path
+) -> None:
+    """The real entry point in a subprocess: logs in, syncs, answers within 3 s, and exits 0
+    on SIGTERM (docker stop) without a traceback or the token on stderr."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        LAUNCH,
+        fake.api_base,
+        fake.gateway_url,
+        cwd=tmp_path,
+        env=_environment(settings, DISCORD_TOKEN=fake.token),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await fake.wait_for_sync(timeout=30)
+        await fake.wait_for_ready(timeout=30)
+        record = await fake.invoke("ask", {"question": "How long is the Tumen bridge?"})
+        await record.wait_done(timeout=10)
+        assert record.latency is not None and record.latency < 3
+        assert record.original is not None and "850 meters" in record.original.text()
+        process.send_signal(signal.SIGTERM)
+        _, raw = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    err = raw.decode()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err and fake.token not in err
+    synced = next(line for line in err.splitlines() if "synced 7 commands" in line)
+    assert "INFO" in synced and "bot.client" in synced  # discord.py's format, not bare text
+    assert sorted(c["name"] for c in fake.last_sync() or []) == sorted(
+        ["ask", "briefing", "cite", "corpus", "figures", "sources", "summary"]
+    )
+    fake.assert_clean()
+
+
+async def test_python_m_bot_run_without_token(settings: Settings, tmp_path: Path) -> None:
+    """`python -m bot run` with no token: exit 2 and one line."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=_environment(settings),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    assert out == b"" and len(err.decode().splitlines()) == 1
