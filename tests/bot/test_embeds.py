@@ -1,0 +1,209 @@
+"""Answers as embeds: Discord's limits on every page, pages split between items, escaping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import discord
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from answers.models import Answer, Category, Figure, Kind, Quote, Source, Story, Support
+from bot.embeds import (
+    CONTENT_MAX,
+    DESCRIPTION_MAX,
+    EMBED_TOTAL_MAX,
+    FIELD_VALUE_MAX,
+    FIELDS_MAX,
+    PAGE_BUDGET,
+    TITLE_MAX,
+    body_items,
+    clip,
+    clip_lines,
+    escape,
+    markers,
+    render_pages,
+    safe_url,
+)
+from tests.fakediscord.validation import FormErrors, validate_embeds
+
+# Mention and markdown syntax a document or a user might contain.
+HOSTILE = "@everyone @here <@1> <@!2> <@&3> <#4> <t:1700000000:F> </ask:5> <:e:6> **b** `c` # h"
+_TOKENS = re.compile(r"@everyone|@here|<@|<#|<t:|</|<:|<a:")
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text.replace("\u200b", ""), flags=re.S)
+
+
+def _source(number: int, title_words: int = 3, url: str | None = None) -> Source:
+    return Source(
+        number=number,
+        id=f"{number:03d}_{'ab' * 8}",
+        title=" ".join(["Head_line"] * title_words) + f" {number}",  # escaping lengthens it
+        outlet="The Daily *Example*" if number % 2 else None,
+        published=dt.date(2025, 5, number % 28 + 1) if number % 3 else None,
+        url=url if url is not None else f"https://example.com/story/{number}",
+        score=10.0 / number,
+        snippet=f"Snippet {number} " + "words " * 60,
+        anchor=f"{number:03d}#p1.s1",
+    )
+
+
+def _quote(n: int, length: int, source: int = 1) -> Quote:
+    text = (f"Sentence {n} says " + "something verbatim " * (length // 19))[:length]
+    return Quote(text, f"{source:03d}", f"{source:03d}#p{n}.s1", 0, length, (source,))
+
+
+def _answer(
+    kind: Kind, items: int, length: int, sources: int = 12, notice: str | None = "Not found: zzz"
+) -> Answer:
+    quotes = tuple(_quote(n, length, n % sources + 1) for n in range(items))
+    figures = tuple(
+        Figure(f"{n} meters", float(n), "m", Category.DISTANCE, q, q.markers)
+        for n, q in enumerate(quotes)
+    )
+    stories = tuple(Story(q, quotes[:3], q.markers) for q in quotes[: items // 3 or 1])
+    return Answer(
+        kind,
+        "the *Tumen* River bridge_ " * 20,
+        sources=tuple(_source(n, title_words=40) for n in range(1, sources + 1)),
+        sentences=quotes,
+        figures=figures,
+        quotes=tuple(
+            Quote(q.text, q.source_id, q.anchor, 0, 1, q.markers, "ref " * 80, Support.WEAK)
+            for q in quotes
+        ),
+        passages=quotes,
+        stories=stories,
+        notice=notice,
+    )
+
+
+def _check_limits(embed: discord.Embed) -> None:
+    data = embed.to_dict()
+    assert len(data.get("title", "")) <= TITLE_MAX
+    assert len(data.get("description", "")) <= DESCRIPTION_MAX
+    assert len(data.get("fields", [])) <= FIELDS_MAX
+    for field in data.get("fields", []):
+        assert 0 < len(field["name"]) <= TITLE_MAX and 0 < len(field["value"]) <= FIELD_VALUE_MAX
+    assert len(embed) <= EMBED_TOTAL_MAX
+    errors = FormErrors()
+    validate_embeds([data], errors)  # the fake Discord's independent check
+    assert not errors.items, errors.items
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize(("items", "length"), [(1, 10), (40, 900), (8, 12_000)])
+def test_every_page_of_every_kind_is_within_discord_limits(
+    kind: Kind, items: int, length: int
+) -> None:
+    """Long answers of each kind: every page passes every embed limit."""
+    answer = _answer(kind, items, length, notice="Not found: " + "zzz " * 500)
+    pages = render_pages(answer, tag="briefing #7 · 2026-01-01")
+    assert pages
+    for page in pages:
+        _check_limits(page)
+        assert page.footer.text and page.footer.text.startswith("briefing #7 · 2026-01-01")
+    if len(pages) > 1:
+        assert [p.footer.text.split(" · ")[-2] for p in pages] == [  # type: ignore[union-attr]
+            f"page {n}/{len(pages)}" for n in range(1, len(pages) + 1)
+        ]
+
+
+def test_pages_split_only_between_items() -> None:
+    """Each page holds whole items, in order; together they are the answer's items."""
+    answer = _answer(Kind.SUMMARY, 30, 700, notice=None)
+    pages = render_pages(answer)
+    assert len(pages) > 2
+    assert all(len(p.description or "") <= PAGE_BUDGET for p in pages)
+    joined = [item for p in pages for item in (p.description or "").split("\n\n")]
+    assert joined == body_items(answer)
+
+
+def test_an_item_longer_than_a_page_is_clipped_with_an_ellipsis() -> None:
+    """One 12,000-character quote cannot be split: it is cut at a word with '…'."""
+    page = render_pages(_answer(Kind.ASK, 1, 12_000, notice=None))[0]
+    assert page.description is not None and page.description.endswith("…")
+    assert len(page.description) <= PAGE_BUDGET
+
+
+def test_sources_are_listed_as_fields_at_most_five_a_page() -> None:
+    """Source fields link to the source; a footer counts the ones that did not fit."""
+    page = render_pages(_answer(Kind.SUMMARY, 2, 100, sources=8))[0]
+    assert [(f.name or "").split("]")[0] for f in page.fields] == [f"[{n}" for n in range(1, 6)]
+    assert "<https://example.com/story/1>" in (page.fields[0].value or "")
+    assert page.footer.text is not None and page.footer.text.startswith("3 more source(s)")
+
+
+def test_markers_link_only_to_plain_web_addresses() -> None:
+    """A marker links to its source's http(s) URL; anything else is a plain marker."""
+    sources = {
+        1: _source(1),
+        2: _source(2, url="javascript:alert(1)"),
+        3: _source(3, url="https://x.example/a b"),
+        4: _source(4, url="https://x.example/>@everyone"),
+    }
+    assert markers([1, 2, 3, 4, 9], sources) == (
+        "[\\[1\\]](<https://example.com/story/1>)\\[2\\]\\[3\\]\\[4\\]\\[9\\]"
+    )
+    assert safe_url("http://a.example/x?y=1") == "http://a.example/x?y=1"
+    assert safe_url(None) is None and safe_url("ftp://a.example") is None
+
+
+def test_not_found_is_one_grey_embed_with_the_notice() -> None:
+    """No sources: the escaped notice, no fields, the not-found colour."""
+    answer = Answer(Kind.SOURCES, "@everyone", notice="No document mentions “@everyone”.")
+    (page,) = render_pages(answer)
+    assert page.title == "Sources: @\u200beveryone" and not page.fields
+    assert page.description == "No document mentions “@\u200beveryone”."
+    assert page.colour == discord.Colour.light_grey()
+
+
+def test_briefing_titles() -> None:
+    """The briefing's title names its topic when it has one."""
+    topic = _answer(Kind.BRIEFING, 3, 50)
+    assert render_pages(topic)[0].title == clip(escape(f"Briefing: {topic.query}"), TITLE_MAX)
+    assert render_pages(Answer(Kind.BRIEFING, "", notice="Nothing."))[0].title == "Briefing"
+
+
+def test_hostile_text_is_escaped_everywhere_it_is_shown() -> None:
+    """Query, notice, quotes, titles, outlets: no live mention or markdown survives."""
+    source = Source(1, "001", HOSTILE, HOSTILE, None, None, 1.0, HOSTILE, "001#p1.s1")
+    quote = Quote(HOSTILE, "001", "001#p1.s1", 0, 1, (1,))
+    answer = Answer(Kind.ASK, HOSTILE, sources=(source,), passages=(quote,), notice=HOSTILE)
+    sources_answer = Answer(Kind.SOURCES, HOSTILE, sources=(source,))
+    for page in render_pages(answer) + render_pages(sources_answer):
+        texts = [page.title or "", page.description or ""]
+        texts += [t for f in page.fields for t in (f.name or "", f.value or "")]
+        for text in texts:
+            assert not _TOKENS.search(text), text
+            assert "**b**" not in text and "`c`" not in text
+
+
+@given(st.text(max_size=300))
+def test_escape_breaks_every_token_and_loses_no_text(text: str) -> None:
+    """Whatever the input: no mention token survives, and unescaping gives the text back."""
+    escaped = escape(text)
+    assert not _TOKENS.search(escaped)
+    assert _unescape(escaped) == text.replace("\u200b", "")
+
+
+@given(st.text(max_size=400), st.integers(min_value=2, max_value=300))
+def test_clip_never_exceeds_its_limit(text: str, limit: int) -> None:
+    """clip() keeps short text as is and cuts long text to at most `limit`, ending in '…'."""
+    clipped = clip(text, limit)
+    assert len(clipped) <= limit
+    assert clipped == text if len(text) <= limit else clipped.endswith("…")
+
+
+def test_clip_lines_says_how_many_lines_did_not_fit() -> None:
+    """Many subscriptions in /briefing list: one message of at most 2,000 characters."""
+    lines = [f"<#{n}> · 07:30 Europe/Paris · next <t:1700000000:R>" for n in range(100)]
+    text = clip_lines(lines)
+    assert len(text) <= CONTENT_MAX
+    kept = text.splitlines()
+    assert kept[-1] == f"… and {100 - len(kept) + 1} more"
+    assert clip_lines(lines[:3]) == "\n".join(lines[:3]) and clip_lines([]) == ""

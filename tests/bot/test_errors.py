@@ -1,0 +1,103 @@
+"""The one error path: known errors become short private messages, bugs a generic one."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot.cogs.answers import Cooldown
+from bot.errors import UserError, _known_message
+from bot.schedule import ScheduleError
+from bot.state import StateError
+from retrieval.reader import CorpusError
+
+
+async def _callback(interaction: discord.Interaction) -> None:
+    """A command body for wrapping errors the way discord.py does."""
+
+
+COMMAND = app_commands.Command(name="x", description="x", callback=_callback)
+
+
+def _invoked(original: Exception) -> app_commands.CommandInvokeError:
+    return app_commands.CommandInvokeError(COMMAND, original)
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (
+            app_commands.MissingPermissions(["manage_guild"]),
+            "You need the **Manage Server** permission to do that.",
+        ),
+        (
+            app_commands.CommandOnCooldown(app_commands.Cooldown(1, 5), 2.04),
+            "One moment please: you can ask again in 2.0s.",
+        ),
+        (app_commands.NoPrivateMessage(), "This command only works in a server."),
+        (_invoked(UserError("Pick a channel.")), "Pick a channel."),
+        (_invoked(ScheduleError("`x` is not a time")), "`x` is not a time"),
+        (
+            _invoked(StateError("database is locked")),
+            "I could not save that right now (storage problem); nothing was changed.",
+        ),
+        (
+            _invoked(CorpusError("corpus folder /c does not exist")),
+            "The document folder is not usable right now: corpus folder /c does not exist",
+        ),
+        (
+            app_commands.TransformerError(
+                "123",
+                discord.AppCommandOptionType.channel,
+                app_commands.transformers.BaseChannelTransformer(discord.TextChannel),
+            ),
+            "I can't use that value here (is it a channel I can see?).",
+        ),
+        (app_commands.CheckFailure(), "You can't use this command here."),
+    ],
+)
+def test_known_errors_have_short_messages(
+    error: app_commands.AppCommandError, message: str
+) -> None:
+    """Each known error maps to its one-line message for the user."""
+    assert _known_message(error) == message
+
+
+@pytest.mark.parametrize("original", [RuntimeError("boom"), KeyError("x"), NotImplementedError()])
+def test_bugs_are_not_known(original: Exception) -> None:
+    """Anything else is a bug: no message, so the caller logs it and says something generic."""
+    assert _known_message(_invoked(original)) is None
+
+
+def test_cooldown_is_per_user_and_says_how_long() -> None:
+    """A second ask within the cooldown is refused politely; other users and later asks pass."""
+    now = [100.0]
+    cooldown = Cooldown(2.0, clock=lambda: now[0])
+    cooldown.check(1)
+    cooldown.check(2)
+    now[0] += 0.5
+    with pytest.raises(UserError, match=r"^One moment please: you can ask again in 1\.5s\.$"):
+        cooldown.check(1)
+    now[0] += 1.5
+    cooldown.check(1)
+    with pytest.raises(UserError):
+        cooldown.check(1)
+
+
+def test_zero_cooldown_never_refuses() -> None:
+    """cooldown_seconds = 0 turns the pause off."""
+    cooldown = Cooldown(0.0, clock=lambda: 5.0)
+    for _ in range(3):
+        cooldown.check(1)
+
+
+def test_cooldown_forgets_old_users() -> None:
+    """The per-user map stays bounded: users past their pause are dropped."""
+    now = [0.0]
+    cooldown = Cooldown(1.0, clock=lambda: now[0])
+    for user in range(10_001):
+        cooldown.check(user)
+    now[0] += 5
+    cooldown.check(-1)
+    assert len(cooldown._last) == 1
