@@ -21,6 +21,7 @@ from answers.passages import answer_ask
 from answers.render import render_text, to_json
 from answers.sources import answer_sources
 from answers.summary import answer_summary
+from bot.health import check_health
 from bot.settings import Settings
 from retrieval.bm25 import BM25Params
 from retrieval.reader import CorpusError
@@ -96,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("index", parents=[common], help="build or check the persisted index")
     run = commands.add_parser("run", help="run the Discord bot (token in DISCORD_TOKEN)")
     run.add_argument("--corpus", type=Path, help="corpus folder (default: BRIEFBOT_CORPUS_DIR)")
+    health = commands.add_parser("health", help="exit 0 if the running bot is connected and fresh")
+    health.add_argument(
+        "--max-age", type=float, default=90.0, help="seconds a heartbeat stays fresh (default 90)"
+    )
     return parser
 
 
@@ -170,8 +175,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as err:
         print(f"briefbot: invalid setting {_invalid(err)}", file=sys.stderr)
         return 2
-    if args.corpus is not None:
+    if getattr(args, "corpus", None) is not None:
         settings = settings.model_copy(update={"corpus_dir": args.corpus})
+    if args.command == "health":
+        healthy, line = check_health(settings.data_dir, args.max_age)
+        print(line, file=sys.stdout if healthy else sys.stderr)
+        return 0 if healthy else 1
     if args.command == "run":
         from bot.runner import run  # discord.py is loaded only to run the bot
 
