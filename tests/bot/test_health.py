@@ -60,3 +60,11 @@ def test_cli_health_exit_codes(
     write_heartbeat(tmp_path, _beat())
     assert main(["health"]) == 0
     assert capsys.readouterr().out.startswith("healthy:")
+
+
+async def test_running_bot_writes_a_healthy_heartbeat(bot, settings) -> None:  # type: ignore[no-untyped-def]
+    """A bot connected to the fake Discord keeps a heartbeat that `check_health` accepts."""
+    await bot.get_cog("HealthCog").beat()
+    healthy, line = check_health(settings.data_dir, max_age=90)
+    assert healthy, line
+    assert f"({bot.service.opened.corpus.document_count} documents)" in line
