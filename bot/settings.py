@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,8 +38,7 @@ class Settings(BaseSettings):
         30.0, gt=0, description="How often due briefings are checked."
     )
     cooldown_seconds: float = Field(2.0, ge=0, description="Per-user pause between questions.")
-    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
-    log_format: str = Field("text", description="text or json.")
-    health_port: int = Field(
-        0, ge=0, le=65535, description="Port of the localhost health endpoint (0: off)."
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="Least severe log level shown."
     )
+    log_format: Literal["text", "json"] = Field("text", description="Log lines as text or JSON.")
