@@ -35,26 +35,9 @@ def nothing_found(query: Query) -> str:
     return NOTHING_FOUND.format(query=query.text.strip()) + missing_words(query)
 
 
-def to_source(number: int, hit: DocumentHit, coverage: float = 0.0) -> Source:
-    """A ranked document as a listed source."""
-    doc, best = hit.document, hit.best
-    return Source(
-        number=number,
-        id=doc.id,
-        title=doc.title,
-        outlet=doc.metadata.outlet,
-        published=doc.metadata.published,
-        url=doc.metadata.url,
-        score=hit.score,
-        snippet=best.passage.text,
-        anchor=str(best.passage.sentences[0].anchor),
-        path=doc.path,
-        coverage=coverage,
-    )
-
-
-def document_source(number: int, doc: Document, snippet: Sentence, score: float) -> Source:
-    """A document as a listed source with a chosen sentence as its snippet."""
+def _source(
+    number: int, doc: Document, snippet: str, anchor: str, score: float, coverage: float = 0.0
+) -> Source:
     return Source(
         number=number,
         id=doc.id,
@@ -63,10 +46,24 @@ def document_source(number: int, doc: Document, snippet: Sentence, score: float)
         published=doc.metadata.published,
         url=doc.metadata.url,
         score=score,
-        snippet=snippet.text,
-        anchor=str(snippet.anchor),
+        snippet=snippet,
+        anchor=anchor,
         path=doc.path,
+        coverage=coverage,
     )
+
+
+def to_source(number: int, hit: DocumentHit, coverage: float = 0.0) -> Source:
+    """A ranked document as a listed source, its best passage as the snippet."""
+    passage = hit.best.passage
+    return _source(
+        number, hit.document, passage.text, str(passage.sentences[0].anchor), hit.score, coverage
+    )
+
+
+def document_source(number: int, doc: Document, snippet: Sentence, score: float) -> Source:
+    """A document as a listed source with a chosen sentence as its snippet."""
+    return _source(number, doc, snippet.text, str(snippet.anchor), score)
 
 
 def number_sources(hits: Sequence[DocumentHit]) -> tuple[Source, ...]:

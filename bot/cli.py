@@ -10,17 +10,14 @@ import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
-from answers.briefing import DEFAULT_HOURS, answer_briefing
-from answers.citations import answer_cite
-from answers.figures import answer_figures
-from answers.models import Answer, Kind
-from answers.passages import answer_ask
+from answers.briefing import DEFAULT_HOURS
+from answers.compose import compose
+from answers.models import Kind
 from answers.render import render_text, to_json
-from answers.sources import answer_sources
-from answers.summary import answer_summary
 from bot.health import check_health
 from bot.settings import Settings
 from retrieval.bm25 import BM25Params
@@ -29,36 +26,18 @@ from retrieval.store import OpenedCorpus, describe, open_corpus
 
 log = logging.getLogger(__name__)
 
-Composer = Callable[[OpenedCorpus, str, argparse.Namespace], Answer]
-
-ANSWERS: dict[str, tuple[str, Composer]] = {
-    "summary": (
-        "a few cited sentences on a topic",
-        lambda c, text, a: answer_summary(c.corpus, text),
-    ),
-    "figures": (
-        "the numbers, quantities and dates on a topic",
-        lambda c, text, a: answer_figures(c.corpus, text),
-    ),
-    "sources": (
-        "the documents on a topic, ranked",
-        lambda c, text, a: answer_sources(c.corpus, text),
-    ),
-    "cite": (
-        "the quotes that back a claim, with references",
-        lambda c, text, a: answer_cite(c.corpus, text),
-    ),
-    "search": (
-        "the best passages for a query",
-        lambda c, text, a: answer_ask(c.corpus, text, limit=10),
-    ),
-    "ask": (
-        "a question answered with quoted passages",
-        lambda c, text, a: answer_ask(c.corpus, text, limit=5, kind=Kind.ASK),
-    ),
+# command -> (help, kind of answer, options taken from the parsed arguments)
+ANSWERS: dict[str, tuple[str, Kind, Callable[[argparse.Namespace], dict[str, Any]]]] = {
+    "summary": ("a few cited sentences on a topic", Kind.SUMMARY, lambda a: {}),
+    "figures": ("the numbers, quantities and dates on a topic", Kind.FIGURES, lambda a: {}),
+    "sources": ("the documents on a topic, ranked", Kind.SOURCES, lambda a: {}),
+    "cite": ("the quotes that back a claim, with references", Kind.CITE, lambda a: {}),
+    "search": ("the best passages for a query", Kind.ASK, lambda a: {"limit": 10}),
+    "ask": ("a question answered with quoted passages", Kind.ASK, lambda a: {"limit": 5}),
     "briefing": (
         "what is new (last 24 hours, or --since), grouped into stories",
-        lambda c, text, a: answer_briefing(c.corpus, text, since=a.since, hours=a.hours),
+        Kind.BRIEFING,
+        lambda a: {"since": a.since, "hours": a.hours},
     ),
 }
 
@@ -83,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", help="print one JSON object")
     common.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, (help_text, _) in ANSWERS.items():
+    for name, (help_text, _, _) in ANSWERS.items():
         sub = commands.add_parser(name, parents=[common], help=help_text)
         if name != "briefing":
             sub.add_argument("text", nargs="+", help="topic, query, claim or question")
@@ -201,7 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_index(opened, args.json)
         return 0
     text = " ".join(args.text)
-    answer = ANSWERS[args.command][1](opened, text, args)
+    _, kind, options = ANSWERS[args.command]
+    answer = compose(kind, opened, text, **options(args))
     if args.json:
         print(json.dumps(to_json(answer), ensure_ascii=False, indent=2))
     else:
