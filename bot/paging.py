@@ -6,8 +6,7 @@ import logging
 
 import discord
 
-from answers.models import Answer
-from bot.embeds import NO_MENTIONS, render_pages
+from bot.embeds import NO_MENTIONS
 
 log = logging.getLogger(__name__)
 
@@ -66,16 +65,15 @@ class Pager(discord.ui.View):
 
 async def send_pages(
     target: discord.Interaction | discord.Message,
-    answer: Answer,
+    pages: list[discord.Embed],
     *,
     private: bool = False,
     timeout: float = PAGE_TIMEOUT,
 ) -> None:
-    """Answer a deferred interaction (or reply to a message) with an answer's first page.
+    """Answer a deferred interaction (or reply to a message) with the first of `pages`.
 
     Page buttons are added when there is more than one page; the asker owns them.
     """
-    pages = render_pages(answer)
     if isinstance(target, discord.Interaction):
         view = Pager(pages, target.user.id, timeout) if len(pages) > 1 else None
         sent: discord.Message | discord.WebhookMessage = await target.followup.send(

@@ -9,8 +9,11 @@ import re
 import time
 from dataclasses import dataclass
 
+import discord
+
 from answers.compose import compose
 from answers.models import Answer, Kind
+from bot.embeds import render_pages
 from bot.settings import Settings
 from retrieval.bm25 import BM25Params
 from retrieval.store import OpenedCorpus, open_corpus
@@ -106,6 +109,19 @@ class CorpusService:
         """Compose an answer in a worker thread, so the gateway is never blocked."""
         opened = self.opened
         return await asyncio.to_thread(compose, kind, opened, text, **options)
+
+    async def pages(self, kind: Kind, text: str, **options: object) -> list[discord.Embed]:
+        """Compose and render an answer's pages, both in the worker thread.
+
+        Rendering costs about a millisecond an answer: under a burst of commands that adds up
+        to time the event loop would not be reading the gateway.
+        """
+        opened = self.opened
+
+        def work() -> list[discord.Embed]:
+            return render_pages(compose(kind, opened, text, **options))
+
+        return await asyncio.to_thread(work)
 
     def suggest(self, typed: str, limit: int = 25) -> list[str]:
         """Autocomplete: key phrases and titles containing what was typed, prefix matches first."""

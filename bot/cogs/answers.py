@@ -62,8 +62,8 @@ class AnswersCog(commands.Cog):
         self.cooldown.check(interaction.user.id)
         # Acknowledge first: Discord's 3-second deadline holds however long the answer takes.
         await interaction.response.defer(ephemeral=private, thinking=True)
-        answer = await self.bot.service.answer(kind, text)
-        await send_pages(interaction, answer, private=private, timeout=self.bot.page_timeout)
+        pages = await self.bot.service.pages(kind, text)
+        await send_pages(interaction, pages, private=private, timeout=self.bot.page_timeout)
 
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -137,8 +137,8 @@ class AnswersCog(commands.Cog):
             return
         self.cooldown.check(message.author.id)
         async with message.channel.typing():
-            answer = await self.bot.service.answer(Kind.ASK, question)
-        await send_pages(message, answer, timeout=self.bot.page_timeout)
+            pages = await self.bot.service.pages(Kind.ASK, question)
+        await send_pages(message, pages, timeout=self.bot.page_timeout)
 
     @staticmethod
     async def _reply(message: discord.Message, text: str) -> None:

@@ -64,10 +64,10 @@ class BriefingCog(commands.Cog):
     ) -> None:
         await interaction.response.defer(ephemeral=private, thinking=True)
         now = self.bot.now()
-        answer = await self.bot.service.answer(
+        pages = await self.bot.service.pages(
             Kind.BRIEFING, topic or "", since=now - timedelta(hours=24), now=now
         )
-        await send_pages(interaction, answer, private=private, timeout=self.bot.page_timeout)
+        await send_pages(interaction, pages, private=private, timeout=self.bot.page_timeout)
 
     @briefing.command(name="subscribe", description="Post the briefing to a channel every day.")
     @app_commands.describe(

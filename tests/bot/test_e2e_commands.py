@@ -218,7 +218,7 @@ async def test_failure_in_the_mention_path_is_reported_and_logged(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("composer exploded")
 
-    monkeypatch.setattr(bot.service, "answer", broken)
+    monkeypatch.setattr(bot.service, "pages", broken)
     with caplog.at_level(logging.ERROR, logger="bot"):
         await fake.send_message("general", f"{fake.mention()} anything", author="carol")
         reply = await fake.wait_for_message("general")
@@ -239,7 +239,7 @@ async def test_command_failure_is_a_private_generic_message(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("composer exploded")
 
-    monkeypatch.setattr(bot.service, "answer", broken)
+    monkeypatch.setattr(bot.service, "pages", broken)
     with caplog.at_level(logging.ERROR, logger="bot"):
         record = await (
             await fake.invoke("summary", {"topic": "Rason", "private": True})

@@ -1,0 +1,216 @@
+"""The bot under load through the fake Discord: time to first response and event-loop lag.
+
+    .venv/bin/python benchmarks/bench_discord.py [--commands 200] [--users 100] [--spread 2]
+
+The real BriefBot (over seeds/, in a temporary data folder) runs in its own process, as in
+production, with a probe on its event loop that sleeps 10 ms at a time and records how late
+it wakes up (the loop's lag: time blocked plus time queued behind other ready callbacks), and
+every loop callback timed (the longest is the loop's longest block). The fake Discord runs in this
+process (so its own work neither competes for the bot's GIL nor counts as the bot's). Slash
+commands from many users are sent over `--spread` seconds, then all at once; for each, the
+fake times INTERACTION_CREATE written to the socket -> the bot's first callback (Discord's
+3-second deadline) and -> the answer posted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fakediscord import (  # noqa: E402
+    FakeDiscord,
+    InteractionRecord,
+    MemberSpec,
+    UserSpec,
+    default_guild,
+    default_users,
+)
+
+COMMANDS: list[tuple[str, dict[str, Any]]] = [
+    ("summary", {"topic": "Tumen River bridge"}),
+    ("figures", {"topic": "Tumen River bridge"}),
+    ("sources", {"topic": "North Korea Russia"}),
+    ("cite", {"claim": "the road bridge will be 850 meters long"}),
+    ("ask", {"question": "How long is the Tumen bridge?"}),
+    ("briefing now", {}),
+]
+# The bot process: discord.py pointed at the fake, a lag probe on the bot's loop, samples
+# written as JSON (wall time, lag seconds) when SIGTERM stops it.
+BOT = r"""
+import asyncio, json, os, signal, sys, time
+import yarl, discord.gateway, discord.http
+discord.http.Route.BASE = sys.argv[1]
+discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sys.argv[2])
+from bot.client import BriefBot
+from bot.settings import Settings
+
+# Every callback the loop runs, timed: (wall time it ended, seconds it held the loop).
+steps, run_step = [], asyncio.events.Handle._run
+
+def timed_step(handle):
+    started = time.perf_counter()
+    run_step(handle)
+    took = time.perf_counter() - started
+    if took > 0.005:
+        steps.append((time.time(), took))
+
+asyncio.events.Handle._run = timed_step
+
+async def main():
+    loop, stop, lags = asyncio.get_running_loop(), asyncio.Event(), []
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+
+    async def probe():
+        while not stop.is_set():
+            started = loop.time()
+            await asyncio.sleep(0.01)
+            lags.append((time.time(), max(0.0, loop.time() - started - 0.01)))
+
+    async with BriefBot(Settings(), guild_ready_timeout=0.05) as bot:
+        running = asyncio.create_task(bot.start(os.environ["DISCORD_TOKEN"]))
+        probing = asyncio.create_task(probe())
+        await stop.wait()
+        await bot.close()
+        await running
+        await probing
+    with open(sys.argv[3], "w") as out:
+        json.dump({"lags": lags, "steps": steps}, out)
+
+asyncio.run(main())
+"""
+
+
+async def send_all(
+    fake: FakeDiscord, users: list[UserSpec], count: int, spread: float
+) -> list[InteractionRecord]:
+    """Send `count` commands from the users over `spread` seconds; wait for every answer."""
+
+    async def one(n: int) -> InteractionRecord:
+        await asyncio.sleep(spread * n / count)
+        command, options = COMMANDS[n % len(COMMANDS)]
+        record = await fake.invoke(command, options, user=users[n % len(users)])
+        await record.wait_done(timeout=60)
+        return record
+
+    return list(await asyncio.gather(*(one(n) for n in range(count))))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def row(name: str, values: list[float]) -> str:
+    ms = [v * 1000 for v in values]
+    return (
+        f"| {name:<32} | {percentile(ms, 0.5):>8.1f} | {percentile(ms, 0.95):>8.1f} | "
+        f"{percentile(ms, 0.99):>8.1f} | {max(ms):>8.1f} |"
+    )
+
+
+def answered_after(fake: FakeDiscord, record: InteractionRecord) -> float:
+    """Seconds from the interaction to the last request the bot made with its token."""
+    times = [r.at for r in fake.requests if record.token in r.path]
+    return max(times) - (record.sent_at or 0.0)
+
+
+class Scenario:
+    """One burst of commands, timed by the fake, with the bot's loop lag over the same span."""
+
+    def __init__(self, label: str, count: int, spread: float) -> None:
+        self.label, self.count, self.spread = label, count, spread
+        self.records: list[InteractionRecord] = []
+        self.span = (0.0, 0.0)
+        self.seconds = 0.0
+
+    async def run(self, fake: FakeDiscord, users: list[UserSpec]) -> None:
+        started, clock = time.time(), time.perf_counter()
+        self.records = await send_all(fake, users, self.count, self.spread)
+        self.seconds = time.perf_counter() - clock
+        self.span = (started, time.time())
+
+    def during(self, samples: list[tuple[float, float]]) -> list[float]:
+        return [value for at, value in samples if self.span[0] <= at <= self.span[1] + 0.05]
+
+    def table(self, fake: FakeDiscord, bot: dict[str, Any], users: int) -> list[str]:
+        first = [r.latency for r in self.records if r.latency is not None]
+        done = [answered_after(fake, r) for r in self.records]
+        late = sum(1 for v in first if v >= 3)
+        steps = self.during(bot["steps"]) or [0.0]
+        return [
+            f"**{self.label}** ({users} users; all answered in {self.seconds:.1f} s; "
+            f"{late} of {len(first)} first responses later than 3 s)",
+            "",
+            f"| {'measure':<32} | {'p50 ms':>8} | {'p95 ms':>8} | {'p99 ms':>8} | {'max ms':>8} |",
+            f"|{'-' * 34}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 10}|",
+            row("interaction -> first response", first),
+            row("interaction -> answer posted", done),
+            row("bot event-loop lag (10 ms probe)", self.during(bot["lags"])),
+            f"| {'longest single loop callback':<32} | {'':>8} | {'':>8} | {'':>8} | "
+            f"{max(steps) * 1000:>8.1f} |",
+            "",
+        ]
+
+
+async def main(args: argparse.Namespace) -> None:
+    users = [UserSpec(f"user{n}") for n in range(args.users)]
+    guild = default_guild()
+    guild.members += [MemberSpec(u.name) for u in users]
+    scenarios = [
+        Scenario(f"{args.commands} commands over {args.spread:g} s", args.commands, args.spread),
+        Scenario(f"{args.commands} commands at once", args.commands, 0.0),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        lag_file = Path(tmp) / "lags.json"
+        async with FakeDiscord(users=default_users() + users, guilds=[guild]) as fake:
+            env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
+            env.update(
+                PYTHONPATH=str(ROOT),
+                DISCORD_TOKEN=fake.token,
+                BRIEFBOT_CORPUS_DIR=str(ROOT / "seeds"),
+                BRIEFBOT_DATA_DIR=str(Path(tmp) / "data"),
+                BRIEFBOT_COOLDOWN_SECONDS="0",
+                BRIEFBOT_LOG_LEVEL="WARNING",
+            )
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-c", BOT, fake.api_base, fake.gateway_url, str(lag_file),
+                cwd=tmp, env=env,
+            )  # fmt: skip
+            try:
+                await fake.wait_for_sync(timeout=60)
+                await fake.wait_for_ready(timeout=60)
+                await send_all(fake, users, 2 * len(COMMANDS), 0)  # warm-up: JIT, caches
+                for scenario in scenarios:
+                    await scenario.run(fake, users)
+                    await asyncio.sleep(0.5)
+            finally:
+                process.send_signal(signal.SIGTERM)
+                await asyncio.wait_for(process.wait(), 30)
+            measured = json.loads(lag_file.read_text())
+            lines = [
+                f"bench_discord: BriefBot over seeds/ in its own process, Python "
+                f"{sys.version.split()[0]}, {os.cpu_count()} CPUs",
+                "",
+            ]
+            for scenario in scenarios:
+                lines += scenario.table(fake, measured, args.users)
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--commands", type=int, default=200)
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--spread", type=float, default=2.0, help="seconds to send them over")
+    asyncio.run(main(parser.parse_args()))
