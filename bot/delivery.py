@@ -12,7 +12,7 @@ import discord
 from answers.models import Kind
 from bot.embeds import NO_MENTIONS, render_pages
 from bot.schedule import Action, Subscription, briefing_window, decide, next_due
-from bot.state import Delivery
+from bot.state import Delivery, StateError
 
 if TYPE_CHECKING:
     from bot.client import BriefBot
@@ -63,9 +63,9 @@ class Deliverer:
                     await self._handle(sub, now)
                 except Unusable as err:
                     await self._failed(sub, str(err))
-                except discord.HTTPException as err:
-                    # 5xx after discord.py's own retries: the row stays pending, and the next
-                    # tick looks in the channel before posting again.
+                except (discord.HTTPException, StateError) as err:
+                    # 5xx after discord.py's own retries, or a locked or full database: the
+                    # day stays owed (or pending, and the next tick looks in the channel first).
                     log.warning("briefing for subscription %d: %s; will retry", sub.sub_id, err)
                 except Exception:
                     log.exception("briefing for subscription %d failed", sub.sub_id)

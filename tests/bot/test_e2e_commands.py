@@ -267,3 +267,32 @@ async def test_cooldown_answers_politely(
     assert other.original is not None and other.original.embeds  # per user, not global
     assert mention.content.startswith("One moment please")
     fake.assert_clean()
+
+
+HOSTILE_INPUTS = [
+    " ",
+    "the of and to",
+    "🚀🌉🚀",
+    "\u202eegdirb nemuT\u202c",  # right-to-left override
+    "Tumen\u200b\u200bbridge\u200d",
+    "`` ` ``` ~~ || > # -",
+    "Тумэн 图们江 بريدج",
+    "x" * 500,
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_INPUTS)
+async def test_odd_input_gets_an_answer_not_an_error(
+    fake: FakeDiscord, bot: BriefBot, answered: Any, no_pings: Any, bot_messages: Any, text: str
+) -> None:
+    """Blank, stopword-only, emoji, bidi, zero-width, markdown and maximal inputs: each
+    command answers with a well-formed embed (found or not), never the generic error."""
+    for command, option in [("sources", "topic"), ("ask", "question"), ("cite", "claim")]:
+        record = await answered(fake, command, {option: text[:200]})
+        assert record.original is not None and record.original.content != GENERIC
+        assert record.original.embeds, record.original.data
+    await fake.send_message("general", f"{fake.mention()} {text * 12}", author="carol")
+    reply = await fake.wait_for_message("general", lambda m: bool(m.message_reference))
+    assert reply.embeds or reply.content == HELP
+    no_pings(bot_messages(fake))
+    fake.assert_clean()

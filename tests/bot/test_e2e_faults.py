@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
+import sqlite3
 import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.client import BriefBot
+from bot.settings import Settings
+from bot.state import StateStore
 from tests.fakediscord import FakeDiscord, MemberSpec, UserSpec, default_guild, default_users
 
 
@@ -164,3 +168,44 @@ async def test_many_askers_at_once_are_all_acknowledged_in_time(
         assert all(r.original is not None and r.original.embeds for r in records)
         no_pings(bot_messages(fake))
         fake.assert_clean()
+
+
+async def test_locked_database_is_explained_and_nothing_is_lost(
+    fake: FakeDiscord,
+    settings: Settings,
+    clock: Any,
+    new_bot: Any,
+    answered: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Another process holds the state database's write lock: subscribing says so (nothing
+    stored), the scheduler logs and keeps going; once the lock is gone both work."""
+    bot = new_bot(settings, clock)
+    path = settings.data_dir / "state.sqlite3"
+    bot.state = StateStore(path, busy_timeout=timedelta(seconds=0.2), clock=bot.now)
+    due = f"{clock.current + timedelta(minutes=2):%H:%M}"
+    options = {"channel": "briefings", "time": due, "timezone": "UTC"}
+    async with fake.running(bot, timeout=15):
+        lock = sqlite3.connect(path, isolation_level=None)
+        lock.execute("BEGIN EXCLUSIVE")
+        denied = await answered(fake, "briefing subscribe", options, user="bob")
+        assert denied.original is not None and denied.original.content == (
+            "I could not save that right now (storage problem); nothing was changed."
+        )
+        assert "is locked by another connection" in caplog.text
+        lock.execute("ROLLBACK")
+        await answered(fake, "briefing subscribe", options, user="bob")
+        clock.advance(minutes=3)
+        lock.execute("BEGIN EXCLUSIVE")
+        cog: Any = bot.get_cog("BriefingCog")
+        with caplog.at_level(logging.WARNING, logger="bot.delivery"):
+            await cog._tick()  # the scheduler's step: must survive the locked database
+        assert fake.messages("briefings") == []
+        assert "will retry" in caplog.text
+        lock.execute("ROLLBACK")
+        lock.close()
+        await cog._tick()
+        assert len(fake.messages("briefings")) == 1
+        await cog._tick()
+        assert len(fake.messages("briefings")) == 1
+    fake.assert_clean()
