@@ -74,22 +74,17 @@ async def send_pages(
 
     Page buttons are added when there is more than one page; the asker owns them.
     """
+    owner = target.user.id if isinstance(target, discord.Interaction) else target.author.id
+    view = Pager(pages, owner, timeout) if len(pages) > 1 else None
+    buttons = view if view is not None else discord.utils.MISSING
+    sent: discord.Message | discord.WebhookMessage
     if isinstance(target, discord.Interaction):
-        view = Pager(pages, target.user.id, timeout) if len(pages) > 1 else None
-        sent: discord.Message | discord.WebhookMessage = await target.followup.send(
-            embed=pages[0],
-            ephemeral=private,
-            allowed_mentions=NO_MENTIONS,
-            wait=True,
-            **({"view": view} if view else {}),
+        sent = await target.followup.send(
+            embed=pages[0], ephemeral=private, allowed_mentions=NO_MENTIONS, view=buttons, wait=True
         )
     else:
-        view = Pager(pages, target.author.id, timeout) if len(pages) > 1 else None
         sent = await target.reply(
-            embed=pages[0],
-            allowed_mentions=NO_MENTIONS,
-            mention_author=False,
-            **({"view": view} if view else {}),
+            embed=pages[0], allowed_mentions=NO_MENTIONS, mention_author=False, view=buttons
         )
     if view is not None:
         view.message = sent
