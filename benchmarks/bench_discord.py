@@ -1,6 +1,7 @@
 """The bot under load through the fake Discord: time to first response and event-loop lag.
 
     .venv/bin/python benchmarks/bench_discord.py [--commands 200] [--users 100] [--spread 2]
+                                                 [--soak ROUNDS]
 
 The real BriefBot (over seeds/, in a temporary data folder) runs in its own process, as in
 production, with a probe on its event loop that sleeps 10 ms at a time and records how late
@@ -9,7 +10,8 @@ every loop callback timed (the longest is the loop's longest block). The fake Di
 process (so its own work neither competes for the bot's GIL nor counts as the bot's). Slash
 commands from many users are sent over `--spread` seconds, then all at once; for each, the
 fake times INTERACTION_CREATE written to the socket -> the bot's first callback (Discord's
-3-second deadline) and -> the answer posted.
+3-second deadline) and -> the answer posted. With --soak, more rounds of commands follow and
+the bot's resident memory is printed after each.
 """
 
 from __future__ import annotations
@@ -77,7 +79,8 @@ async def main():
             await asyncio.sleep(0.01)
             lags.append((time.time(), max(0.0, loop.time() - started - 0.01)))
 
-    async with BriefBot(Settings(), guild_ready_timeout=0.05) as bot:
+    page_timeout = float(os.environ["BENCH_PAGE_TIMEOUT"])
+    async with BriefBot(Settings(), guild_ready_timeout=0.05, page_timeout=page_timeout) as bot:
         running = asyncio.create_task(bot.start(os.environ["DISCORD_TOKEN"]))
         probing = asyncio.create_task(probe())
         await stop.wait()
@@ -163,6 +166,33 @@ class Scenario:
         ]
 
 
+def resident_mb(pid: int) -> float:
+    """The process's resident memory (Linux /proc), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def soak_rounds(
+    fake: FakeDiscord, users: list[UserSpec], pid: int, rounds: int, per_round: int
+) -> list[str]:
+    """Memory over `rounds` rounds of `per_round` commands: flat, or growing per command?"""
+    if rounds <= 0:
+        return []
+    lines = [
+        f"**Soak: {rounds} rounds of {per_round} commands** (bot resident memory)",
+        "",
+        "| round | commands so far | RSS MB |",
+        "|------:|----------------:|-------:|",
+        f"| 0 | 0 | {resident_mb(pid):.1f} |",
+    ]
+    for number in range(1, rounds + 1):
+        await send_all(fake, users, per_round, 0.5)
+        lines.append(f"| {number} | {number * per_round} | {resident_mb(pid):.1f} |")
+    return [*lines, ""]
+
+
 async def main(args: argparse.Namespace) -> None:
     users = [UserSpec(f"user{n}") for n in range(args.users)]
     guild = default_guild()
@@ -182,6 +212,7 @@ async def main(args: argparse.Namespace) -> None:
                 BRIEFBOT_DATA_DIR=str(Path(tmp) / "data"),
                 BRIEFBOT_COOLDOWN_SECONDS="0",
                 BRIEFBOT_LOG_LEVEL="WARNING",
+                BENCH_PAGE_TIMEOUT=str(args.page_timeout),
             )
             process = await asyncio.create_subprocess_exec(
                 sys.executable, "-c", BOT, fake.api_base, fake.gateway_url, str(lag_file),
@@ -194,6 +225,7 @@ async def main(args: argparse.Namespace) -> None:
                 for scenario in scenarios:
                     await scenario.run(fake, users)
                     await asyncio.sleep(0.5)
+                soak = await soak_rounds(fake, users, process.pid, args.soak, args.commands)
             finally:
                 process.send_signal(signal.SIGTERM)
                 await asyncio.wait_for(process.wait(), 30)
@@ -205,6 +237,7 @@ async def main(args: argparse.Namespace) -> None:
             ]
             for scenario in scenarios:
                 lines += scenario.table(fake, measured, args.users)
+            lines += soak
     print("\n".join(lines))
 
 
@@ -213,4 +246,8 @@ if __name__ == "__main__":
     parser.add_argument("--commands", type=int, default=200)
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--spread", type=float, default=2.0, help="seconds to send them over")
+    parser.add_argument("--soak", type=int, default=0, help="rounds of memory soak (0: none)")
+    parser.add_argument(
+        "--page-timeout", type=float, default=300.0, help="seconds page buttons live (default 300)"
+    )
     asyncio.run(main(parser.parse_args()))
