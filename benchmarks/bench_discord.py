@@ -203,13 +203,14 @@ async def main(args: argparse.Namespace) -> None:
     ]
     with tempfile.TemporaryDirectory() as tmp:
         lag_file = Path(tmp) / "lags.json"
+        data = args.data or Path(tmp) / "data"
         async with FakeDiscord(users=default_users() + users, guilds=[guild]) as fake:
             env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
             env.update(
                 PYTHONPATH=str(ROOT),
                 DISCORD_TOKEN=fake.token,
-                BRIEFBOT_CORPUS_DIR=str(ROOT / "seeds"),
-                BRIEFBOT_DATA_DIR=str(Path(tmp) / "data"),
+                BRIEFBOT_CORPUS_DIR=str(args.corpus.resolve()),
+                BRIEFBOT_DATA_DIR=str(data.resolve()),
                 BRIEFBOT_COOLDOWN_SECONDS="0",
                 BRIEFBOT_LOG_LEVEL="WARNING",
                 BENCH_PAGE_TIMEOUT=str(args.page_timeout),
@@ -219,8 +220,8 @@ async def main(args: argparse.Namespace) -> None:
                 cwd=tmp, env=env,
             )  # fmt: skip
             try:
-                await fake.wait_for_sync(timeout=60)
-                await fake.wait_for_ready(timeout=60)
+                await fake.wait_for_sync(timeout=args.start_timeout)
+                await fake.wait_for_ready(timeout=args.start_timeout)
                 await send_all(fake, users, 2 * len(COMMANDS), 0)  # warm-up: JIT, caches
                 for scenario in scenarios:
                     await scenario.run(fake, users)
@@ -231,7 +232,7 @@ async def main(args: argparse.Namespace) -> None:
                 await asyncio.wait_for(process.wait(), 30)
             measured = json.loads(lag_file.read_text())
             lines = [
-                f"bench_discord: BriefBot over seeds/ in its own process, Python "
+                f"bench_discord: BriefBot over {args.corpus} in its own process, Python "
                 f"{sys.version.split()[0]}, {os.cpu_count()} CPUs",
                 "",
             ]
@@ -247,6 +248,13 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--spread", type=float, default=2.0, help="seconds to send them over")
     parser.add_argument("--soak", type=int, default=0, help="rounds of memory soak (0: none)")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "seeds", help="corpus folder")
+    parser.add_argument(
+        "--data", type=Path, help="data folder to reuse (an index built once; default: temporary)"
+    )
+    parser.add_argument(
+        "--start-timeout", type=float, default=60.0, help="seconds to wait for the bot to start"
+    )
     parser.add_argument(
         "--page-timeout", type=float, default=300.0, help="seconds page buttons live (default 300)"
     )

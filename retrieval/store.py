@@ -41,8 +41,12 @@ class OpenedCorpus:
     folder: Path
 
 
-def _file_digests(root: Path, cache_path: Path) -> dict[str, str]:
-    """sha256 of every corpus file; unchanged (size, mtime) files reuse the cached digest."""
+def _file_digests(root: Path, cache_path: Path, max_bytes: int) -> dict[str, str]:
+    """sha256 of every corpus file; unchanged (size, mtime) files reuse the cached digest.
+
+    A file over `max_bytes` is skipped by the load, so it is not read here either: its size and
+    time stand for its content (a 100 MB file must not be hashed at every start).
+    """
     try:
         cached = json.loads(cache_path.read_text("utf-8"))
     except (OSError, ValueError):
@@ -57,7 +61,9 @@ def _file_digests(root: Path, cache_path: Path) -> dict[str, str]:
             stat = path.stat()
             stamp = [stat.st_size, stat.st_mtime_ns]
             entry = cached.get(relpath)
-            if isinstance(entry, dict) and entry.get("stamp") == stamp:
+            if stat.st_size > max_bytes:
+                digest = f"oversize:{stat.st_size}:{stat.st_mtime_ns}"
+            elif isinstance(entry, dict) and entry.get("stamp") == stamp:
                 digest = str(entry["sha256"])
             else:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -119,7 +125,7 @@ def open_corpus(
     params = params or BM25Params()
     store = data_dir / "index"
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = corpus_key(_file_digests(root, store / "files.json"), params, max_bytes)
+    key = corpus_key(_file_digests(root, store / "files.json", max_bytes), params, max_bytes)
     folder = store / key
     manifest = folder / "manifest.json"
     if manifest.exists() and not rebuild:

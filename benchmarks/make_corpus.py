@@ -1,0 +1,36 @@
+"""Write a large synthetic news corpus as files, for benchmarks of the whole bot at scale.
+
+    python benchmarks/make_corpus.py OUT_DIR [--passages 1000000] [--per-file 20]
+
+Each file is one "article": a headline line, then one paragraph per synthetic passage
+(benchmarks/synthetic.py: 60-120 words of Zipfian vocabulary in sentences, with a figure).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from synthetic import passages
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--passages", type=int, default=1_000_000)
+    parser.add_argument("--per-file", type=int, default=20)
+    args = parser.parse_args()
+    texts = passages(args.passages)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for number, start in enumerate(range(0, len(texts), args.per_file)):
+        body = texts[start : start + args.per_file]
+        headline = " ".join(body[0].split()[:8]).rstrip(".,").title()
+        folder = args.out / f"{number // 1000:03d}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"a{number:06d}.txt").write_text(headline + "\n\n" + "\n".join(body) + "\n")
+    print(f"wrote {len(texts):,} passages in {number + 1:,} files under {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
