@@ -149,12 +149,15 @@ _STARTERS = frozenset(
         "after",
     ]
 )
+_LONGEST_WORD = 64
 _NEXT_WORD = re.compile(r"[" + re.escape(_OPENERS) + r"]*(\w+)")
 
 
 def _is_abbreviation(text: str, dot: int, after: int) -> bool:
     """True when the period at `dot` closes an abbreviation or an initial, not a sentence."""
-    m = _WORD_BEFORE.search(text, 0, dot)
+    # Look only at the few characters before the dot: a search from 0 rescans the whole text at
+    # every period, quadratic in the paragraph's length (66 ms per 12 kB article).
+    m = _WORD_BEFORE.search(text, max(0, dot - _LONGEST_WORD), dot)
     if not m:
         return False
     word = m.group(1)
