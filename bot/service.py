@@ -38,7 +38,7 @@ def key_phrases(opened: OpenedCorpus, limit: int = 500) -> tuple[str, ...]:
     corpus = opened.corpus
     counts: collections.Counter[str] = collections.Counter()
     titles: list[str] = []
-    for number in range(min(corpus.document_count, 2000)):
+    for number in range(min(corpus.document_count, 500)):
         doc = corpus.document(number)
         titles.append(doc.title)
         for sentence in doc.sentences:
@@ -56,18 +56,26 @@ class CorpusService:
         self.settings = settings
         self._opened: OpenedCorpus | None = None
         self._phrases: tuple[str, ...] = ()
+        self._phrases_task: asyncio.Task[None] | None = None
         self._reload_lock = asyncio.Lock()
         self.loaded_at = 0.0
         self.last_error = ""  # why the latest reload failed; empty once one succeeds
 
-    def _open(self) -> tuple[OpenedCorpus, tuple[str, ...]]:
+    def _open(self) -> OpenedCorpus:
         s = self.settings
-        opened = open_corpus(s.corpus_dir, s.data_dir, BM25Params(k1=s.k1, b=s.b), s.max_file_bytes)
-        return opened, key_phrases(opened)
+        return open_corpus(s.corpus_dir, s.data_dir, BM25Params(k1=s.k1, b=s.b), s.max_file_bytes)
 
     async def start(self) -> None:
-        """Open (or build) the index in a worker thread."""
+        """Open (or build) the index in a worker thread; autocomplete phrases follow."""
         await self.reload()
+        if self._phrases_task is not None:
+            # A small corpus has its phrases at once; a large one must not delay answering.
+            await asyncio.wait({self._phrases_task}, timeout=0.5)
+
+    async def _refresh_phrases(self, opened: OpenedCorpus) -> None:
+        phrases = await asyncio.to_thread(key_phrases, opened)
+        if self._opened is opened:
+            self._phrases = phrases
 
     @property
     def opened(self) -> OpenedCorpus:
@@ -84,14 +92,16 @@ class CorpusService:
         async with self._reload_lock:
             started = time.perf_counter()
             try:
-                opened, phrases = await asyncio.to_thread(self._open)
+                opened = await asyncio.to_thread(self._open)
             except Exception as err:
                 self.last_error = str(err) or type(err).__name__
                 raise
             self.last_error = ""
             changed = self._opened is None or opened.key != self._opened.key
             # One reference assignment: a query holds either the old corpus or the new one.
-            self._opened, self._phrases = opened, phrases
+            self._opened = opened
+            if changed:  # phrases are read from the documents: only when they changed
+                self._phrases_task = asyncio.create_task(self._refresh_phrases(opened))
             self.loaded_at = time.time()
             seconds = time.perf_counter() - started
             if changed:

@@ -74,7 +74,8 @@ def _file_digests(root: Path, cache_path: Path, max_bytes: int) -> dict[str, str
         if stamp is not None and now_ns - stamp[1] < _RACY_SECONDS * 1e9:
             stamp = None
         fresh[relpath] = {"stamp": stamp, "sha256": digest}
-    _write_json(cache_path, fresh)
+    if fresh != cached:  # rewriting an unchanged cache cost most of a restart at 50k files
+        _write_json(cache_path, fresh)
     return digests
 
 
