@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 DEFAULT_HOURS = 24.0
 MAX_STORIES = 8
 RECENT_DOCUMENTS = 5  # what "the most recent stories" draw on when nothing is new
-MAX_DOCUMENTS = 300  # the most recent new documents a briefing clusters (clustering is O(n^2))
+MAX_DOCUMENTS = 120  # the most recent new documents a briefing clusters (clustering is O(n^2))
 FIGURES_PER_STORY = 3
 MAX_FIGURES = 8
 # Key figures are the measured and counted ones; dates and bare numbers need their sentence.
@@ -44,11 +44,12 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 def _moments(corpus: Corpus, number: int) -> tuple[dt.datetime | None, dt.datetime | None]:
     """When a document was first seen, and the start of its publication day (UTC)."""
-    seen = corpus.records[number].get("first_seen")
-    published = corpus.metadata(number).published
+    # The raw record, not corpus.metadata(): this runs for every document of the corpus.
+    record = corpus.records[number]
+    seen, published = record.get("first_seen"), record.get("published")
     return (
         dt.datetime.fromtimestamp(seen, dt.UTC) if seen is not None else None,
-        dt.datetime.combine(published, dt.time(), dt.UTC) if published else None,
+        dt.datetime.fromisoformat(published).replace(tzinfo=dt.UTC) if published else None,
     )
 
 
@@ -80,7 +81,9 @@ def _stories(
         )
         if story is not None:
             stories.append(story)
-    return stories[:MAX_STORIES]
+            if len(stories) == MAX_STORIES:  # groups come biggest first: the rest are not shown
+                break
+    return stories
 
 
 def _key_figures(grouped: Grouped, numbers: dict[str, int]) -> list[Figure]:

@@ -68,6 +68,10 @@ class BriefBot(commands.Bot):
         self.synced = [c.name for c in synced]
         log.info("synced %d commands%s", len(synced), f" to guild {guild.id}" if guild else "")
 
+    async def close(self) -> None:
+        await super().close()
+        self.service.close()
+
     def now(self) -> datetime:
         """The current time (aware, UTC); tests pass a controllable clock."""
         return self.clock()

@@ -7,7 +7,10 @@ import collections
 import logging
 import re
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import discord
 
@@ -19,6 +22,7 @@ from retrieval.bm25 import BM25Params
 from retrieval.store import OpenedCorpus, open_corpus
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _PHRASE = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'-]+)+")
 
@@ -57,6 +61,7 @@ class CorpusService:
         self._opened: OpenedCorpus | None = None
         self._phrases: tuple[str, ...] = ()
         self._phrases_task: asyncio.Task[None] | None = None
+        self._answers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answers")
         self._reload_lock = asyncio.Lock()
         self.loaded_at = 0.0
         self.last_error = ""  # why the latest reload failed; empty once one succeeds
@@ -118,7 +123,7 @@ class CorpusService:
     async def answer(self, kind: Kind, text: str, **options: object) -> Answer:
         """Compose an answer in a worker thread, so the gateway is never blocked."""
         opened = self.opened
-        return await asyncio.to_thread(compose, kind, opened, text, **options)
+        return await self._in_worker(lambda: compose(kind, opened, text, **options))
 
     async def pages(self, kind: Kind, text: str, **options: object) -> list[discord.Embed]:
         """Compose and render an answer's pages, both in the worker thread.
@@ -131,7 +136,20 @@ class CorpusService:
         def work() -> list[discord.Embed]:
             return render_pages(compose(kind, opened, text, **options))
 
-        return await asyncio.to_thread(work)
+        return await self._in_worker(work)
+
+    async def _in_worker(self, work: Callable[[], T]) -> T:
+        """Run answer work on the one answer thread.
+
+        Composing is Python code that holds the GIL: every extra thread doing it takes GIL
+        time from the event loop, which must keep acknowledging interactions within 3 s. One
+        thread queues a burst of answers instead of starving the loop.
+        """
+        return await asyncio.get_running_loop().run_in_executor(self._answers, work)
+
+    def close(self) -> None:
+        """Stop the answer thread (pending answers are abandoned)."""
+        self._answers.shutdown(wait=False, cancel_futures=True)
 
     def suggest(self, typed: str, limit: int = 25) -> list[str]:
         """Autocomplete: key phrases and titles containing what was typed, prefix matches first."""
