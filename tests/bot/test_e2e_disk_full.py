@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import time
 from typing import Any
 
@@ -10,17 +9,8 @@ import pytest
 
 from bot.settings import Settings
 from bot.state import StateError, StateStore
+from tests.bot.stores import FullDiskStore
 from tests.fakediscord import FakeDiscord
-
-
-class _FullDiskStore(StateStore):
-    """A store whose file may not grow: SQLite itself reports 'database or disk is full'."""
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = super()._connect()
-        pages = conn.execute("PRAGMA page_count").fetchone()[0]
-        conn.execute(f"PRAGMA max_page_count = {pages}")
-        return conn
 
 
 def _fill(store: StateStore) -> int:
@@ -42,7 +32,7 @@ async def test_full_disk_is_explained_and_nothing_is_lost(
     path = settings.data_dir / "state.sqlite3"
     options = {"channel": "briefings", "time": "07:30", "timezone": "Europe/Paris"}
     async with fake.running(bot, timeout=15):
-        bot.state = _FullDiskStore(path, clock=bot.now)
+        bot.state = FullDiskStore(path, clock=bot.now)
         before = _fill(bot.state)
         denied = await answered(fake, "briefing subscribe", options, user="bob")
         assert denied.original is not None and denied.original.content == (

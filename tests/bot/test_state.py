@@ -22,6 +22,7 @@ from bot.state import (
     StateStore,
     SubscriptionNotFound,
 )
+from tests.bot.stores import FullDiskStore
 
 T0 = datetime(2024, 6, 1, 5, 0, tzinfo=UTC)
 DAY = date(2024, 6, 1)
@@ -329,20 +330,10 @@ def test_directory_in_place_of_file(tmp_path: Path) -> None:
         StateStore(tmp_path / "state.sqlite3")
 
 
-class _FullDiskStore(StateStore):
-    """A store whose file may not grow: SQLite itself reports 'database or disk is full'."""
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = super()._connect()
-        pages = conn.execute("PRAGMA page_count").fetchone()[0]
-        conn.execute(f"PRAGMA max_page_count = {pages}")
-        return conn
-
-
 def test_full_disk_surfaces_state_error_without_partial_write(db_path: Path) -> None:
     """When the file cannot grow, the failing subscribe raises StateError and stores nothing."""
     StateStore(db_path)
-    store = _FullDiskStore(db_path)
+    store = FullDiskStore(db_path)
     stored = 0
     with pytest.raises(StateError, match="the disk is full; nothing was written"):
         for channel in range(1, 2000):
