@@ -12,8 +12,6 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
-
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SOURCE_KEYS = {"id", "title", "outlet", "published", "url", "score", "snippet"}
@@ -24,23 +22,6 @@ KURSK = (
 
 WriteCorpus = Callable[[dict[str, str | bytes]], Path]
 Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run main(argv) in-process with a fresh data folder; return (exit code, stdout, stderr)."""
-    for name in list(os.environ):
-        if name.startswith("BRIEFBOT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("BRIEFBOT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)  # no .env from the working tree
-
-    def _run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
 
 
 def run_module(*argv: str, data: Path) -> subprocess.CompletedProcess[str]:

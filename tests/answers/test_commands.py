@@ -4,34 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.cli import main
 from tests.answers.conftest import SEEDS
 
 Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """main(argv) in-process over the seeds, with a fresh data folder."""
-    for name in list(os.environ):
-        if name.startswith("BRIEFBOT_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("BRIEFBOT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-
-    def _run(*argv: str) -> tuple[int, str, str]:
-        code = main([*argv, "--corpus", str(SEEDS)])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
+def run(run: Run) -> Run:
+    """The shared in-process CLI runner, over the seeds."""
+    return lambda *argv: run(*argv, "--corpus", str(SEEDS))
 
 
 def _json(run: Run, *argv: str) -> dict[str, Any]:
