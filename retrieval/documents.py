@@ -7,7 +7,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval import metadata as meta
@@ -221,8 +221,3 @@ def load_documents(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult
             f"no readable document in {root}" + (f" (skipped: {shown})" if skipped else "")
         )
     return LoadResult(tuple(documents), tuple(skipped))
-
-
-def with_metadata(doc: Document, **fields: object) -> Document:
-    """A copy of doc with some metadata fields replaced (for tests and overrides)."""
-    return replace(doc, metadata=replace(doc.metadata, **fields))  # type: ignore[arg-type]

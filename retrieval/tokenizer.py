@@ -6,7 +6,6 @@ import hashlib
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
 
 import Stemmer
 
@@ -285,8 +284,3 @@ def tokenize(text: str) -> list[str]:
         for compound in _COMPOUND.findall(norm):
             out.extend(_cached_terms(compound.replace("-", "")))
     return out
-
-
-def tokenize_many(texts: Iterable[str]) -> list[list[str]]:
-    """Tokenize several texts (a convenience for building indexes)."""
-    return [tokenize(t) for t in texts]

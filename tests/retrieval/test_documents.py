@@ -14,9 +14,7 @@ from retrieval.documents import (
     SentenceKind,
     load_documents,
     parse_document,
-    with_metadata,
 )
-from retrieval.metadata import Metadata
 from retrieval.reader import SourceFile
 
 WriteCorpus = Callable[[dict[str, str | bytes]], Path]
@@ -139,14 +137,6 @@ def test_short_first_sentence_is_the_whole_fallback_title() -> None:
     """A first sentence of at most 90 characters is the fallback title unclipped."""
     doc = parse("The ministers met in Moscow on Tuesday.\n")
     assert doc.title == "The ministers met in Moscow on Tuesday."
-
-
-def test_with_metadata_replaces_fields() -> None:
-    """with_metadata returns a copy with the given fields replaced, the rest kept."""
-    doc = parse("A Headline Here\nThe body has a sentence here.\n")
-    changed = with_metadata(doc, outlet="Yonhap")
-    assert changed.metadata == Metadata(title="A Headline Here", outlet="Yonhap")
-    assert doc.metadata.outlet is None
 
 
 def test_sha256_tracks_the_text() -> None:

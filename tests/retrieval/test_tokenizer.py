@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.tokenizer import STOPWORDS, TOKENIZER_VERSION, normalize, tokenize, tokenize_many
+from retrieval.tokenizer import STOPWORDS, TOKENIZER_VERSION, normalize, tokenize
 
 
 def test_case_folding_stopwords_and_stems() -> None:
@@ -95,12 +95,6 @@ def test_dotted_capital_i() -> None:
 def test_decomposed_accents_match_composed() -> None:
     """A decomposed é (e + U+0301) is the same term as the composed one."""
     assert tokenize("e\u0301cole") == tokenize("école")
-
-
-def test_same_function_for_passages_and_queries() -> None:
-    """tokenize_many is tokenize applied to each text."""
-    texts = ["Russia's Kursk region", "2,850 people"]
-    assert tokenize_many(texts) == [tokenize(t) for t in texts]
 
 
 def test_version_names_the_rules_and_stopwords() -> None:
