@@ -3,7 +3,7 @@
 A document is new when it was first seen (indexed) or published within `[since, now)`; a
 publication date without a time counts for its whole UTC day. Without `since`, the window is the
 last `hours` hours. When nothing is new the answer says so, carries the most recent stories
-instead, and sets `extra["new"] = False`: an on-demand briefing shows it, a scheduled one is not
+instead, and sets `new = False`: an on-demand briefing shows it, a scheduled one is not
 posted. The clock is a parameter (`now`), so the answer is a pure function of its arguments.
 """
 
@@ -14,7 +14,7 @@ import logging
 from collections.abc import Sequence
 
 from answers.figures import group_figures, to_figures
-from answers.models import Answer, Category, Figure, Kind, Source, Story
+from answers.models import BriefingAnswer, Category, Figure, Source, Story
 from answers.overlap import Weigher, weigher
 from answers.quotes import sentence_quote
 from answers.relevance import find
@@ -138,7 +138,7 @@ def answer_briefing(
     since: dt.datetime | None = None,
     now: dt.datetime | None = None,
     hours: float = DEFAULT_HOURS,
-) -> Answer:
+) -> BriefingAnswer:
     """What is new in [since, now) (default: the last `hours`), optionally on one topic."""
     until = _utc(now) if now is not None else dt.datetime.now(dt.UTC)
     start = _utc(since) if since is not None else until - dt.timedelta(hours=hours)
@@ -148,7 +148,7 @@ def answer_briefing(
         findings = find(corpus, topic, limit=corpus.document_count)
         if not findings.found:
             notice = nothing_found(findings.query)
-            return Answer(Kind.BRIEFING, topic, notice=notice, window=window, extra={"new": False})
+            return BriefingAnswer(topic, notice=notice, window=window)
         candidates = sorted(corpus.ids[d.document.id] for d in findings.documents)
         # Stories keep to the sentences on the topic, unless it is spread over several.
         focus = {(e.document.id, e.index): e.coverage for e in findings.sentences} or None
@@ -161,13 +161,13 @@ def answer_briefing(
     cap = MAX_DOCUMENTS if new else RECENT_DOCUMENTS
     recent = sorted(sorted(fresh, key=lambda n: (-latest(corpus, n).timestamp(), n))[:cap])
     stories, figures, sources = _assemble(_stories(corpus, recent, weigher(corpus), focus))
-    return Answer(
-        Kind.BRIEFING,
+    return BriefingAnswer(
         topic,
         sources=sources,
         stories=stories,
         figures=figures,
         notice=notice,
         window=window,
-        extra={"new": new and bool(stories), "documents": len(fresh) if new else 0},
+        new=new and bool(stories),
+        documents=len(fresh) if new else 0,
     )

@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Sequence
 
-from answers.models import Answer, Kind, Quote, Support
+from answers.models import CitationAnswer, Quote, Support
 from answers.quotes import format_reference, sentence_quote
 from answers.relevance import MIN_COVERAGE, Evidence, Query, find
 from answers.sources import cited_sources, missing_words
@@ -52,7 +52,7 @@ def _ranked(candidates: Sequence[Graded], cap: int) -> list[Graded]:
     return (first + rest)[:cap]
 
 
-def answer_cite(corpus: Corpus, claim: str) -> Answer:
+def answer_cite(corpus: Corpus, claim: str) -> CitationAnswer:
     """The sentences that best back `claim`, each quoted with its reference and support."""
     findings = find(corpus, claim)
     graded = [(support(findings.query, e), e) for e in findings.sentences]
@@ -63,7 +63,7 @@ def answer_cite(corpus: Corpus, claim: str) -> Answer:
     notice: str | None
     if not chosen:
         notice = NOTHING_SUPPORTS.format(claim=text) + missing_words(findings.query)
-        return Answer(Kind.CITE, claim, notice=notice, extra={"support": None})
+        return CitationAnswer(claim, notice=notice)
     sources = cited_sources(findings, (e.document.id for _, e in chosen))
     numbers = {s.id: s.number for s in sources}
     quotes: list[Quote] = [
@@ -79,7 +79,6 @@ def answer_cite(corpus: Corpus, claim: str) -> Answer:
     ]
     verdict = Support.STRONG if strong else Support.WEAK
     notice = None if strong else ONLY_WEAK.format(claim=text)
-    return Answer(
-        Kind.CITE, claim, sources=sources, quotes=tuple(quotes), notice=notice,
-        extra={"support": verdict.value},
-    )  # fmt: skip
+    return CitationAnswer(
+        claim, sources=sources, quotes=tuple(quotes), notice=notice, support=verdict
+    )

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from answers.models import Answer, Category, Figure, Kind
+from answers.models import Category, Figure, FiguresAnswer
 from answers.quantities import Mention, extract
 from answers.quotes import sentence_quote
 from answers.relevance import Evidence, find
@@ -107,20 +107,19 @@ def to_figures(groups: Iterable[_Group], numbers: dict[str, int]) -> tuple[Figur
     return tuple(figures)
 
 
-def answer_figures(corpus: Corpus, topic: str, limit: int = LIMIT) -> Answer:
+def answer_figures(corpus: Corpus, topic: str, limit: int = LIMIT) -> FiguresAnswer:
     """The figures the relevant sentences state, most relevant first, each with its sources."""
     findings = find(corpus, topic)
     groups = group_figures(findings.sentences)
     shown = groups[:limit]
     if not shown:
         if not findings.found:
-            return Answer(Kind.FIGURES, topic, notice=nothing_found(findings.query))
+            return FiguresAnswer(topic, notice=nothing_found(findings.query))
         sources = cited_sources(findings, (d.document.id for d in findings.documents))
         none = f"The documents on “{topic.strip()}” state no figures."
-        return Answer(Kind.FIGURES, topic, sources=sources, notice=none)
+        return FiguresAnswer(topic, sources=sources, notice=none)
     cited = (e.document.id for g in shown for e in [g.evidence, *g.others])
     sources = cited_sources(findings, cited)
     figures = to_figures(shown, {s.id: s.number for s in sources})
-    extra: dict[str, object] = {"total": len(groups)}
     notice = partly_found(findings.query)
-    return Answer(Kind.FIGURES, topic, sources=sources, figures=figures, notice=notice, extra=extra)
+    return FiguresAnswer(topic, sources=sources, figures=figures, notice=notice, total=len(groups))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
+import typing
+from dataclasses import dataclass
+from typing import ClassVar
 
 
 class Kind(enum.Enum):
@@ -103,22 +105,72 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
-class Answer:
-    """One answer, whatever the question; empty lists when they do not apply."""
+class _Answered:
+    """What every answer has: the query, its sources, and a plain-language notice."""
 
-    kind: Kind
     query: str
     sources: tuple[Source, ...] = ()
-    sentences: tuple[Quote, ...] = ()
-    figures: tuple[Figure, ...] = ()
-    quotes: tuple[Quote, ...] = ()
-    passages: tuple[Quote, ...] = ()
-    stories: tuple[Story, ...] = ()
-    notice: str | None = None  # a plain-language note, e.g. why nothing was found
-    window: tuple[dt.datetime, dt.datetime] | None = None  # briefing: what "new" meant
-    extra: dict[str, object] = field(default_factory=dict)
+    notice: str | None = None  # e.g. why nothing was found
 
     @property
     def found(self) -> bool:
         """False when the documents say nothing on the query."""
         return bool(self.sources)
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryAnswer(_Answered):
+    """A few verbatim sentences on a topic."""
+
+    kind: ClassVar[Kind] = Kind.SUMMARY
+    sentences: tuple[Quote, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FiguresAnswer(_Answered):
+    """The figures on a topic; `total` counts every distinct figure, shown or not."""
+
+    kind: ClassVar[Kind] = Kind.FIGURES
+    figures: tuple[Figure, ...] = ()
+    total: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesAnswer(_Answered):
+    """The documents on a topic, ranked."""
+
+    kind: ClassVar[Kind] = Kind.SOURCES
+
+
+@dataclass(frozen=True, slots=True)
+class CitationAnswer(_Answered):
+    """The quotes that back a claim; `support` is the best grade among them, None if none."""
+
+    kind: ClassVar[Kind] = Kind.CITE
+    quotes: tuple[Quote, ...] = ()
+    support: Support | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AskAnswer(_Answered):
+    """A question answered with the best passages."""
+
+    kind: ClassVar[Kind] = Kind.ASK
+    passages: tuple[Quote, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingAnswer(_Answered):
+    """What is new in `window`; `new` False means nothing was (a scheduled one is not posted)."""
+
+    kind: ClassVar[Kind] = Kind.BRIEFING
+    stories: tuple[Story, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    window: tuple[dt.datetime, dt.datetime] | None = None
+    new: bool = False
+    documents: int = 0  # how many new documents the window held
+
+
+# Every kind of answer; renderers `match` on it and end with `assert_never`.
+Answer = SummaryAnswer | FiguresAnswer | SourcesAnswer | CitationAnswer | AskAnswer | BriefingAnswer
+ANSWER_TYPES: tuple[type[Answer], ...] = typing.get_args(Answer)

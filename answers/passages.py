@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from answers.models import Answer, Kind, Quote
+from answers.models import AskAnswer, Quote
 from answers.relevance import find
 from answers.sources import cited_sources, nothing_found, partly_found
 from retrieval.corpus import Corpus, Hit
@@ -26,7 +26,7 @@ def passage_quote(hit: Hit, marker: int) -> Quote:
     )
 
 
-def answer_ask(corpus: Corpus, question: str, limit: int = 5, kind: Kind = Kind.ASK) -> Answer:
+def answer_ask(corpus: Corpus, question: str, limit: int = 5) -> AskAnswer:
     """The `limit` best passages that pass the relevance rule, each marked with its source."""
     findings = find(corpus, question)
     hits = sorted(
@@ -34,9 +34,9 @@ def answer_ask(corpus: Corpus, question: str, limit: int = 5, kind: Kind = Kind.
         key=lambda h: (-h.score, h.passage.number),
     )[:limit]
     if not hits:
-        return Answer(kind, question, notice=nothing_found(findings.query))
+        return AskAnswer(question, notice=nothing_found(findings.query))
     sources = cited_sources(findings, (h.passage.doc_id for h in hits))
     numbers = {s.id: s.number for s in sources}
     passages = tuple(passage_quote(h, numbers[h.passage.doc_id]) for h in hits)
     notice = partly_found(findings.query)
-    return Answer(kind, question, sources=sources, passages=passages, notice=notice)
+    return AskAnswer(question, sources=sources, passages=passages, notice=notice)

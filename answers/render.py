@@ -6,23 +6,25 @@ import datetime as dt
 import functools
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 import jinja2
 
-from answers.models import Answer, Figure, Kind, Quote, Source, Story
+from answers.models import (
+    Answer,
+    AskAnswer,
+    BriefingAnswer,
+    CitationAnswer,
+    Figure,
+    FiguresAnswer,
+    Quote,
+    Source,
+    SourcesAnswer,
+    Story,
+    SummaryAnswer,
+)
 
 log = logging.getLogger(__name__)
-
-# The lists each kind of answer carries in JSON, besides `sources`.
-_JSON_LISTS = {
-    Kind.SUMMARY: ("sentences",),
-    Kind.FIGURES: ("figures",),
-    Kind.SOURCES: (),
-    Kind.CITE: ("quotes",),
-    Kind.ASK: ("passages",),
-    Kind.BRIEFING: ("stories", "figures"),
-}
 
 
 @functools.lru_cache(maxsize=8)
@@ -132,15 +134,34 @@ def _story(s: Story, sources: dict[int, str]) -> dict[str, Any]:
     }
 
 
-def _plain(value: object) -> object:
-    """A JSON-ready copy of an `extra` value (enums by value, anything else as text)."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return str(getattr(value, "value", value))
+def _lists(answer: Answer, ids: dict[int, str]) -> dict[str, Any]:
+    """The lists and kind-specific fields each kind of answer carries in JSON, besides `sources`."""
+    match answer:
+        case SummaryAnswer():
+            return {"sentences": [_quote(q) for q in answer.sentences]}
+        case FiguresAnswer():
+            data: dict[str, Any] = {"figures": [_figure(f, ids) for f in answer.figures]}
+            if answer.figures:
+                data["extra"] = {"total": answer.total}
+            return data
+        case SourcesAnswer():
+            return {}
+        case CitationAnswer():
+            support = answer.support.value if answer.support is not None else None
+            return {"quotes": [_quote(q) for q in answer.quotes], "extra": {"support": support}}
+        case AskAnswer():
+            return {"passages": [_quote(q) for q in answer.passages]}
+        case BriefingAnswer():
+            window = answer.window
+            return {
+                "stories": [_story(s, ids) for s in answer.stories],
+                "figures": [_figure(f, ids) for f in answer.figures],
+                **({"window": [w.isoformat() for w in window]} if window is not None else {}),
+                "extra": {"new": answer.new, "documents": answer.documents},
+                "new": answer.new,
+            }
+        case _:
+            assert_never(answer)
 
 
 def to_json(answer: Answer) -> dict[str, Any]:
@@ -153,18 +174,4 @@ def to_json(answer: Answer) -> dict[str, Any]:
         "notice": answer.notice,
         "sources": [_source(s) for s in answer.sources],
     }
-    for name in _JSON_LISTS[answer.kind]:
-        items = getattr(answer, name)
-        if name == "figures":
-            data[name] = [_figure(f, ids) for f in items]
-        elif name == "stories":
-            data[name] = [_story(s, ids) for s in items]
-        else:
-            data[name] = [_quote(q) for q in items]
-    if answer.window is not None:
-        data["window"] = [answer.window[0].isoformat(), answer.window[1].isoformat()]
-    if answer.extra:
-        data["extra"] = _plain(answer.extra)
-    if answer.kind is Kind.BRIEFING:
-        data["new"] = bool(answer.extra.get("new", answer.found))
-    return data
+    return data | _lists(answer, ids)

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from answers.models import Answer, Kind, Quote
+from answers.models import Quote, SummaryAnswer
 from answers.overlap import Weigher, containment, cosine, repeats, weigher
 from answers.quotes import sentence_quote
 from answers.relevance import Evidence, Findings, find
@@ -87,7 +87,7 @@ def _fold(e: Evidence, picks: Sequence[_Pick], weight: Weigher) -> bool:
     return False
 
 
-def answer_summary(corpus: Corpus, topic: str, limit: int = 5) -> Answer:
+def answer_summary(corpus: Corpus, topic: str, limit: int = 5) -> SummaryAnswer:
     """3 to 6 verbatim, cited sentences on a topic (fewer if the documents hold fewer)."""
     limit = max(MIN_SENTENCES, min(MAX_SENTENCES, limit))
     findings = find(corpus, topic)
@@ -95,10 +95,10 @@ def answer_summary(corpus: Corpus, topic: str, limit: int = 5) -> Answer:
     picks = _select(findings, weight, limit)
     if not picks:
         if not findings.found:
-            return Answer(Kind.SUMMARY, topic, notice=nothing_found(findings.query))
+            return SummaryAnswer(topic, notice=nothing_found(findings.query))
         sources = cited_sources(findings, (d.document.id for d in findings.documents))
         spread = f"No single sentence covers “{topic.strip()}”; these documents discuss it."
-        return Answer(Kind.SUMMARY, topic, sources=sources, notice=spread)
+        return SummaryAnswer(topic, sources=sources, notice=spread)
     picks.sort(key=lambda p: (p.evidence.rank, p.evidence.index))
     sources = cited_sources(findings, (d for p in picks for d in [p.evidence.document.id, *p.also]))
     numbers = {s.id: s.number for s in sources}
@@ -110,4 +110,4 @@ def answer_summary(corpus: Corpus, topic: str, limit: int = 5) -> Answer:
             sentence_quote(p.evidence.document.id, p.evidence.sentence, markers, p.relevance)
         )
     notice = partly_found(findings.query)
-    return Answer(Kind.SUMMARY, topic, sources=sources, sentences=tuple(sentences), notice=notice)
+    return SummaryAnswer(topic, sources=sources, sentences=tuple(sentences), notice=notice)

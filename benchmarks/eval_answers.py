@@ -18,14 +18,14 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from answers.briefing import answer_briefing
 from answers.citations import answer_cite
 from answers.figures import LIMIT, answer_figures
-from answers.models import Answer, Figure, Support
+from answers.models import Answer, Figure, FiguresAnswer, Support
 from answers.passages import answer_ask
 from answers.sources import answer_sources
 from answers.summary import answer_summary
@@ -41,11 +41,10 @@ KINDS: dict[str, Callable[[Corpus, str], Answer]] = {
     "briefing": lambda c, t: answer_briefing(c, t),
 }
 Row = dict[str, Any]
+A = TypeVar("A", bound=Answer)
 
 
-def _timed(
-    compose: Callable[[Corpus, str], Answer], corpus: Corpus, text: str
-) -> tuple[Answer, float]:
+def _timed(compose: Callable[[Corpus, str], A], corpus: Corpus, text: str) -> tuple[A, float]:
     started = time.perf_counter()
     answer = compose(corpus, text)
     return answer, (time.perf_counter() - started) * 1000
@@ -91,7 +90,7 @@ def score_topics(
             per_kind[kind]["p"].append(p)
             per_kind[kind]["r"].append(r)
             per_kind[kind]["f"].append(float(answer.found))
-            if kind != "figures":
+            if not isinstance(answer, FiguresAnswer):
                 continue
             listed.append(len(answer.figures))
             unwanted += sum(any(matches(f, w) for f in answer.figures) for w in t["unwanted"])

@@ -15,10 +15,20 @@ import resource
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
-from answers.compose import compose
-from answers.models import Kind
+from answers.compose import (
+    AskRequest,
+    BriefingRequest,
+    CitationRequest,
+    FiguresRequest,
+    Request,
+    SourcesRequest,
+    SummaryRequest,
+    compose,
+)
+from answers.models import Answer
 from retrieval.store import open_corpus
 
 HOSTILE = [
@@ -64,14 +74,15 @@ def main() -> int:
             }
         )
         rng = random.Random(7)
-        kinds = [k for k in Kind]
+        kinds: list[Callable[[str], Request[Answer]]] = [SummaryRequest, FiguresRequest]
+        kinds += [SourcesRequest, CitationRequest, AskRequest, BriefingRequest]
         tracemalloc.start()
         started, rows = time.perf_counter(), []
         print(f"{'round':>5} {'queries':>8} {'rss MB':>8} {'heap MB':>8} {'q/s':>8}")
         for number in range(1, args.rounds + 1):
             t0 = time.perf_counter()
             for _ in range(args.per_round):
-                compose(rng.choice(kinds), opened, _queries(vocab, rng))
+                compose(opened, rng.choice(kinds)(_queries(vocab, rng)))
             rate = args.per_round / (time.perf_counter() - t0)
             heap = tracemalloc.get_traced_memory()[0] / 2**20
             rows.append((_rss_mb(), heap))

@@ -10,13 +10,21 @@ import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
 from answers.briefing import DEFAULT_HOURS
-from answers.compose import compose
-from answers.models import Kind
+from answers.compose import (
+    AskRequest,
+    BriefingRequest,
+    CitationRequest,
+    FiguresRequest,
+    Request,
+    SourcesRequest,
+    SummaryRequest,
+    compose,
+)
+from answers.models import Answer
 from answers.render import render_text, to_json
 from bot.health import check_health
 from bot.settings import Settings
@@ -26,18 +34,17 @@ from retrieval.store import OpenedCorpus, describe, open_corpus
 
 log = logging.getLogger(__name__)
 
-# command -> (help, kind of answer, options taken from the parsed arguments)
-ANSWERS: dict[str, tuple[str, Kind, Callable[[argparse.Namespace], dict[str, Any]]]] = {
-    "summary": ("a few cited sentences on a topic", Kind.SUMMARY, lambda a: {}),
-    "figures": ("the numbers, quantities and dates on a topic", Kind.FIGURES, lambda a: {}),
-    "sources": ("the documents on a topic, ranked", Kind.SOURCES, lambda a: {}),
-    "cite": ("the quotes that back a claim, with references", Kind.CITE, lambda a: {}),
-    "search": ("the best passages for a query", Kind.ASK, lambda a: {"limit": 10}),
-    "ask": ("a question answered with quoted passages", Kind.ASK, lambda a: {"limit": 5}),
+# command -> (help, the request made from the text and the parsed arguments)
+ANSWERS: dict[str, tuple[str, Callable[[str, argparse.Namespace], Request[Answer]]]] = {
+    "summary": ("a few cited sentences on a topic", lambda t, a: SummaryRequest(t)),
+    "figures": ("the numbers, quantities and dates on a topic", lambda t, a: FiguresRequest(t)),
+    "sources": ("the documents on a topic, ranked", lambda t, a: SourcesRequest(t)),
+    "cite": ("the quotes that back a claim, with references", lambda t, a: CitationRequest(t)),
+    "search": ("the best passages for a query", lambda t, a: AskRequest(t, limit=10)),
+    "ask": ("a question answered with quoted passages", lambda t, a: AskRequest(t, limit=5)),
     "briefing": (
         "what is new (last 24 hours, or --since), grouped into stories",
-        Kind.BRIEFING,
-        lambda a: {"since": a.since, "hours": a.hours},
+        lambda t, a: BriefingRequest(t, since=a.since, hours=a.hours),
     ),
 }
 
@@ -62,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", help="print one JSON object")
     common.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, (help_text, _, _) in ANSWERS.items():
+    for name, (help_text, _) in ANSWERS.items():
         sub = commands.add_parser(name, parents=[common], help=help_text)
         if name != "briefing":
             sub.add_argument("text", nargs="+", help="topic, query, claim or question")
@@ -180,8 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_index(opened, args.json)
         return 0
     text = " ".join(args.text)
-    _, kind, options = ANSWERS[args.command]
-    answer = compose(kind, opened, text, **options(args))
+    _, request = ANSWERS[args.command]
+    answer = compose(opened, request(text, args))
     if args.json:
         print(json.dumps(to_json(answer), ensure_ascii=False, indent=2))
     else:

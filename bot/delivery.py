@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from answers.models import Kind
+from answers.compose import BriefingRequest
 from bot.embeds import NO_MENTIONS, render_pages
 from bot.schedule import Action, Subscription, briefing_window, decide, next_due
 from bot.state import Delivery, StateError
@@ -98,9 +98,9 @@ class Deliverer:
         last = await asyncio.to_thread(state.last_delivered, sub.sub_id)
         window = briefing_window(sub, last.delivered_at if last else None, now)
         answer = await self.bot.service.answer(
-            Kind.BRIEFING, "", since=window.since, now=window.until
+            BriefingRequest(since=window.since, now=window.until)
         )
-        if not answer.extra.get("new", answer.found):
+        if not answer.new:
             log.info("subscription %d: nothing new for %s, not posted", sub.sub_id, day)
             await asyncio.to_thread(state.mark_skipped, sub.sub_id, day, "nothing new")
             return

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import assert_never
 
 import discord
 
-from answers.models import Answer, Figure, Kind, Quote, Source, Story, Support
+from answers.models import (
+    Answer,
+    AskAnswer,
+    BriefingAnswer,
+    CitationAnswer,
+    Figure,
+    FiguresAnswer,
+    Kind,
+    Quote,
+    Source,
+    SourcesAnswer,
+    Story,
+    SummaryAnswer,
+    Support,
+)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -102,18 +117,22 @@ def _source_line(s: Source) -> str:
 def body_items(answer: Answer) -> list[str]:
     """The lines of an answer's body, in order; pages break only between them."""
     sources = {s.number: s for s in answer.sources}
-    if answer.kind is Kind.SUMMARY:
-        return [_quote_line(q, sources) for q in answer.sentences]
-    if answer.kind is Kind.FIGURES:
-        return [_figure_line(f, sources) for f in answer.figures]
-    if answer.kind is Kind.CITE:
-        return [_cite_line(q, sources) for q in answer.quotes]
-    if answer.kind is Kind.ASK:
-        return [_quote_line(q, sources) for q in answer.passages]
-    if answer.kind is Kind.BRIEFING:
-        items = [_story_line(s, sources) for s in answer.stories]
-        return items + [_figure_line(f, sources) for f in answer.figures[:5]]
-    return [f"{_source_line(s)}\n“{escape(s.snippet)}”" for s in answer.sources]
+    match answer:
+        case SummaryAnswer():
+            return [_quote_line(q, sources) for q in answer.sentences]
+        case FiguresAnswer():
+            return [_figure_line(f, sources) for f in answer.figures]
+        case CitationAnswer():
+            return [_cite_line(q, sources) for q in answer.quotes]
+        case AskAnswer():
+            return [_quote_line(q, sources) for q in answer.passages]
+        case BriefingAnswer():
+            items = [_story_line(s, sources) for s in answer.stories]
+            return items + [_figure_line(f, sources) for f in answer.figures[:5]]
+        case SourcesAnswer():
+            return [f"{_source_line(s)}\n“{escape(s.snippet)}”" for s in answer.sources]
+        case _:
+            assert_never(answer)
 
 
 def _paginate(items: list[str], budget: int) -> list[list[str]]:
@@ -161,7 +180,7 @@ def render_pages(answer: Answer, tag: str = "") -> list[discord.Embed]:
         return [embed]
     notice = [f"*{escape(answer.notice)}*"] if answer.notice else []
     pages = _paginate(notice + body_items(answer), PAGE_BUDGET)
-    listed = answer.sources if answer.kind is not Kind.SOURCES else ()
+    listed = () if isinstance(answer, SourcesAnswer) else answer.sources
     embeds = []
     for number, page in enumerate(pages, start=1):
         embed = discord.Embed(title=title, description="\n\n".join(page) or None, colour=colour)

@@ -14,8 +14,7 @@ from typing import TypeVar
 
 import discord
 
-from answers.compose import compose
-from answers.models import Answer, Kind
+from answers.compose import A, Request, compose
 from bot.embeds import render_pages
 from bot.settings import Settings
 from retrieval.bm25 import BM25Params
@@ -120,12 +119,12 @@ class CorpusService:
                 changed, opened.corpus.document_count, opened.corpus.passage_count, seconds
             )
 
-    async def answer(self, kind: Kind, text: str, **options: object) -> Answer:
+    async def answer(self, request: Request[A]) -> A:
         """Compose an answer in a worker thread, so the gateway is never blocked."""
         opened = self.opened
-        return await self._in_worker(lambda: compose(kind, opened, text, **options))
+        return await self._in_worker(lambda: compose(opened, request))
 
-    async def pages(self, kind: Kind, text: str, **options: object) -> list[discord.Embed]:
+    async def pages(self, request: Request[A]) -> list[discord.Embed]:
         """Compose and render an answer's pages, both in the worker thread.
 
         Rendering costs about a millisecond an answer: under a burst of commands that adds up
@@ -134,7 +133,7 @@ class CorpusService:
         opened = self.opened
 
         def work() -> list[discord.Embed]:
-            return render_pages(compose(kind, opened, text, **options))
+            return render_pages(compose(opened, request))
 
         return await self._in_worker(work)
 

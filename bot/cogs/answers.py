@@ -13,7 +13,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from answers.models import Kind
+from answers.compose import (
+    AskRequest,
+    CitationRequest,
+    FiguresRequest,
+    Request,
+    SourcesRequest,
+    SummaryRequest,
+)
+from answers.models import Answer
 from bot.embeds import NO_MENTIONS
 from bot.errors import GENERIC, UserError
 from bot.paging import send_pages
@@ -57,12 +65,12 @@ class AnswersCog(commands.Cog):
         self.cooldown = Cooldown(bot.settings.cooldown_seconds)
 
     async def _respond(
-        self, interaction: discord.Interaction, kind: Kind, text: str, private: bool
+        self, interaction: discord.Interaction, request: Request[Answer], private: bool
     ) -> None:
         self.cooldown.check(interaction.user.id)
         # Acknowledge first: Discord's 3-second deadline holds however long the answer takes.
         await interaction.response.defer(ephemeral=private, thinking=True)
-        pages = await self.bot.service.pages(kind, text)
+        pages = await self.bot.service.pages(request)
         await send_pages(interaction, pages, private=private, timeout=self.bot.page_timeout)
 
     async def topic_autocomplete(
@@ -78,7 +86,7 @@ class AnswersCog(commands.Cog):
     async def summary(
         self, interaction: discord.Interaction, topic: Topic, private: bool = False
     ) -> None:
-        await self._respond(interaction, Kind.SUMMARY, topic, private)
+        await self._respond(interaction, SummaryRequest(topic), private)
 
     @app_commands.command(
         name="figures", description="The numbers, quantities and dates on a topic."
@@ -88,7 +96,7 @@ class AnswersCog(commands.Cog):
     async def figures(
         self, interaction: discord.Interaction, topic: Topic, private: bool = False
     ) -> None:
-        await self._respond(interaction, Kind.FIGURES, topic, private)
+        await self._respond(interaction, FiguresRequest(topic), private)
 
     @app_commands.command(name="sources", description="The documents on a topic, ranked.")
     @app_commands.describe(topic="What the documents should be about", private=PRIVATE)
@@ -96,7 +104,7 @@ class AnswersCog(commands.Cog):
     async def sources(
         self, interaction: discord.Interaction, topic: Topic, private: bool = False
     ) -> None:
-        await self._respond(interaction, Kind.SOURCES, topic, private)
+        await self._respond(interaction, SourcesRequest(topic), private)
 
     @app_commands.command(
         name="cite", description="The exact quote that backs a claim, with a reference."
@@ -105,14 +113,14 @@ class AnswersCog(commands.Cog):
     async def cite(
         self, interaction: discord.Interaction, claim: Claim, private: bool = False
     ) -> None:
-        await self._respond(interaction, Kind.CITE, claim, private)
+        await self._respond(interaction, CitationRequest(claim), private)
 
     @app_commands.command(name="ask", description="A question answered with quoted passages.")
     @app_commands.describe(question="Your question about the documents", private=PRIVATE)
     async def ask(
         self, interaction: discord.Interaction, question: Claim, private: bool = False
     ) -> None:
-        await self._respond(interaction, Kind.ASK, question, private)
+        await self._respond(interaction, AskRequest(question), private)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -137,7 +145,7 @@ class AnswersCog(commands.Cog):
             return
         self.cooldown.check(message.author.id)
         async with message.channel.typing():
-            pages = await self.bot.service.pages(Kind.ASK, question)
+            pages = await self.bot.service.pages(AskRequest(question))
         await send_pages(message, pages, timeout=self.bot.page_timeout)
 
     @staticmethod

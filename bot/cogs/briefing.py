@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from answers.models import Kind
+from answers.compose import BriefingRequest
 from bot.embeds import NO_MENTIONS, clip_lines
 from bot.errors import UserError
 from bot.paging import send_pages
@@ -64,9 +64,8 @@ class BriefingCog(commands.Cog):
     ) -> None:
         await interaction.response.defer(ephemeral=private, thinking=True)
         now = self.bot.now()
-        pages = await self.bot.service.pages(
-            Kind.BRIEFING, topic or "", since=now - timedelta(hours=24), now=now
-        )
+        request = BriefingRequest(topic or "", since=now - timedelta(hours=24), now=now)
+        pages = await self.bot.service.pages(request)
         await send_pages(interaction, pages, private=private, timeout=self.bot.page_timeout)
 
     @briefing.command(name="subscribe", description="Post the briefing to a channel every day.")

@@ -45,7 +45,7 @@ def test_two_reports_of_one_event_are_one_story(tmp_path: Path) -> None:
     root = _write(tmp_path / "c", {"a.txt": OPENING_A, "b.txt": OPENING_B, "c.txt": HARVEST})
     corpus = stamped(root, [NOW - 2 * HOUR, NOW - 3 * HOUR, NOW - 30 * HOUR])
     answer = answer_briefing(corpus, now=NOW)
-    assert answer.kind is Kind.BRIEFING and answer.extra["new"] is True
+    assert answer.kind is Kind.BRIEFING and answer.new is True
     assert answer.window == (NOW - 24 * HOUR, NOW)
     assert len(answer.stories) == 1
     story = answer.stories[0]
@@ -66,11 +66,11 @@ def test_since_widens_the_window_and_bigger_stories_come_first(tmp_path: Path) -
 
 
 def test_nothing_new_offers_recent_stories_and_is_flagged(tmp_path: Path) -> None:
-    """A week later: a notice, the most recent stories, and extra['new'] False (do not post)."""
+    """A week later: a notice, the most recent stories, and new False (do not post)."""
     root = _write(tmp_path / "c", {"a.txt": OPENING_A, "b.txt": OPENING_B, "c.txt": HARVEST})
     corpus = stamped(root, [NOW - 2 * HOUR, NOW - 3 * HOUR, NOW - 30 * HOUR])
     answer = answer_briefing(corpus, now=NOW + dt.timedelta(days=7))
-    assert answer.extra["new"] is False
+    assert answer.new is False
     assert answer.notice == "Nothing new since 2025-06-08 09:00 UTC. The most recent stories:"
     assert answer.stories and answer.found
 
@@ -88,7 +88,7 @@ def test_seeds_briefing_is_cited_and_verbatim() -> None:
     every marker pointing to a listed source."""
     corpus = stamped(SEEDS, [NOW - HOUR] * 5)
     answer = answer_briefing(corpus, now=NOW)
-    assert len(answer.stories) == 5 and answer.extra["new"] is True
+    assert len(answer.stories) == 5 and answer.new is True
     numbers = {s.number for s in answer.sources}
     for story in answer.stories:
         for q in (story.headline, *story.quotes):
@@ -105,14 +105,14 @@ def test_topic_briefing_and_topic_off_corpus() -> None:
     assert [s.id for s in kursk.sources] == ["003_b8d619ddcb3a68c6"]
     assert "Kursk" in kursk.stories[0].headline.text
     none = answer_briefing(corpus, "zzqx unobtainium", now=NOW)
-    assert (none.stories, none.found, none.extra["new"]) == ((), False, False)
+    assert (none.stories, none.found, none.new) == ((), False, False)
 
 
 def test_future_since_is_an_empty_window() -> None:
     """A `since` after `now` reports nothing new rather than failing."""
     corpus = stamped(SEEDS, [NOW - HOUR] * 5)
     answer = answer_briefing(corpus, since=NOW + HOUR, now=NOW)
-    assert answer.window == (NOW, NOW) and answer.extra["new"] is False
+    assert answer.window == (NOW, NOW) and answer.new is False
 
 
 def test_average_link_keeps_a_chain_apart() -> None:

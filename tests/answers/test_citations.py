@@ -10,7 +10,7 @@ from retrieval.corpus import Corpus
 def test_strong_support_with_a_full_reference(seeds: Corpus) -> None:
     """The 850-meter claim: 001 p10, quoted exactly, with title, outlet, link and anchor."""
     answer = answer_cite(seeds, "The Tumen River bridge will be 850 meters long")
-    assert answer.notice is None and answer.extra["support"] == "strong"
+    assert answer.notice is None and answer.support is Support.STRONG
     quote = answer.quotes[0]
     assert quote.support is Support.STRONG
     assert quote.anchor == "001_d8b2d741d231887d#p10.s1"
@@ -27,7 +27,7 @@ def test_strong_support_with_a_full_reference(seeds: Corpus) -> None:
 def test_a_wrong_number_is_only_weak_and_says_so(seeds: Corpus) -> None:
     """900 meters: the 850-meter sentence shares the rest, so it is shown, labelled weak."""
     answer = answer_cite(seeds, "The Tumen River bridge will be 900 meters long")
-    assert answer.extra["support"] == "weak"
+    assert answer.support is Support.WEAK
     assert answer.quotes and all(q.support is Support.WEAK for q in answer.quotes)
     assert answer.notice and answer.notice.startswith("No sentence fully backs")
 
@@ -43,7 +43,7 @@ def test_unsupported_claim(seeds: Corpus) -> None:
     """Nothing backs it: no quote, no source, a notice naming the unknown words."""
     answer = answer_cite(seeds, "Russia delivered fighter jets to North Korea")
     assert (answer.quotes, answer.sources) == ((), ())
-    assert answer.extra["support"] is None
+    assert answer.support is None
     assert answer.notice == (
         "Nothing in the documents supports “Russia delivered fighter jets to North Korea”. "
         "No document mentions “delivered”, “fighter”, “jets”."

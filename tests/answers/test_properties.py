@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 from answers.briefing import answer_briefing
 from answers.citations import answer_cite
 from answers.figures import answer_figures
-from answers.models import Answer, Quote, Support
+from answers.models import (
+    Answer,
+    BriefingAnswer,
+    Figure,
+    FiguresAnswer,
+    Quote,
+    Story,
+    Support,
+)
 from answers.passages import answer_ask
 from answers.sources import answer_sources
 from answers.summary import answer_summary
@@ -35,14 +43,21 @@ def file_text(path: str) -> str:
     return (SEEDS / path).read_bytes().decode("utf-8")
 
 
+def _figures(answer: Answer) -> tuple[Figure, ...]:
+    return answer.figures if isinstance(answer, FiguresAnswer | BriefingAnswer) else ()
+
+
+def _stories(answer: Answer) -> tuple[Story, ...]:
+    return answer.stories if isinstance(answer, BriefingAnswer) else ()
+
+
 def quotes_of(answer: Answer) -> Iterator[Quote]:
-    yield from answer.sentences
-    yield from answer.quotes
-    yield from answer.passages
-    for f in answer.figures:
+    for name in ("sentences", "quotes", "passages"):  # whichever list this kind carries
+        yield from getattr(answer, name, ())
+    for f in _figures(answer):
         yield f.sentence
         yield from f.others
-    for s in answer.stories:
+    for s in _stories(answer):
         yield s.headline
         yield from s.quotes
         for f in s.figures:
@@ -59,9 +74,9 @@ def check(corpus: Corpus, answer: Answer) -> None:
         assert file_text(paths[q.source_id])[q.start : q.end] == q.text
         assert q.markers and set(q.markers) <= set(by_number)
         assert by_number[q.markers[0]] == q.source_id
-    for f in (*answer.figures, *(f for s in answer.stories for f in s.figures)):
+    for f in (*_figures(answer), *(f for s in _stories(answer) for f in s.figures)):
         assert f.value in f.sentence.text and set(f.markers) <= set(by_number)
-    for s in answer.stories:
+    for s in _stories(answer):
         assert set(s.markers) <= set(by_number)
     for source in answer.sources:
         text = file_text(source.path)

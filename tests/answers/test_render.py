@@ -13,7 +13,7 @@ import pytest
 from answers.briefing import answer_briefing
 from answers.citations import answer_cite
 from answers.figures import answer_figures
-from answers.models import Answer
+from answers.models import ANSWER_TYPES, Answer
 from answers.render import format_number, format_ordinal, render_text, to_json
 from answers.sources import answer_sources
 from answers.summary import answer_summary
@@ -92,3 +92,26 @@ def test_number_filters() -> None:
         "18th",
         "22nd",
     ]
+
+
+@pytest.mark.parametrize("kind", ANSWER_TYPES)
+def test_every_answer_type_renders(kind: type[Answer]) -> None:
+    """Text and JSON handle every answer type (mypy checks the `match`; this checks it runs)."""
+    answer = kind("zzqx", notice="Nothing in the documents matches “zzqx”.")
+    assert render_text(answer) == "Nothing in the documents matches “zzqx”.\n"
+    data = to_json(answer)
+    assert (data["kind"], data["found"], data["sources"]) == (kind.kind.value, False, [])
+    json.dumps(data)
+
+
+def test_json_keeps_the_extra_keys(seeds: Corpus) -> None:
+    """Typed fields print under the same JSON keys as before: extra.total, extra.support, new."""
+    figures = to_json(answer_figures(seeds, "Tumen River bridge"))
+    assert figures["extra"] == {"total": answer_figures(seeds, "Tumen River bridge", 10**6).total}
+    assert figures["extra"]["total"] >= len(figures["figures"]) > 0
+    cite = to_json(answer_cite(seeds, "The Tumen River bridge will be 850 meters long"))
+    assert cite["extra"] == {"support": "strong"}
+    assert to_json(answer_cite(seeds, "zzqx unobtainium"))["extra"] == {"support": None}
+    briefing = to_json(answer_briefing(stamped(SEEDS, [NOW - dt.timedelta(hours=1)] * 5), now=NOW))
+    assert (briefing["extra"], briefing["new"]) == ({"new": True, "documents": 5}, True)
+    assert list(briefing)[-3:] == ["window", "extra", "new"]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from answers.models import Kind
+from answers.compose import AskRequest
 from bot.client import BriefBot
 from bot.embeds import body_items
 from bot.paging import NOT_YOURS
@@ -74,7 +74,7 @@ async def test_pages_turn_for_the_asker_only(
 
         back = await (await fake.click(message, label="Previous", user="carol")).wait_done()
         assert back.response_type == 7 and message.embeds[0]["description"] == first
-        answer = await bot.service.answer(Kind.ASK, "zeppelin flew")
+        answer = await bot.service.answer(AskRequest("zeppelin flew"))
     assert all(r.latency is not None and r.latency < 3 for r in fake.interactions)
     no_pings(bot_messages(fake))
     fake.assert_clean()
@@ -99,7 +99,7 @@ async def test_pages_split_only_between_items(
         while not _buttons(message)["Next"]:
             await (await fake.click(message, label="Next")).wait_done()
             pages.append(message.embeds[0]["description"])
-        answer = await bot.service.answer(Kind.ASK, "zeppelin flew")
+        answer = await bot.service.answer(AskRequest("zeppelin flew"))
     assert len(pages) >= 2
     assert [item for page in pages for item in page.split("\n\n")] == body_items(answer)
     fake.assert_clean()

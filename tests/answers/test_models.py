@@ -1,0 +1,31 @@
+"""The answer types: one frozen type per kind, sharing query, sources and notice, no `extra`."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from answers.models import ANSWER_TYPES, Answer, Kind, _Answered
+
+
+def test_every_answer_type_is_in_the_union() -> None:
+    """A new answer type cannot be left out of `Answer`, which the renderers match on."""
+    # By name: a slotted dataclass replaces its class, and the first one may linger until collected.
+    assert {t.__name__ for t in _Answered.__subclasses__()} == {t.__name__ for t in ANSWER_TYPES}
+
+
+def test_one_type_per_kind() -> None:
+    """Each kind of question has exactly one answer type."""
+    assert sorted(t.kind.value for t in ANSWER_TYPES) == sorted(k.value for k in Kind)
+
+
+@pytest.mark.parametrize("kind", ANSWER_TYPES)
+def test_answers_are_frozen_and_typed(kind: type[Answer]) -> None:
+    """No `extra` dictionary: every field is named and typed, and none can be reassigned."""
+    names = [f.name for f in dataclasses.fields(kind)]
+    assert names[:3] == ["query", "sources", "notice"] and "extra" not in names
+    answer = kind("q")
+    assert not hasattr(answer, "extra") and not answer.found
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        answer.query = "other"  # type: ignore[misc]
