@@ -22,7 +22,7 @@ _WORD = re.compile(r"[^\W_]+")
 _TERMINAL = tuple('.!?:;"”’)…')
 MIN_SENTENCE_WORDS = 3
 # Bump when parsing (metadata, sentences, ids) changes for any file: persisted indexes embed it.
-DOCUMENT_VERSION = "2"
+DOCUMENT_VERSION = "3"
 
 
 class SentenceKind(enum.Enum):
@@ -100,6 +100,47 @@ def _lines(text: str, start: int) -> Iterator[tuple[int, int]]:
             yield s, e
 
 
+# Hard-wrapped text (wire copy, plain-text mail, RFCs) breaks lines at 60-80 columns.
+_WRAP_WIDTHS = range(40, 121)
+_FIRST_WORD = re.compile(r"\S+")
+
+
+def paragraph_spans(text: str, start: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each paragraph from `start`: a non-blank line, or hard-wrapped lines.
+
+    In a run of lines without a blank line between them, a break is a wrap when the block looks
+    hard-wrapped (its longest line is 40-120 characters) and the next line's first word would
+    not have fitted on the line: the writer's editor moved it down. Otherwise the break was
+    typed (a list, a heading, a one-line paragraph) and each line stays a paragraph. Spans are
+    trimmed; a wrapped paragraph keeps its line breaks, so offsets stay exact.
+    """
+    block: list[tuple[int, int]] = []
+    for line in _lines(text, start):
+        if block and text.count("\n", block[-1][1], line[0]) > 1:
+            yield from _unwrapped(text, block)
+            block = []
+        block.append(line)
+    yield from _unwrapped(text, block)
+
+
+def _unwrapped(text: str, block: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The paragraphs of a block of adjacent lines, wrapped lines joined."""
+    if not block:
+        return
+    width = max(e - s for s, e in block)
+    begin, (line_start, line_end) = block[0][0], block[0]
+    for s, e in block[1:]:
+        word = _FIRST_WORD.match(text, s)
+        fits = word is not None and line_end - line_start + 1 + len(word[0]) <= width
+        # A dash after a full line that ends mid-sentence is a wrapped dash ("90 jobs\n- 17%").
+        dash = text[s] in "-–" and text[line_end - 1].isalnum()
+        if width not in _WRAP_WIDTHS or fits or (_BULLET.match(text, s) and not dash):
+            yield begin, line_end
+            begin = s
+        line_start, line_end = s, e
+    yield begin, line_end
+
+
 def _trailing_boilerplate(text: str, lines: list[tuple[int, int]]) -> tuple[int, Metadata]:
     """How many lines are body, and what the trailing boilerplate says (source, author)."""
     cut, found = len(lines), Metadata()
@@ -139,7 +180,7 @@ def parse_document(source: SourceFile, doc_id: str) -> Document:
     """Read metadata and anchored sentences out of a decoded file."""
     text = source.text
     front, body_start = meta.read_front_matter(text, source.relpath)
-    lines = list(_lines(text, body_start))
+    lines = list(paragraph_spans(text, body_start))
     cut, found = _trailing_boilerplate(text, lines)
     sentences: list[Sentence] = []
     for number, (start, end) in enumerate(lines[:cut], start=1):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from retrieval.tokenizer import STOPWORDS
+
 # Words that end with a period without ending a sentence.
 ABBREVIATIONS: frozenset[str] = frozenset(
     [
@@ -92,7 +94,9 @@ _CLOSERS = "\"'”’)]»"
 _OPENERS = "\"'“‘([«"
 # A candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _END = re.compile(r"[.!?…]+[" + re.escape(_CLOSERS) + r"]*(?=\s)")
-_WORD_BEFORE = re.compile(r"([^\s" + re.escape(_OPENERS) + r"]+)$")
+_SEPARATOR = re.compile(r"[\s" + re.escape(_OPENERS) + r"]")
+_ACRONYM = re.compile(r"(?:[A-Z]\.)+[A-Z]")
+_SPACES = re.compile(r"\s*")
 
 
 _MONTHS = frozenset(
@@ -114,13 +118,14 @@ _MONTHS = frozenset(
 
 
 # Abbreviations that number what follows ("No. 5", "pp. 12"); before a word they are words.
-_NUMBERING = frozenset(["no", "nos", "vol", "pp", "fig"])
+_NUMBERING = frozenset(["no", "nos", "vol", "pp", "p", "fig"])
 # Abbreviations that are also everyday words ("he sat.", "the sun."): only when capitalized.
 _WORDLIKE = frozenset(["sat", "sun", "wed", "mar", "gen", "rep", "hon", "col"])
 # Abbreviations that often end a sentence too ("made in the U.S. The", "at 3 p.m. It").
 _FINAL = frozenset(["etc", "inc", "ltd", "co", "corp", "jr", "sr", "p.m", "a.m"])
-# Words that begin a sentence and almost never follow "U.S." or "p.m." inside one.
-_STARTERS = frozenset(
+# Words that begin a sentence and almost never follow "U.S." or "p.m." inside one: function
+# words ("The", "How", "It"), where a name ("U.S. Army") goes on the same sentence.
+_STARTERS = STOPWORDS | frozenset(
     [
         "the",
         "he",
@@ -150,23 +155,25 @@ _STARTERS = frozenset(
     ]
 )
 _LONGEST_WORD = 64
+_INITIAL = re.compile(r"[A-Z]\.")
 _NEXT_WORD = re.compile(r"[" + re.escape(_OPENERS) + r"]*(\w+)")
 
 
 def _is_abbreviation(text: str, dot: int, after: int) -> bool:
     """True when the period at `dot` closes an abbreviation or an initial, not a sentence."""
-    # Look only at the few characters before the dot: a search from 0 rescans the whole text at
-    # every period, quadratic in the paragraph's length (66 ms per 12 kB article).
-    m = _WORD_BEFORE.search(text, max(0, dot - _LONGEST_WORD), dot)
-    if not m:
+    # Look only at the few characters before the dot, reversed: a search from 0 rescans the whole
+    # text at every period (quadratic), an `…+$` search retries at each of the 64 positions.
+    before = text[max(0, dot - _LONGEST_WORD) : dot][::-1]
+    separator = _SEPARATOR.search(before)
+    word = (before[: separator.start()] if separator else before)[::-1]
+    if not word:
         return False
-    word = m.group(1)
     lower, next_char = word.lower(), text[after]
     if lower in _NUMBERING:
         return next_char.isdigit()
     if lower in _WORDLIKE and not word[0].isupper():
         return False
-    acronym = re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word) is not None  # "U.S", "N.K"
+    acronym = _ACRONYM.fullmatch(word) is not None  # "U.S", "N.K"
     if lower in ABBREVIATIONS or acronym:
         if lower in _FINAL or acronym:
             following = _NEXT_WORD.match(text, after)
@@ -174,8 +181,10 @@ def _is_abbreviation(text: str, dot: int, after: int) -> bool:
         return True
     if next_char.isdigit() and lower in _MONTHS:
         return True  # "29 May. 2025"
+    if word == "I":  # the pronoun ("so do I. We"), or a numeral ("World War I."), or "I. M. Pei"
+        return _INITIAL.match(text, after) is not None
     # A single capital initial ("J. Smith").
-    return bool(re.fullmatch(r"[A-Z]", word))
+    return len(word) == 1 and "A" <= word <= "Z"
 
 
 def _starts_sentence(text: str, pos: int) -> bool:
@@ -185,36 +194,19 @@ def _starts_sentence(text: str, pos: int) -> bool:
     return pos < len(text) and (text[pos].isupper() or text[pos].isdigit())
 
 
-def _inside_quote(text: str, start: int, end: int) -> bool:
-    """True when a curly or straight double quote opened in text[start:end] is still open."""
-    segment = text[start:end]
-    curly = segment.count("“") - segment.count("”")
-    straight = segment.count('"') % 2
-    return curly > 0 or straight == 1
-
-
-def _quote_closes_later(text: str, pos: int, end: int) -> bool:
-    segment = text[pos:end]
-    return "”" in segment or '"' in segment
-
-
 def split_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
     """Yield (start, end) offsets of the sentences in text[start:end], whitespace trimmed."""
     end = len(text) if end is None else end
     begin = start
     for m in _END.finditer(text, start, end):
         stop = m.end()
-        after = stop
-        while after < end and text[after].isspace():
-            after += 1
+        after = _SPACES.match(text, stop, end).end()  # type: ignore[union-attr]
         if after >= end:
             break
         if not _starts_sentence(text, after):
             continue
         single_dot = m.group().rstrip(_CLOSERS) == "."
         if single_dot and _is_abbreviation(text, m.start(), after):
-            continue
-        if _inside_quote(text, begin, stop) and _quote_closes_later(text, stop, end):
             continue
         yield from _trimmed(text, begin, stop)
         begin = after

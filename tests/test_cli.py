@@ -125,7 +125,7 @@ def test_index_json(run: Run, tmp_path: Path) -> None:
         "built": False,
         "documents": 5,
         "passages": 74,
-        "sentences": 100,
+        "sentences": 101,
         "terms": 680,
     }
     assert status["skipped"] == []

@@ -42,7 +42,7 @@ def test_summary_and_cite_text(run: Run) -> None:
     code, out, _ = run("summary", "Tumen", "River", "bridge")
     assert code == 0 and out.startswith("Summary of “Tumen River bridge”") and "\nSources\n" in out
     code, out, _ = run("cite", "The Tumen River bridge will be 850 meters long")
-    assert code == 0 and "STRONG support" in out and "#p10.s1" in out
+    assert code == 0 and "STRONG support" in out and "#p10.s2" in out
 
 
 def test_nothing_found_is_exit_zero(run: Run) -> None:

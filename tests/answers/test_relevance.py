@@ -53,7 +53,7 @@ def test_context_lends_half_weight(seeds: Corpus) -> None:
     it covers 'bridge' alone, and the passage before it lends 'Tumen River' at half weight."""
     findings = find(seeds, "Tumen River bridge")
     by_anchor = {str(e.sentence.anchor): e for e in findings.sentences}
-    e = by_anchor["001_d8b2d741d231887d#p10.s1"]
+    e = by_anchor["001_d8b2d741d231887d#p10.s2"]
     assert e.own < MIN_COVERAGE <= e.coverage
     assert e.coverage == pytest.approx(e.own + 0.5 * (1 - e.own))
 

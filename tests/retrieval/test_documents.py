@@ -13,6 +13,7 @@ from retrieval.documents import (
     Document,
     SentenceKind,
     load_documents,
+    paragraph_spans,
     parse_document,
 )
 from retrieval.reader import SourceFile
@@ -31,7 +32,7 @@ def test_seed_ids_paths_and_sentence_counts(seeds_dir: Path) -> None:
     assert loaded.skipped == ()
     assert [(d.id, d.path, len(d.sentences)) for d in loaded.documents] == [
         ("000_1130a1e425baaac4", "000_1130a1e425baaac4.txt", 16),
-        ("001_d8b2d741d231887d", "001_d8b2d741d231887d.txt", 14),
+        ("001_d8b2d741d231887d", "001_d8b2d741d231887d.txt", 15),
         ("002_a1d7c1a63996d77b", "002_a1d7c1a63996d77b.txt", 23),
         ("003_b8d619ddcb3a68c6", "003_b8d619ddcb3a68c6.txt", 21),
         ("004_dc02d06fa0a9936a", "004_dc02d06fa0a9936a.txt", 26),
@@ -155,3 +156,50 @@ def test_file_without_sentences_is_skipped(
     assert [d.id for d in loaded.documents] == ["a"]
     assert loaded.skipped == ("b.txt",)
     assert "skipping b.txt: no sentences found" in caplog.text
+
+
+WIRE = (
+    "Bridge talks end\n"
+    "\n"
+    "SEOUL - North Korea and Russia agreed on Tuesday to open a road bridge\n"
+    "over the Tumen River next year. About 300 vehicles a day are expected\n"
+    "to cross it, officials said.\n"
+    "The two sides also discussed rail links.\n"
+    "\n"
+    "Work on the bridge began in April, and the ministers said it would be\n"
+    "finished on time. Its builders are to hire 120 workers from each side\n"
+    "- 240 in all.\n"
+)
+
+
+def test_hard_wrapped_lines_join_into_paragraphs_with_exact_offsets() -> None:
+    """A wrap (the next word would not have fit) continues the sentence; offsets stay exact."""
+    doc = parse(WIRE)
+    assert [str(s.anchor) for s in doc.sentences] == [
+        "doc#p1.s1", "doc#p2.s1", "doc#p2.s2", "doc#p3.s1", "doc#p4.s1", "doc#p4.s2",
+    ]  # fmt: skip
+    assert doc.sentences[2].text == (
+        "About 300 vehicles a day are expected\nto cross it, officials said."
+    )
+    assert doc.sentences[3].text == "The two sides also discussed rail links."
+    assert doc.sentences[5].text.endswith("from each side\n- 240 in all.")
+    assert all(WIRE[s.start : s.end] == s.text for s in doc.sentences)
+
+
+def test_short_lines_are_not_taken_for_wraps() -> None:
+    """Lines that the next word would have fitted after stay paragraphs (lists, addresses)."""
+    text = "Ministers met in Moscow.\nThey agreed on three things.\nBuild the bridge first.\n"
+    doc = parse(text)
+    assert [str(s.anchor) for s in doc.sentences] == ["doc#p1.s1", "doc#p2.s1", "doc#p3.s1"]
+
+
+def test_paragraph_spans_are_trimmed_and_tell_wraps_from_breaks() -> None:
+    """paragraph_spans gives each paragraph's trimmed span: wrapped lines joined, breaks kept."""
+    spans = list(paragraph_spans(WIRE, 0))
+    assert [WIRE[s:e].split("\n")[0] for s, e in spans] == [
+        "Bridge talks end",
+        "SEOUL - North Korea and Russia agreed on Tuesday to open a road bridge",
+        "The two sides also discussed rail links.",
+        "Work on the bridge began in April, and the ministers said it would be",
+    ]
+    assert WIRE[slice(*spans[-1])].endswith("- 240 in all.")

@@ -55,23 +55,34 @@ def test_abbreviations_initials_and_numbers(text: str, expected: list[str]) -> N
     [
         (
             "He said, “It is done. We are happy.” Then he left.",
-            ["He said, “It is done. We are happy.”", "Then he left."],
+            ["He said, “It is done.", "We are happy.”", "Then he left."],
         ),
         (
             'He said, "It is done. We are happy." Then he left.',
-            ['He said, "It is done. We are happy."', "Then he left."],
+            ['He said, "It is done.', 'We are happy."', "Then he left."],
         ),
         (
             "“It is done,” he said. “We are happy.”",
             ["“It is done,” he said.", "“We are happy.”"],
         ),
         ("“It is done.” he said quietly.", ["“It is done.” he said quietly."]),
+        ('"Is it done?" she asked. Yes.', ['"Is it done?" she asked.', "Yes."]),
         ('He said "hello. World. Fine.', ['He said "hello.', "World.", "Fine."]),
     ],
 )
 def test_quotes(text: str, expected: list[str]) -> None:
-    """A quote's inner sentences stay in the quoting sentence; an unclosed quote does not glue."""
+    """A quotation's sentences are sentences (as bbc-summary's reference splits them)."""
     assert split_sentences(text) == expected
+
+
+def test_quote_never_closed_does_not_glue_the_paragraph() -> None:
+    """Regression: a quote opened and never closed (BBC runs it on) held one 900-char sentence."""
+    said = '"We have had an excellent response, mainly from young people. '
+    rest = " ".join(f"Sentence number {n} of the quotation goes on here." for n in range(20))
+    later = ' Then "a short quote" came, and another "one". It ended.'
+    sentences = split_sentences(said + rest + later)
+    assert len(sentences) == 23
+    assert max(map(len, sentences)) < 80
 
 
 @pytest.mark.parametrize(
@@ -96,6 +107,9 @@ def test_quotes(text: str, expected: list[str]) -> None:
             "Kim met the U.N. Security Council.",
             ["Kim met the U.N. Security Council."],
         ),
+        ("I live in the U.S. How about you?", ["I live in the U.S.", "How about you?"]),
+        ("It is made in the U.K. Where else?", ["It is made in the U.K.", "Where else?"]),
+        ("The U.S. Senate voted.", ["The U.S. Senate voted."]),
     ],
 )
 def test_acronym_can_end_a_sentence(text: str, expected: list[str]) -> None:
@@ -111,6 +125,11 @@ def test_acronym_can_end_a_sentence(text: str, expected: list[str]) -> None:
         ("No. 5 was chosen. Fine.", ["No. 5 was chosen.", "Fine."]),
         ("See Fig. 3 for details. Done.", ["See Fig. 3 for details.", "Done."]),
         ("They met on Sat. May 5 was sunny.", ["They met on Sat. May 5 was sunny."]),
+        ("Please turn to p. 55. Then stop.", ["Please turn to p. 55.", "Then stop."]),
+        (
+            "See pp. 12-14 and No. 10 Downing St. today.",
+            ["See pp. 12-14 and No. 10 Downing St. today."],
+        ),
     ],
 )
 def test_abbreviations_that_are_also_words(text: str, expected: list[str]) -> None:
@@ -136,3 +155,35 @@ def test_text_without_terminal_punctuation_is_one_sentence() -> None:
     """A headline without a period is one sentence, kept whole (trailing space trimmed)."""
     headline = "North Korea and Russia Build New Bridge to Strengthen Bilateral Relations"
     assert split_sentences(headline + "  ") == [headline]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("So do I. We will see.", ["So do I.", "We will see."]),
+        ("The winner, said I. M. Pei, was him.", ["The winner, said I. M. Pei, was him."]),
+        ("World War I. It ended in 1918.", ["World War I.", "It ended in 1918."]),
+        ("G. W. Bush spoke. He left.", ["G. W. Bush spoke.", "He left."]),
+    ],
+)
+def test_pronoun_i_is_not_an_initial(text: str, expected: list[str]) -> None:
+    """ "I." ends a sentence unless another initial follows ("I. M. Pei")."""
+    assert split_sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The plan has three parts: 1. build it. 2. open it. 3. run it.",
+            ["The plan has three parts: 1. build it.", "2. open it.", "3. run it."],
+        ),
+        (
+            "Options are (a) stay, (b) go. Pick one.",
+            ["Options are (a) stay, (b) go.", "Pick one."],
+        ),
+    ],
+)
+def test_inline_lists(text: str, expected: list[str]) -> None:
+    """An inline numbered list splits at its items' ends, never after a bare item number."""
+    assert split_sentences(text) == expected
