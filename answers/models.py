@@ -33,6 +33,7 @@ class Category(enum.StrEnum):
     WEIGHT = "weight"
     VOLUME = "volume"
     SPEED = "speed"
+    TEMPERATURE = "temperature"  # "-20C", "35°C": the unit is °C or °F
     DATE = "date"  # a calendar date: "April 30", "June 2024", "the 23rd"
     YEAR = "year"  # a year alone: "2024"
     ORDINAL = "ordinal"  # "the 80th anniversary"

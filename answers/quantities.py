@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from answers.models import Category
 from answers.units import (
@@ -25,6 +25,7 @@ from answers.units import (
     NOT_NAMES,
     NOT_NOUNS,
     PLURALS,
+    TEMPERATURE_SCALES,
     UNITS,
     VAGUE,
     WORD_NUMBERS,
@@ -39,11 +40,22 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
 
-_NUMERAL = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# 2,850 / 10 000 (spaced thousands, not before a hyphen: "12 150-metre sections") / 850.5
+_NUMERAL = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d\-])|\d+)(?:\.\d+)?"
 _WORDS = _alternation(WORD_NUMBERS)
 _MONTH = _alternation(MONTHS)
+# A minus sign only after a space or bracket ("-20C", "(-0.3%)"), never inside "1-2".
 _ANCHOR = re.compile(
-    rf"(?<![\w.,:/\-–])(?P<numeral>{_NUMERAL})(?![\d]|[.,:]\d)|\b(?P<word>{_WORDS})\b",
+    rf"(?:(?<![^\s(\[])(?P<sign>[-−])|(?<![\w.,:/\-–]))(?P<numeral>{_NUMERAL})(?![\d]|[.,:]\d)"
+    rf"|\b(?P<word>{_WORDS})\b",
+    re.IGNORECASE,
+)
+_MINUS = re.compile(r"\bminus\s+$", re.IGNORECASE)
+_CLOCK = re.compile(r"\s?(?:[ap]\.?m\b\.?|o['’]clock\b)", re.IGNORECASE)
+# "the two countries", "its three ministers": a number word that names, not counts.
+_DETERMINER = re.compile(
+    r"\b(?:the|these|those|its|their|his|her|our|your|my|both|all|every|first|last|next|other)"
+    r"\s+$",
     re.IGNORECASE,
 )
 _MONTH_BEFORE = re.compile(rf"\b(?P<month>{_MONTH})\.?\s+$")
@@ -64,9 +76,15 @@ _DECADE = re.compile(r"s\b")
 _RANGE = re.compile(
     rf"\s*(?:-|–|—|\s+to\s+(?:the\s+)?)(?P<n>{_NUMERAL}|{_WORDS})(?:st|nd|rd|th)?\b", re.I
 )
-_SCALE = re.compile(r"\s?(?P<s>million|billion|trillion|thousand|bn|mn|m|k)\b", re.IGNORECASE)
-_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9}
-_SCALES |= {"bn": 1e9, "trillion": 1e12}
+_SCALE = re.compile(
+    r"\s?(?P<s>hundred|thousand|million|billion|trillion|bn|mn|tn|trn|m|k|b)\b", re.IGNORECASE
+)
+_SCALES = {"hundred": 1e2, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6}
+_SCALES |= {"billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "trn": 1e12}
+_LETTERS = frozenset({"m", "k", "b"})  # scale letters only after money: "850 m" is meters
+_TEMPERATURE = re.compile(
+    r"(?:\s?°\s?|(?<=\d)|\s+degrees\s+)(?P<t>C|F|Celsius|Fahrenheit|centigrade)\b"
+)
 _PERCENT = re.compile(r"\s?%|\s+(?:percent|per\s+cent)\b|\s+percentage\s+points?\b", re.I)
 _OR_MORE = re.compile(r"\s+(?:or\s+more|or\s+so|plus)\b", re.IGNORECASE)
 _UNIT = re.compile(rf"(?:\s+|-|(?<=\d))(?P<u>{_alternation(UNITS)})(?![\w/²])", re.IGNORECASE)
@@ -80,6 +98,19 @@ _WORD_AFTER = re.compile(r"\s+(?P<w>[A-Za-z][A-Za-z’'\-]*)")
 _OF_WORD_AFTER = re.compile(r"\s+(?:of\s+)?(?P<w>[A-Za-z][A-Za-z’'\-]*)")
 _CAPITALIZED_BEFORE = re.compile(r"\b(?P<w>[A-Z][A-Za-z]*)\.?\s+$")
 _YEARS = range(1800, 2101)
+# A counted noun named before its number: "Of the 365 people, 213 …", "the number of Russians
+# … was 544", "casualty estimates rising to about 4,700", "purposes were the most common (253)".
+_OF_THE = re.compile(r"\bof\s+the\s+$", re.IGNORECASE)
+_NUMBER_OF = re.compile(r"(?<![Aa] )\bnumber\s+of(?=\s)", re.IGNORECASE)  # not "a number of"
+_TOLL = re.compile(
+    r"\b(?P<n>casualty|death|fatality|injury|victim|arrest)\s+"
+    r"(?:toll|estimates?|figures?|count|tally|numbers?)\b",
+    re.IGNORECASE,
+)
+_MOST_COMMON = re.compile(
+    r"(?P<n>(?:[A-Za-z]+\s+)?[A-Za-z]+s)\s+(?:were|was|are|is)\s+(?:the\s+)?(?:most|least)\s+"
+    r"[A-Za-z]+\s*\($"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +169,7 @@ def _number(raw: str) -> tuple[float, bool]:
     word = raw.lower()
     if word in WORD_NUMBERS:
         return WORD_NUMBERS[word], word in VAGUE
-    return float(raw.replace(",", "")), False
+    return float(re.sub(r"[,\s]", "", raw)), False
 
 
 def _is_identifier(r: _Reading) -> bool:
@@ -228,7 +259,7 @@ def _measure(r: _Reading) -> None:
     if span:
         r.upper = _number(span["n"])[0]
     scale = _SCALE.match(r.text, r.end)
-    if scale and (scale["s"].lower() not in ("m", "k") or r.category is Category.MONEY):
+    if scale and (scale["s"].lower() not in _LETTERS or r.category is Category.MONEY):
         r.end = scale.end()
         factor = _SCALES[scale["s"].lower()]
         r.number *= factor
@@ -237,6 +268,8 @@ def _measure(r: _Reading) -> None:
         return
     if r.take(_PERCENT):
         r.unit, r.category = "%", Category.PERCENT
+    elif degrees := r.take(_TEMPERATURE):
+        r.unit, r.category = TEMPERATURE_SCALES[degrees["t"]], Category.TEMPERATURE
     elif unit := r.take(_UNIT):
         found = UNITS[unit["u"].lower()]
         r.unit, r.category = found.name, found.category
@@ -250,12 +283,29 @@ def _measure(r: _Reading) -> None:
         _counted_noun(r)
 
 
+def _counts(r: _Reading, raw: str) -> bool:
+    """Whether a number word is a figure: with a unit, a range or a vague plural, or before a
+    counted noun ("killed seven people") unless it names ("the two countries", "one of")."""
+    if r.category not in (Category.NUMBER, Category.COUNT) or r.approximate or r.upper is not None:
+        return True
+    if r.category is Category.NUMBER or raw.lower() == "one":
+        return False
+    head = (r.unit or "").rsplit(" ", 1)[-1]
+    plural = head in PLURALS or (head.endswith("s") and not head.endswith("ss"))
+    # A plural common noun: not a name ("Six Nations", "Five Live", "five US") nor "five back".
+    return head.islower() and plural and _DETERMINER.search(r.text, 0, r.start) is None
+
+
 def _read(text: str, m: re.Match[str]) -> Mention | None:
     """The figure around one number, or None if it is not a figure."""
     raw = m["numeral"] or m["word"]
     number, vague = _number(raw)
     r = _Reading(text, m.start(), m.end(), number, vague)
     numeral = m["numeral"] is not None
+    if numeral and _CLOCK.match(text, r.end):
+        return None  # "3 pm", "10am": a time, not a figure
+    if m["sign"] or r.extend_left(_MINUS):
+        r.number = -r.number
     ordinal = numeral and _ORDINAL.match(text, r.end) is not None
     if numeral and (_month_before(r) or _month_after(r)):
         return r.mention()
@@ -278,11 +328,50 @@ def _read(text: str, m: re.Match[str]) -> Mention | None:
         if r.take(_DECADE):
             r.unit, r.iso = "decade", None
         return r.mention()
-    counted = r.category in (Category.NUMBER, Category.COUNT)
-    if not numeral and counted and not (r.approximate or r.upper is not None):
+    if not numeral and not _counts(r, raw):
         return None  # "the two countries", "one of them"
     r.take(_RATE)
     return r.mention()
+
+
+def _last(pattern: re.Pattern[str], text: str, end: int) -> re.Match[str] | None:
+    """The last match of `pattern` in text[:end] (the nearest frame before a number)."""
+    last = None
+    for last in pattern.finditer(text, 0, end):  # noqa: B007
+        pass
+    return last
+
+
+def _partitive(text: str, found: list[Mention], before: int) -> str | None:
+    """ "Of the 365 people, …": the noun that the sentence's later bare numbers count."""
+    for m in found:
+        if m.end > before:
+            break
+        framed = _OF_THE.search(text, 0, m.start) and text.startswith(",", m.end)
+        if m.category is Category.COUNT and framed:
+            return m.unit
+    return None
+
+
+def _noun_before(text: str, found: list[Mention], m: Mention) -> str | None:
+    """The noun a bare number counts when the sentence named it first."""
+    partitive = _partitive(text, found, m.start)
+    if partitive:
+        return partitive
+    number_of = _last(_NUMBER_OF, text, m.start)
+    if number_of:
+        r = _Reading(text, number_of.end(), number_of.end(), 0.0, approximate=False)
+        _counted_noun(r)
+        if r.unit:
+            return r.unit
+    toll = _last(_TOLL, text, m.start)
+    if toll:
+        noun = toll["n"].lower()
+        return noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    common = _MOST_COMMON.search(text, 0, m.start)
+    if common and common["n"].split()[0].lower() not in STOPWORDS:
+        return common["n"]
+    return None
 
 
 def extract(text: str) -> list[Mention]:
@@ -294,4 +383,10 @@ def extract(text: str) -> list[Mention]:
         mention = _read(text, m)
         if mention is not None and (not found or mention.start >= found[-1].end):
             found.append(mention)
+    for i, mention in enumerate(found):
+        bare = mention.category is Category.NUMBER and mention.unit is None
+        if bare and not text[mention.end : mention.end + 1].isalpha():  # not "3G"
+            noun = _noun_before(text, found, mention)
+            if noun:
+                found[i] = replace(mention, unit=noun, category=Category.COUNT)
     return found

@@ -118,6 +118,14 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "₽": "RUB",
     "₹": "INR",
 }
+# Temperature scales as written after a number: "-20C", "35°C", "5 degrees Celsius".
+TEMPERATURE_SCALES: dict[str, str] = {
+    "C": "°C",
+    "Celsius": "°C",
+    "centigrade": "°C",
+    "F": "°F",
+    "Fahrenheit": "°F",
+}
 CURRENCY_WORDS: dict[str, str] = {
     "us dollars": "USD",
     "dollars": "USD",
@@ -155,6 +163,14 @@ _SMALL = words(
     "fifteen sixteen seventeen eighteen nineteen twenty"
 )
 _TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80}
+_ALL_TENS = {"twenty": 20, **_TENS, "ninety": 90}
+# "twenty-five", "ninety nine": the tens and a unit, hyphenated or spaced.
+_COMPOUNDS = {
+    f"{tens}{joint}{unit}": float(value + i)
+    for tens, value in _ALL_TENS.items()
+    for i, unit in enumerate(_SMALL[1:10], start=1)
+    for joint in ("-", " ")
+}
 # Vague plurals read as their lower bound: "dozens" is at least two dozen.
 VAGUE: dict[str, float] = {
     "dozens": 24,
@@ -169,6 +185,7 @@ WORD_NUMBERS: dict[str, float] = {
     **{w: float(i) for i, w in enumerate(_SMALL)},
     **{w: float(v) for w, v in _TENS.items()},
     "ninety": 90.0,
+    **_COMPOUNDS,
     "a dozen": 12.0,
     "a hundred": 100.0,
     "a thousand": 1_000.0,
@@ -183,7 +200,7 @@ MODIFIERS = frozenset(
 NOT_NOUNS = frozenset(
     words(
         "daily weekly monthly annually yearly per percent times ago later earlier away long old "
-        "each apiece alone"
+        "each apiece alone thirds quarters fifths halves tenths"
     )
 )
 PLURALS = frozenset(words("people children men women personnel police staff"))

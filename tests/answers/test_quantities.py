@@ -54,7 +54,7 @@ CASES: list[tuple[str, Expected]] = [
         "estimates rising to about 4,700.",
         [
             ("around 15,000 North Korean soldiers", 15000, "North Korean soldiers", C.COUNT),
-            ("about 4,700", 4700, None, C.NUMBER),
+            ("about 4,700", 4700, "casualties", C.COUNT),
         ],
     ),
     (
@@ -134,11 +134,12 @@ CASES: list[tuple[str, Expected]] = [
         "Of the 365 people, 213 entered Russia by air and 13 on foot (253).",
         [
             ("365 people", 365, "people", C.COUNT),
-            ("213", 213, None, C.NUMBER),
-            ("13", 13, None, C.NUMBER),
-            ("253", 253, None, C.NUMBER),
+            ("213", 213, "people", C.COUNT),
+            ("13", 13, "people", C.COUNT),
+            ("253", 253, "people", C.COUNT),
         ],
     ),
+    ("They met at 3 pm and left by 5 p.m. on Friday.", []),
     (
         "The ship sailed 120 nautical miles at 12 knots carrying 4,000 tonnes.",
         [
@@ -189,3 +190,66 @@ def test_years_are_kept_apart_from_counts() -> None:
     """A four-digit year is a year unless it counts a plural noun."""
     categories = [m.category for m in extract("In 2024, 2000 troops and a 2009 treaty.")]
     assert categories == [C.YEAR, C.COUNT, C.YEAR]
+
+
+FORMS: list[tuple[str, Expected]] = [
+    ("Twenty-five soldiers were hurt.", [("Twenty-five soldiers", 25, "soldiers", C.COUNT)]),
+    ("It took ninety nine days.", [("ninety nine days", 99, "days", C.DURATION)]),
+    ("Two hundred workers left.", [("Two hundred workers", 200, "workers", C.COUNT)]),
+    ("The debt is $3.2tn.", [("$3.2tn", 3.2e12, "USD", C.MONEY)]),
+    (
+        "A €10B fund and a £2.5bn loan.",
+        [("€10B", 1e10, "EUR", C.MONEY), ("£2.5bn", 2.5e9, "GBP", C.MONEY)],
+    ),
+    ("Sales hit $450k.", [("$450k", 4.5e5, "USD", C.MONEY)]),
+    ("It was -20C at night.", [("-20C", -20, "°C", C.TEMPERATURE)]),
+    (
+        "Highs of 35°C, or 95 °F.",
+        [("35°C", 35, "°C", C.TEMPERATURE), ("95 °F", 95, "°F", C.TEMPERATURE)],
+    ),
+    ("It fell to minus 5 degrees Celsius.", [("minus 5 degrees Celsius", -5, "°C", C.TEMPERATURE)]),
+    ("Growth was -0.3% in May.", [("-0.3%", -0.3, "%", C.PERCENT)]),
+    ("A fee of 10 000 euros.", [("10 000 euros", 10000, "EUR", C.MONEY)]),
+    ("Prices rose 5-10% in May.", [("5-10%", 5, "%", C.PERCENT)]),
+    ("The attack killed seven people.", [("seven people", 7, "people", C.COUNT)]),
+    ("Police arrested three men and one woman.", [("three men", 3, "men", C.COUNT)]),
+    (
+        "The number of Russians who entered North Korea was 544, up from 222.",
+        [("544", 544, "Russians", C.COUNT), ("222", 222, "Russians", C.COUNT)],
+    ),
+    (
+        "Of the visitors, business purposes were the most common (253).",
+        [("253", 253, "business purposes", C.COUNT)],
+    ),
+    ("The death toll rose to 41.", [("41", 41, "deaths", C.COUNT)]),
+    ("A number of teams play, and 8 of them lost.", [("8", 8, None, C.NUMBER)]),
+    ("They won two thirds of the seats.", []),
+    ("The meeting starts at 10am and ends at 4.30pm.", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), FORMS, ids=[c[0][:40] for c in FORMS])
+def test_news_forms(sentence: str, expected: Expected) -> None:
+    """Compound number words, scale letters, signs, temperatures, spaced thousands, number
+    words before a counted noun, a counted noun stated earlier, and times (never figures)."""
+    found = [(m.value, m.number, m.unit, m.category) for m in extract(sentence)]
+    assert found == expected
+    assert all(sentence[m.start : m.end] == m.value for m in extract(sentence))
+
+
+def test_seed_sentences_get_their_counted_noun() -> None:
+    """The seeds' own phrasings: the noun before the number is the unit (004, 002)."""
+    fsb = (
+        "According to the FSB, the number of Russians who entered North Korea was 544 in the "
+        "third quarter of last year, a significant increase from 222 in the first half of last "
+        "year."
+    )
+    assert [(m.number, m.unit) for m in extract(fsb) if m.category is C.COUNT] == [
+        (544, "Russians"),
+        (222, "Russians"),
+    ]
+    purposes = "Of the 365 people, business purposes were the most common (253)."
+    assert [(m.value, m.unit) for m in extract(purposes)] == [
+        ("365 people", "people"),
+        ("253", "people"),
+    ]
