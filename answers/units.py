@@ -200,7 +200,7 @@ MODIFIERS = frozenset(
 NOT_NOUNS = frozenset(
     words(
         "daily weekly monthly annually yearly per percent times ago later earlier away long old "
-        "each apiece alone thirds quarters fifths halves tenths"
+        "each apiece alone thirds quarters fifths halves tenths mark barrier milestone threshold"
     )
 )
 PLURALS = frozenset(words("people children men women personnel police staff"))

@@ -224,6 +224,10 @@ FORMS: list[tuple[str, Expected]] = [
     ("The death toll rose to 41.", [("41", 41, "deaths", C.COUNT)]),
     ("A number of teams play, and 8 of them lost.", [("8", 8, None, C.NUMBER)]),
     ("They won two thirds of the seats.", []),
+    (
+        "The number of people online has broken the 100 million mark.",
+        [("100 million", 1e8, "people", C.COUNT)],
+    ),
     ("The meeting starts at 10am and ends at 4.30pm.", []),
 ]
 
