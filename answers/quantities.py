@@ -50,6 +50,12 @@ _ANCHOR = re.compile(
     rf"|\b(?P<word>{_WORDS})\b",
     re.IGNORECASE,
 )
+# A match score: "won 3-1", "a 2-2 draw", "a 1-2 defeat" (a pair that falls, or a result word).
+_SCORE = re.compile(
+    r"(?P<a>\d{1,2})[-–](?P<b>\d{1,2})(?![\d%]|[.,]\d)"
+    r"(?P<result>\s+(?:win|draw|defeat|victory|loss|lead|scoreline|thrashing|aggregate)\b)?",
+    re.IGNORECASE,
+)
 _MINUS = re.compile(r"\bminus\s+$", re.IGNORECASE)
 _CLOCK = re.compile(r"\s?(?:[ap]\.?m\b\.?|o['’]clock\b)", re.IGNORECASE)
 # "the two countries", "its three ministers": a number word that names, not counts.
@@ -296,14 +302,22 @@ def _counts(r: _Reading, raw: str) -> bool:
     return head.islower() and plural and _DETERMINER.search(r.text, 0, r.start) is None
 
 
+def _is_score(text: str, start: int) -> bool:
+    """ "3-1", "2-2" or "1-2 defeat" at `start`: a match score, not a range."""
+    score = _SCORE.match(text, start)
+    if score is None:
+        return False
+    return score["result"] is not None or int(score["b"]) <= int(score["a"])
+
+
 def _read(text: str, m: re.Match[str]) -> Mention | None:
     """The figure around one number, or None if it is not a figure."""
     raw = m["numeral"] or m["word"]
     number, vague = _number(raw)
     r = _Reading(text, m.start(), m.end(), number, vague)
     numeral = m["numeral"] is not None
-    if numeral and _CLOCK.match(text, r.end):
-        return None  # "3 pm", "10am": a time, not a figure
+    if numeral and (_CLOCK.match(text, r.end) or _is_score(text, r.start)):
+        return None  # "3 pm", "10am": a time; "won 3-1", "a 1-2 defeat": a score
     if m["sign"] or r.extend_left(_MINUS):
         r.number = -r.number
     ordinal = numeral and _ORDINAL.match(text, r.end) is not None

@@ -224,6 +224,11 @@ FORMS: list[tuple[str, Expected]] = [
     ("The death toll rose to 41.", [("41", 41, "deaths", C.COUNT)]),
     ("A number of teams play, and 8 of them lost.", [("8", 8, None, C.NUMBER)]),
     ("They won two thirds of the seats.", []),
+    ("Chelsea won 3-1 after a 2-2 draw and a 1-2 defeat.", []),
+    (
+        "People aged 18-24, on average, work 5-10 hours.",
+        [("18-24", 18, None, C.NUMBER), ("5-10 hours", 5, "hours", C.DURATION)],
+    ),
     (
         "The number of people online has broken the 100 million mark.",
         [("100 million", 1e8, "people", C.COUNT)],
