@@ -7,7 +7,7 @@ import string
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from retrieval.documents import parse_document
+from retrieval.documents import paragraph_spans, parse_document
 from retrieval.metadata import parse_date, read_front_matter
 from retrieval.reader import SourceFile
 from retrieval.sentences import split_spans
@@ -84,6 +84,19 @@ def test_splitter_spans_are_ordered_trimmed_and_inside(text: str) -> None:
         assert last <= start < end <= len(text)
         assert not text[start].isspace() and not text[end - 1].isspace()
         last = end
+
+
+@FAST
+@given(TEXT)
+def test_paragraph_spans_cover_every_non_blank_character_once(text: str) -> None:
+    """Paragraphs are ordered, trimmed, disjoint, and together hold every non-space character."""
+    last, covered = 0, 0
+    for start, end in paragraph_spans(text, 0):
+        assert last <= start < end <= len(text)
+        assert not text[start].isspace() and not text[end - 1].isspace()
+        covered += sum(not c.isspace() for c in text[start:end])
+        last = end
+    assert covered == sum(not c.isspace() for c in text)
 
 
 @FAST
