@@ -17,7 +17,7 @@ import enum
 import logging
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -54,6 +54,34 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (sub_id, local_day))""",
         "CREATE INDEX deliveries_pending ON deliveries (state) WHERE state = 'pending'",
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
+    (  # news feeds (bot/feedstore.py); items outlive their feed, so re-adding rewrites nothing
+        """CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            guild_id INTEGER,
+            title TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            next_poll_at TEXT,
+            last_polled_at TEXT,
+            created_at TEXT NOT NULL)""",
+        """CREATE TABLE feed_items (
+            id INTEGER PRIMARY KEY,
+            feed_id INTEGER REFERENCES feeds (id) ON DELETE SET NULL,
+            guid TEXT NOT NULL,
+            url TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL CHECK (state IN ('written', 'duplicate', 'skipped', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 1,
+            digest TEXT,
+            path TEXT,
+            reason TEXT,
+            first_seen_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL)""",
+        "CREATE INDEX feed_items_by_guid ON feed_items (guid)",
+        "CREATE INDEX feed_items_by_digest ON feed_items (digest) WHERE digest IS NOT NULL",
     ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -297,6 +325,10 @@ class StateStore:
             )
 
     # -- plumbing --------------------------------------------------------------------------
+
+    def transaction(self, *, write: bool = False) -> AbstractContextManager[sqlite3.Connection]:
+        """One transaction on a fresh connection, for stores of other tables in this file."""
+        return self._session(write=write)
 
     def _connect(self) -> sqlite3.Connection:
         """A fresh connection; one per call keeps the store thread-safe without a lock."""

@@ -1,4 +1,4 @@
-"""The layer boundary: retrieval and answers import nothing of Discord or the front ends."""
+"""The layer boundary: retrieval, answers and feeds import nothing of Discord or the front ends."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ("retrieval", "answers")
+LAYERS = ("retrieval", "answers", "feeds")
 FORBIDDEN = ("discord", "bot")  # data flows one way: seeds -> retrieval -> answers -> front ends
 
 
@@ -41,12 +41,12 @@ def leaked_after_importing(modules: list[str]) -> subprocess.CompletedProcess[st
 
 def test_layer_modules_are_found() -> None:
     """The module list covers both packages (an empty list would prove nothing)."""
-    expected = {"retrieval", "retrieval.store", "retrieval.corpus", "answers", "answers.render"}
+    expected = {"retrieval", "retrieval.store", "answers", "answers.render", "feeds.net"}
     assert expected <= set(layer_modules())
 
 
-def test_retrieval_and_answers_do_not_import_discord_or_bot() -> None:
-    """Importing every retrieval and answer module leaves discord and bot out of sys.modules."""
+def test_retrieval_answers_and_feeds_do_not_import_discord_or_bot() -> None:
+    """Importing every retrieval, answer and feed module leaves discord and bot unloaded."""
     proc = leaked_after_importing(layer_modules())
     assert proc.returncode == 0, proc.stderr
 
