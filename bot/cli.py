@@ -26,8 +26,10 @@ from answers.compose import (
 )
 from answers.models import Answer
 from answers.render import render_text, to_json
+from bot import feedcli
 from bot.health import check_health
 from bot.settings import Settings
+from bot.state import StateError
 from retrieval.bm25 import BM25Params
 from retrieval.reader import CorpusError
 from retrieval.store import OpenedCorpus, describe, open_corpus
@@ -81,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
             "--hours", type=float, default=DEFAULT_HOURS, help="window length (default 24)"
         )
     commands.add_parser("index", parents=[common], help="build or check the persisted index")
+    feedcli.add_parser(commands, common)
     run = commands.add_parser("run", help="run the Discord bot (token in DISCORD_TOKEN)")
     run.add_argument("--corpus", type=Path, help="corpus folder (default: BRIEFBOT_CORPUS_DIR)")
     health = commands.add_parser("health", help="exit 0 if the running bot is connected and fresh")
@@ -172,6 +175,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run(settings)
     _configure_logging(args.verbose, settings)
+    if args.command == "feeds":
+        try:
+            return feedcli.run_feeds(args, settings)
+        except StateError as err:  # includes a refused feed address
+            print(f"briefbot: {err}", file=sys.stderr)
+            return 2
     try:
         opened = _open(settings, args.verbose)
     except CorpusError as err:

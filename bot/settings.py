@@ -38,6 +38,26 @@ class Settings(BaseSettings):
         30.0, gt=0, description="How often due briefings are checked."
     )
     cooldown_seconds: float = Field(2.0, ge=0, description="Per-user pause between questions.")
+    feeds_interval_minutes: int = Field(
+        30, ge=0, description="How often each feed is polled by the bot (0: only `feeds fetch`)."
+    )
+    feeds_timeout_seconds: float = Field(20.0, gt=0, description="Limit on one feed request.")
+    feeds_max_bytes: int = Field(
+        5 * 1024 * 1024, gt=0, description="Largest feed or article page read."
+    )
+    feeds_max_redirects: int = Field(5, ge=0, description="Redirects followed per request.")
+    feeds_host_interval_seconds: float = Field(
+        2.0, ge=0, description="Least time between two requests to one host."
+    )
+    feeds_max_backoff_minutes: int = Field(
+        24 * 60, gt=0, description="Longest wait before retrying a failing feed."
+    )
+    feeds_allow_private: bool = Field(
+        False, description="Allow feeds on private, loopback and link-local addresses (tests)."
+    )
+    feeds_rebuild_minutes: float = Field(
+        10.0, ge=0, description="Least time between two index rebuilds for new feed articles."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Least severe log level shown."
     )

@@ -92,7 +92,10 @@ class Poller:
 
     async def poll_due(self, now: dt.datetime) -> list[PollReport]:
         """Poll every feed that is due, a few at a time (the per-host throttle keeps hosts calm)."""
-        feeds = await asyncio.to_thread(self.ledger.due_feeds, now)
+        return await self.poll_many(await asyncio.to_thread(self.ledger.due_feeds, now), now)
+
+    async def poll_many(self, feeds: Sequence[Feed], now: dt.datetime) -> list[PollReport]:
+        """Poll the given feeds, a few at a time, reports in the feeds' order."""
         gate = asyncio.Semaphore(CONCURRENT_FEEDS)
 
         async def one(feed: Feed) -> PollReport:

@@ -79,7 +79,8 @@ def test_open_creates_directory_wal_and_schema(
     """Opening creates the parent directory, a WAL-mode file and records the schema version."""
     assert db_path.is_file()
     assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-    assert raw.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+    versions = raw.execute("SELECT version FROM schema_version").fetchall()
+    assert versions == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
 
 
 def test_reopening_does_not_reapply_migrations(
@@ -88,7 +89,7 @@ def test_reopening_does_not_reapply_migrations(
     """Migrations are idempotent: a second open keeps data and the single version row."""
     StateStore(db_path)
     StateStore(db_path)
-    assert raw.execute("SELECT count(*) FROM schema_version").fetchone() == (1,)
+    assert raw.execute("SELECT count(*) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
     assert StateStore(db_path).get(sub.sub_id) == sub
 
 

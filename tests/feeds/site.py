@@ -13,7 +13,8 @@ import contextlib
 import datetime as dt
 import email.utils
 import re
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -265,3 +266,20 @@ BRIDGE = Story(
     ),
     published=dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC),
 )
+
+
+@contextlib.contextmanager
+def site_in_thread() -> Iterator[Site]:
+    """The site on its own event loop in a thread, for code that runs its own loop (the CLI)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    server = Site()
+    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
+    try:
+        yield server
+    finally:
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
