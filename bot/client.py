@@ -20,7 +20,13 @@ from bot.state import StateStore
 
 log = logging.getLogger(__name__)
 
-COGS = ("bot.cogs.answers", "bot.cogs.briefing", "bot.cogs.corpus", "bot.cogs.health")
+COGS = (
+    "bot.cogs.answers",
+    "bot.cogs.briefing",
+    "bot.cogs.corpus",
+    "bot.cogs.feeds",
+    "bot.cogs.health",
+)
 
 
 class BriefBot(commands.Bot):

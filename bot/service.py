@@ -7,7 +7,7 @@ import collections
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
@@ -55,8 +55,18 @@ def key_phrases(opened: OpenedCorpus, limit: int = 500) -> tuple[str, ...]:
 class CorpusService:
     """Holds the current corpus; queries read the reference, reloads replace it whole."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        """`clock` and `sleep` time the rebuilds that new feed articles ask for (tests)."""
         self.settings = settings
+        self._clock, self._sleep = clock, sleep
+        self._rebuilt_at = float("-inf")  # clock() when a reload last rebuilt the index
+        self._refresh: asyncio.Task[None] | None = None
         self._opened: OpenedCorpus | None = None
         self._phrases: tuple[str, ...] = ()
         self._phrases_task: asyncio.Task[None] | None = None
@@ -106,6 +116,7 @@ class CorpusService:
             self._opened = opened
             if changed:  # phrases are read from the documents: only when they changed
                 self._phrases_task = asyncio.create_task(self._refresh_phrases(opened))
+                self._rebuilt_at = self._clock()
             self.loaded_at = time.time()
             seconds = time.perf_counter() - started
             if changed:
@@ -118,6 +129,33 @@ class CorpusService:
             return ReloadResult(
                 changed, opened.corpus.document_count, opened.corpus.passage_count, seconds
             )
+
+    def request_refresh(self) -> float:
+        """Files were added (by a feed): reload once the last rebuild is `feeds_rebuild_minutes`
+        old, answering from the current index until then. One refresh waits at a time, and it
+        reads whatever the folder holds when it runs. Returns the seconds until it runs."""
+        gap = self.settings.feeds_rebuild_minutes * 60
+        delay = max(0.0, self._rebuilt_at + gap - self._clock())
+        if self._refresh is None or self._refresh.done():
+            self._refresh = asyncio.create_task(self._refresh_after(delay))
+        return delay
+
+    async def refreshed(self) -> None:
+        """Wait for the pending refresh, if any, to finish."""
+        if self._refresh is not None:
+            await asyncio.shield(self._refresh)
+
+    async def _refresh_after(self, delay: float) -> None:
+        if delay > 0:
+            await self._sleep(delay)
+        try:
+            result = await self.reload()
+        except Exception as err:  # the next feed round asks again; the old index keeps serving
+            log.warning(
+                "refresh after new feed articles failed, still serving the last index: %s", err
+            )
+            return
+        log.info("refreshed for new feed articles: %d documents", result.documents)
 
     async def answer(self, request: Request[A]) -> A:
         """Compose an answer in a worker thread, so the gateway is never blocked."""
@@ -149,6 +187,8 @@ class CorpusService:
     def close(self) -> None:
         """Stop the answer thread (pending answers are abandoned)."""
         self._answers.shutdown(wait=False, cancel_futures=True)
+        if self._refresh is not None:
+            self._refresh.cancel()
 
     def suggest(self, typed: str, limit: int = 25) -> list[str]:
         """Autocomplete: key phrases and titles containing what was typed, prefix matches first."""

@@ -12,7 +12,7 @@ from bot.cogs.answers import HELP
 from bot.errors import GENERIC
 from tests.fakediscord import EPHEMERAL, FakeDiscord
 
-COMMANDS = ["summary", "figures", "sources", "cite", "ask", "briefing", "corpus"]
+COMMANDS = ["summary", "figures", "sources", "cite", "ask", "briefing", "corpus", "feeds"]
 # (command, options, expected title start): one of each, over seeds/
 EVERY_COMMAND: list[tuple[str, dict[str, Any], str]] = [
     ("summary", {"topic": "Tumen River bridge"}, "Summary: Tumen River bridge"),
@@ -56,6 +56,8 @@ async def test_logs_in_and_syncs_every_command_described(fake: FakeDiscord, bot:
     subcommands = {o["name"] for o in synced["briefing"]["options"]}
     assert subcommands == {"now", "subscribe", "unsubscribe", "list"}
     assert {o["name"] for o in synced["corpus"]["options"]} == {"status", "reload"}
+    assert {o["name"] for o in synced["feeds"]["options"]} == {"add", "remove", "list"}
+    assert options["feeds", "url"]["max_length"] == 500
     # Everyone may read (/briefing now|list, /corpus status): Discord applies
     # default_member_permissions to whole top-level commands only, so the groups carry none
     # and managing is checked at run time (tests in test_e2e_briefing).

@@ -1,0 +1,49 @@
+"""Freshness: new feed articles rebuild the index at most every N minutes, old index meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+from typing import Any
+
+from bot.service import CorpusService
+
+
+async def test_new_files_are_indexed_at_most_every_n_minutes(
+    tmp_path: Path, seeds_dir: Path, settings_for: Any
+) -> None:
+    """A refresh asked 1 min after a rebuild waits the other 9 and answers from the old index
+    meanwhile; asking again does not queue a second one; after 10 min it runs at once."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    shutil.copy(seeds[0], corpus)
+    now = [1000.0]
+    slept: list[float] = []
+    go = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        await go.wait()
+
+    settings = settings_for(corpus, tmp_path / "data", feeds_rebuild_minutes=10)
+    service = CorpusService(settings, clock=lambda: now[0], sleep=sleep)
+    await service.start()
+    before = service.opened
+    shutil.copy(seeds[1], corpus)
+    now[0] += 60
+    assert service.request_refresh() == 540
+    now[0] += 60
+    service.request_refresh()
+    await asyncio.sleep(0.05)
+    assert slept == [540] and service.opened is before  # one waiting refresh; old index serves
+    go.set()
+    await service.refreshed()
+    assert service.opened.corpus.document_count == 2
+    shutil.copy(seeds[2], corpus)
+    now[0] += 600
+    assert service.request_refresh() == 0
+    await service.refreshed()
+    assert service.opened.corpus.document_count == 3 and slept == [540]
+    service.close()
