@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from answers.models import CitationAnswer, Quote, Support
 from answers.quotes import format_reference, sentence_quote
-from answers.relevance import MIN_COVERAGE, Evidence, Query, find
+from answers.relevance import MIN_COVERAGE, Evidence, Query, Within, find
 from answers.sources import cited_sources, missing_words
 from retrieval.corpus import Corpus
 
@@ -52,9 +52,9 @@ def _ranked(candidates: Sequence[Graded], cap: int) -> list[Graded]:
     return (first + rest)[:cap]
 
 
-def answer_cite(corpus: Corpus, claim: str) -> CitationAnswer:
+def answer_cite(corpus: Corpus, claim: str, within: Within | None = None) -> CitationAnswer:
     """The sentences that best back `claim`, each quoted with its reference and support."""
-    findings = find(corpus, claim)
+    findings = find(corpus, claim, within=within)
     graded = [(support(findings.query, e), e) for e in findings.sentences]
     strong: list[Graded] = [(s, e) for s, e in graded if s is Support.STRONG]
     weak: list[Graded] = [(s, e) for s, e in graded if s is Support.WEAK]

@@ -6,13 +6,16 @@ Each request type knows its composer, so `compose(opened, BriefingRequest(...))`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from answers.briefing import DEFAULT_HOURS, answer_briefing
 from answers.citations import answer_cite
 from answers.figures import LIMIT, answer_figures
+from answers.filters import NO_DOCUMENT, NO_FILTERS, Filters
 from answers.models import (
     Answer,
     AskAnswer,
@@ -23,6 +26,7 @@ from answers.models import (
     SummaryAnswer,
 )
 from answers.passages import answer_ask
+from answers.relevance import Within
 from answers.sources import answer_sources
 from answers.summary import answer_summary
 from retrieval.corpus import Corpus
@@ -40,16 +44,41 @@ class Request(Protocol[A_co]):
         ...
 
 
+def within(
+    corpus: Corpus,
+    filters: Filters,
+    query: str,
+    empty: type[A],
+    run: Callable[[Within | None], A],
+) -> A:
+    """`run` over the documents the filters keep, its notice saying which filter applied."""
+    if not filters.active:
+        return run(None)
+    mask = filters.mask(corpus)
+    if not mask.any():
+        return empty(query, notice=NO_DOCUMENT.format(what=filters.describe()))
+    answer = run(mask)
+    notice = " ".join(n for n in (filters.notice(), answer.notice) if n)
+    return dataclasses.replace(answer, notice=notice)
+
+
 @dataclass(frozen=True, slots=True)
 class SummaryRequest:
     """A summary of `topic` in up to `limit` sentences (3 to 6)."""
 
     topic: str
     limit: int = 5
+    filters: Filters = NO_FILTERS
 
     def answer(self, corpus: Corpus) -> SummaryAnswer:
         """The summary over `corpus`."""
-        return answer_summary(corpus, self.topic, self.limit)
+        return within(
+            corpus,
+            self.filters,
+            self.topic,
+            SummaryAnswer,
+            lambda w: answer_summary(corpus, self.topic, self.limit, w),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +87,17 @@ class FiguresRequest:
 
     topic: str
     limit: int = LIMIT
+    filters: Filters = NO_FILTERS
 
     def answer(self, corpus: Corpus) -> FiguresAnswer:
         """The figures over `corpus`."""
-        return answer_figures(corpus, self.topic, self.limit)
+        return within(
+            corpus,
+            self.filters,
+            self.topic,
+            FiguresAnswer,
+            lambda w: answer_figures(corpus, self.topic, self.limit, w),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +106,17 @@ class SourcesRequest:
 
     topic: str
     limit: int = 10
+    filters: Filters = NO_FILTERS
 
     def answer(self, corpus: Corpus) -> SourcesAnswer:
         """The sources over `corpus`."""
-        return answer_sources(corpus, self.topic, self.limit)
+        return within(
+            corpus,
+            self.filters,
+            self.topic,
+            SourcesAnswer,
+            lambda w: answer_sources(corpus, self.topic, self.limit, w),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +124,17 @@ class CitationRequest:
     """The quotes that back `claim`."""
 
     claim: str
+    filters: Filters = NO_FILTERS
 
     def answer(self, corpus: Corpus) -> CitationAnswer:
         """The citation over `corpus`."""
-        return answer_cite(corpus, self.claim)
+        return within(
+            corpus,
+            self.filters,
+            self.claim,
+            CitationAnswer,
+            lambda w: answer_cite(corpus, self.claim, w),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +143,17 @@ class AskRequest:
 
     question: str
     limit: int = 5
+    filters: Filters = NO_FILTERS
 
     def answer(self, corpus: Corpus) -> AskAnswer:
         """The passages over `corpus`."""
-        return answer_ask(corpus, self.question, self.limit)
+        return within(
+            corpus,
+            self.filters,
+            self.question,
+            AskAnswer,
+            lambda w: answer_ask(corpus, self.question, self.limit, w),
+        )
 
 
 @dataclass(frozen=True, slots=True)

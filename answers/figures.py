@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from answers.models import Category, Figure, FiguresAnswer
 from answers.quantities import Mention, extract
 from answers.quotes import sentence_quote
-from answers.relevance import Evidence, find
+from answers.relevance import Evidence, Within, find
 from answers.sources import cited_sources, nothing_found, partly_found
 from retrieval.corpus import Corpus
 
@@ -107,9 +107,11 @@ def to_figures(groups: Iterable[_Group], numbers: dict[str, int]) -> tuple[Figur
     return tuple(figures)
 
 
-def answer_figures(corpus: Corpus, topic: str, limit: int = LIMIT) -> FiguresAnswer:
+def answer_figures(
+    corpus: Corpus, topic: str, limit: int = LIMIT, within: Within | None = None
+) -> FiguresAnswer:
     """The figures the relevant sentences state, most relevant first, each with its sources."""
-    findings = find(corpus, topic)
+    findings = find(corpus, topic, within=within)
     groups = group_figures(findings.sentences)
     shown = groups[:limit]
     if not shown:

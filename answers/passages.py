@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from answers.models import AskAnswer, Quote
-from answers.relevance import find
+from answers.relevance import Within, find
 from answers.sources import cited_sources, nothing_found, partly_found
 from retrieval.corpus import Corpus, Hit
 
@@ -26,9 +26,11 @@ def passage_quote(hit: Hit, marker: int) -> Quote:
     )
 
 
-def answer_ask(corpus: Corpus, question: str, limit: int = 5) -> AskAnswer:
+def answer_ask(
+    corpus: Corpus, question: str, limit: int = 5, within: Within | None = None
+) -> AskAnswer:
     """The `limit` best passages that pass the relevance rule, each marked with its source."""
-    findings = find(corpus, question)
+    findings = find(corpus, question, within=within)
     hits = sorted(
         (h for d in findings.documents for h in d.hits),
         key=lambda h: (-h.score, h.passage.number),

@@ -20,6 +20,9 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 from retrieval.corpus import Corpus, DocumentHit, Hit, Passage
 from retrieval.documents import Document, Sentence, SentenceKind
 from retrieval.passages import group_passages
@@ -54,6 +57,7 @@ _FILLER = frozenset(
 _KIND_WEIGHT = {SentenceKind.BODY: 1.0, SentenceKind.BULLET: 0.85, SentenceKind.HEADLINE: 0.8}
 # The tokenizer's notion of a word ("2,850", "u.s.", "korea's"), to name the words it drops.
 _WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*")
+Within = npt.NDArray[np.bool_]  # a mask over document numbers: the documents a search may use
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,14 +223,21 @@ def _relevant_hits(corpus: Corpus, query: Query, doc_hit: DocumentHit) -> tuple[
     return kept, best
 
 
-def find(corpus: Corpus, text: str, limit: int = 10, depth: int = DEPTH) -> Findings:
-    """The documents (at most `limit`) and sentences on `text` that pass the coverage rule."""
+def find(
+    corpus: Corpus,
+    text: str,
+    limit: int = 10,
+    depth: int = DEPTH,
+    within: Within | None = None,
+) -> Findings:
+    """The documents (at most `limit`) and sentences on `text` that pass the coverage rule;
+    `within` (a mask over document numbers) keeps the search to the documents it selects."""
     query = parse_query(corpus, text)
     if query.mass <= 0 or all(t not in corpus.index.vocab for t in query.weights):
         return Findings(query)
     ranked: list[tuple[float, float, int, DocumentHit]] = []
     coverage: dict[str, float] = {}
-    for doc_hit in corpus.rank_documents(text, k=depth, depth=depth):
+    for doc_hit in corpus.rank_documents(text, k=depth, depth=depth, within=within):
         hits, best = _relevant_hits(corpus, query, doc_hit)
         if not hits:
             continue

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from answers.models import Source, SourcesAnswer
-from answers.relevance import Findings, Query, find
+from answers.relevance import Findings, Query, Within, find
 from retrieval.corpus import Corpus, DocumentHit
 from retrieval.documents import Document, Sentence
 
@@ -81,9 +81,11 @@ def cited_sources(findings: Findings, cited: Iterable[str]) -> tuple[Source, ...
     )
 
 
-def answer_sources(corpus: Corpus, topic: str, limit: int = 10) -> SourcesAnswer:
+def answer_sources(
+    corpus: Corpus, topic: str, limit: int = 10, within: Within | None = None
+) -> SourcesAnswer:
     """The documents on a topic, best first; an empty answer if none is about it."""
-    findings = find(corpus, topic, limit=limit)
+    findings = find(corpus, topic, limit=limit, within=within)
     sources = cited_sources(findings, (h.document.id for h in findings.documents))
     notice = partly_found(findings.query) if sources else nothing_found(findings.query)
     return SourcesAnswer(topic, sources=sources, notice=notice)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from answers.models import Quote, SummaryAnswer
 from answers.overlap import Weigher, containment, cosine, repeats, weigher
 from answers.quotes import sentence_quote
-from answers.relevance import Evidence, Findings, find
+from answers.relevance import Evidence, Findings, Within, find
 from answers.sources import cited_sources, nothing_found, partly_found
 from retrieval.corpus import Corpus
 from retrieval.documents import SentenceKind
@@ -87,10 +87,12 @@ def _fold(e: Evidence, picks: Sequence[_Pick], weight: Weigher) -> bool:
     return False
 
 
-def answer_summary(corpus: Corpus, topic: str, limit: int = 5) -> SummaryAnswer:
+def answer_summary(
+    corpus: Corpus, topic: str, limit: int = 5, within: Within | None = None
+) -> SummaryAnswer:
     """3 to 6 verbatim, cited sentences on a topic (fewer if the documents hold fewer)."""
     limit = max(MIN_SENTENCES, min(MAX_SENTENCES, limit))
-    findings = find(corpus, topic)
+    findings = find(corpus, topic, within=within)
     weight = weigher(corpus)
     picks = _select(findings, weight, limit)
     if not picks:

@@ -24,6 +24,7 @@ from answers.compose import (
     SummaryRequest,
     compose,
 )
+from answers.filters import Filters
 from answers.models import Answer
 from answers.render import render_text, to_json
 from bot import feedcli
@@ -38,12 +39,24 @@ log = logging.getLogger(__name__)
 
 # command -> (help, the request made from the text and the parsed arguments)
 ANSWERS: dict[str, tuple[str, Callable[[str, argparse.Namespace], Request[Answer]]]] = {
-    "summary": ("a few cited sentences on a topic", lambda t, a: SummaryRequest(t)),
-    "figures": ("the numbers, quantities and dates on a topic", lambda t, a: FiguresRequest(t)),
-    "sources": ("the documents on a topic, ranked", lambda t, a: SourcesRequest(t)),
-    "cite": ("the quotes that back a claim, with references", lambda t, a: CitationRequest(t)),
-    "search": ("the best passages for a query", lambda t, a: AskRequest(t, limit=10)),
-    "ask": ("a question answered with quoted passages", lambda t, a: AskRequest(t, limit=5)),
+    "summary": (
+        "a few cited sentences on a topic",
+        lambda t, a: SummaryRequest(t, filters=_filters(a)),
+    ),
+    "figures": (
+        "the numbers, quantities and dates on a topic",
+        lambda t, a: FiguresRequest(t, filters=_filters(a)),
+    ),
+    "sources": (
+        "the documents on a topic, ranked",
+        lambda t, a: SourcesRequest(t, filters=_filters(a)),
+    ),
+    "cite": (
+        "the quotes that back a claim, with references",
+        lambda t, a: CitationRequest(t, filters=_filters(a)),
+    ),
+    "search": ("the best passages for a query", lambda t, a: AskRequest(t, 10, _filters(a))),
+    "ask": ("a question answered with quoted passages", lambda t, a: AskRequest(t, 5, _filters(a))),
     "briefing": (
         "what is new (last 24 hours, or --since), grouped into stories",
         lambda t, a: BriefingRequest(t, since=a.since, hours=a.hours),
@@ -58,6 +71,25 @@ def _moment(text: str) -> dt.datetime:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO date or datetime: {text!r}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _day(text: str) -> dt.date:
+    """An ISO 8601 date (YYYY-MM-DD)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
+
+
+def _add_filters(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--since", type=_day, help="only documents dated on or after (YYYY-MM-DD)")
+    sub.add_argument("--until", type=_day, help="only documents dated on or before (YYYY-MM-DD)")
+    sub.add_argument("--outlet", help="only documents of this outlet (case ignored)")
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    """The answer filters of the flags (ValueError if the range ends before it starts)."""
+    return Filters(since=args.since, until=args.until, outlet=args.outlet)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, parents=[common], help=help_text)
         if name != "briefing":
             sub.add_argument("text", nargs="+", help="topic, query, claim or question")
+            _add_filters(sub)
             continue
         sub.add_argument("text", nargs="*", help="only stories on this topic (optional)")
         since = sub.add_mutually_exclusive_group()
@@ -197,7 +230,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     text = " ".join(args.text)
     _, request = ANSWERS[args.command]
-    answer = compose(opened, request(text, args))
+    try:
+        asked = request(text, args)
+    except ValueError as err:  # a filter whose range ends before it starts
+        print(f"briefbot: {err}", file=sys.stderr)
+        return 2
+    answer = compose(opened, asked)
     if args.json:
         print(json.dumps(to_json(answer), ensure_ascii=False, indent=2))
     else:

@@ -15,6 +15,7 @@ from typing import TypeVar
 import discord
 
 from answers.compose import A, Request, compose
+from answers.filters import outlets
 from bot.embeds import render_pages
 from bot.settings import Settings
 from retrieval.bm25 import BM25Params
@@ -67,6 +68,7 @@ class CorpusService:
         self._clock, self._sleep = clock, sleep
         self._rebuilt_at = float("-inf")  # clock() when a reload last rebuilt the index
         self._refresh: asyncio.Task[None] | None = None
+        self._outlets: tuple[OpenedCorpus | None, tuple[str, ...]] = (None, ())
         self._opened: OpenedCorpus | None = None
         self._phrases: tuple[str, ...] = ()
         self._phrases_task: asyncio.Task[None] | None = None
@@ -190,11 +192,25 @@ class CorpusService:
         if self._refresh is not None:
             self._refresh.cancel()
 
+    def suggest_outlet(self, typed: str, limit: int = 25) -> list[str]:
+        """Autocomplete: the corpus's outlets containing what was typed, prefix matches first."""
+        if not self.ready:
+            return []
+        opened = self.opened
+        if self._outlets[0] is not opened:  # read once per index, not per keystroke
+            self._outlets = (opened, tuple(n for n in outlets(opened.corpus) if len(n) <= 100))
+        return _matching(self._outlets[1], typed, limit)
+
     def suggest(self, typed: str, limit: int = 25) -> list[str]:
         """Autocomplete: key phrases and titles containing what was typed, prefix matches first."""
-        needle = typed.strip().casefold()
-        if not needle:
-            return list(self._phrases[:limit])
-        starts = [p for p in self._phrases if p.casefold().startswith(needle)]
-        inside = [p for p in self._phrases if needle in p.casefold() and p not in starts]
-        return (starts + inside)[:limit]
+        return _matching(self._phrases, typed, limit)
+
+
+def _matching(choices: tuple[str, ...], typed: str, limit: int) -> list[str]:
+    """The choices containing what was typed (all when nothing is), prefix matches first."""
+    needle = typed.strip().casefold()
+    if not needle:
+        return list(choices[:limit])
+    starts = [p for p in choices if p.casefold().startswith(needle)]
+    inside = [p for p in choices if needle in p.casefold() and p not in starts]
+    return (starts + inside)[:limit]

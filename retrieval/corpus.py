@@ -28,6 +28,7 @@ _KINDS = list(SentenceKind)
 _SENTENCE_ARRAYS = ("sent_para", "sent_num", "sent_start", "sent_end", "sent_kind")
 _ARRAYS = (*_SENTENCE_ARRAYS, "doc_sent_ptr", "passage_ptr", "passage_doc", "text_ptr")
 _Array = npt.NDArray[Any]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,16 +215,25 @@ class Corpus:
         text = doc.text[sentences[0].start : sentences[-1].end]
         return Passage(number, doc.id, sentences, text)
 
-    def search(self, query: str, k: int = 10) -> list[Hit]:
-        """The k passages that best match the query; none if no query term occurs."""
-        return [
-            Hit(self.passage(s.passage), s.score) for s in self.index.search(tokenize(query), k)
-        ]
+    def search(self, query: str, k: int = 10, within: BoolArray | None = None) -> list[Hit]:
+        """The k passages that best match the query; none if no query term occurs.
 
-    def rank_documents(self, query: str, k: int = 10, depth: int = 200) -> list[DocumentHit]:
+        `within`, a mask over document numbers, keeps the search to those documents: they are
+        selected before ranking, so a narrow filter still gets its k best passages.
+        """
+        terms = tokenize(query)
+        if within is None:
+            scored = self.index.search(terms, k)
+        else:
+            scored = self.index.search_within(terms, k, self.arrays["passage_doc"], within)
+        return [Hit(self.passage(s.passage), s.score) for s in scored]
+
+    def rank_documents(
+        self, query: str, k: int = 10, depth: int = 200, within: BoolArray | None = None
+    ) -> list[DocumentHit]:
         """Documents ranked by their best passage among the top `depth` passages."""
         grouped: dict[str, list[Hit]] = {}
-        for hit in self.search(query, depth):
+        for hit in self.search(query, depth, within):
             grouped.setdefault(hit.passage.doc_id, []).append(hit)
 
         def _key(item: tuple[str, list[Hit]]) -> tuple[float, float, int]:

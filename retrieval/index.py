@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 AnyArray = npt.NDArray[np.generic]
 
 # Bumped when the saved arrays change meaning; an index of another format is rebuilt, not misread.
@@ -153,6 +154,27 @@ class BM25Index:
         )
         order = np.lexsort((ids, -scores))
         return [Scored(int(ids[i]), float(scores[i])) for i in order]
+
+    def search_within(
+        self, terms: Sequence[str], k: int, groups: AnyArray, allowed: BoolArray
+    ) -> list[Scored]:
+        """The k best passages whose group (`groups[passage]`, e.g. its document) is allowed,
+        among those that contain a query term, scored exactly as `search` scores them.
+
+        The candidates are the postings of the query's terms, so the cost follows the query,
+        not the size of the corpus or of the allowed set; other passages are never ranked.
+        """
+        tids = self.term_ids(terms)
+        if not tids or k <= 0:
+            return []
+        lists = [self.postings[int(self.indptr[t]) : int(self.indptr[t + 1])] for t in tids]
+        candidates = np.unique(np.concatenate(lists)).astype(np.int64)
+        candidates = candidates[allowed[groups[candidates]]]
+        if not len(candidates):
+            return []
+        scores = self.exact_scores(terms, candidates)
+        order = np.lexsort((candidates, -scores))[:k]
+        return [Scored(int(candidates[i]), float(scores[i])) for i in order]
 
     def _buffers(self) -> tuple[FloatArray, Int32Array]:
         """This thread's scratch: zeroed accumulators for a block of passages, the touched ones."""

@@ -200,3 +200,38 @@ def test_skipped_file_warning_is_shown_when_the_rest_loads(
     proc = run_module("index", "--corpus", str(root), data=tmp_path / "data")
     assert proc.returncode == 0
     assert proc.stderr == "WARNING retrieval.reader: skipping b.md: binary content, not text\n"
+
+
+def test_filter_flags_keep_the_answer_to_an_outlet_and_dates(run: Run) -> None:
+    """--outlet, --since and --until select the documents; the notice says which filter."""
+    code, out, _ = run(
+        "sources",
+        "Tumen",
+        "River",
+        "bridge",
+        "--outlet",
+        "nationpress",
+        "--json",
+        "--corpus",
+        str(SEEDS),
+    )
+    answer = json.loads(out)
+    assert code == 0 and {s["outlet"] for s in answer["sources"]} == {"NationPress"}
+    assert answer["notice"].startswith("Filtered: only documents from “nationpress”")
+    code, out, _ = run(
+        "summary",
+        "Tumen River bridge",
+        "--since",
+        "2025-05-29",
+        "--until",
+        "2025-05-29",
+        "--json",
+        "--corpus",
+        str(SEEDS),
+    )
+    answer = json.loads(out)
+    assert code == 0 and {s["published"] for s in answer["sources"]} == {"2025-05-29"}
+    code, out, err = run(
+        "ask", "bridge", "--since", "2025-06-02", "--until", "2025-06-01", "--corpus", str(SEEDS)
+    )
+    assert (code, out) == (2, "") and "is after until" in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import time
@@ -21,6 +22,7 @@ from answers.compose import (
     SourcesRequest,
     SummaryRequest,
 )
+from answers.filters import Filters
 from answers.models import Answer
 from bot.embeds import NO_MENTIONS
 from bot.errors import GENERIC, UserError
@@ -35,6 +37,21 @@ Topic = app_commands.Range[str, 1, 200]
 Claim = app_commands.Range[str, 1, 500]
 HELP = "Ask me about the documents, e.g. `@briefbot how long is the Tumen bridge?`"
 PRIVATE = "Only you see the answer"
+Day = app_commands.Range[str, 10, 10]
+FILTERS = {
+    "since": "Only documents dated on or after this day (YYYY-MM-DD)",
+    "until": "Only documents dated on or before this day (YYYY-MM-DD)",
+    "outlet": "Only documents of this outlet",
+}
+
+
+def read_filters(since: str | None, until: str | None, outlet: str | None) -> Filters:
+    """The answer filters of a command's options; UserError for a date that is not one."""
+    try:
+        days = [dt.date.fromisoformat(d) if d else None for d in (since, until)]
+        return Filters(since=days[0], until=days[1], outlet=outlet or None)
+    except ValueError as err:
+        raise UserError(f"Dates are YYYY-MM-DD, since before until ({err}).") from None
 
 
 class Cooldown:
@@ -78,49 +95,92 @@ class AnswersCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=p, value=p) for p in self.bot.service.suggest(current)]
 
+    async def outlet_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        names = self.bot.service.suggest_outlet(current)
+        return [app_commands.Choice(name=n, value=n) for n in names]
+
     @app_commands.command(
         name="summary", description="A summary of a topic, quoted from the documents."
     )
-    @app_commands.describe(topic="What to summarize", private=PRIVATE)
-    @app_commands.autocomplete(topic=topic_autocomplete)
+    @app_commands.describe(topic="What to summarize", private=PRIVATE, **FILTERS)
+    @app_commands.autocomplete(topic=topic_autocomplete, outlet=outlet_autocomplete)
     async def summary(
-        self, interaction: discord.Interaction, topic: Topic, private: bool = False
+        self,
+        interaction: discord.Interaction,
+        topic: Topic,
+        private: bool = False,
+        since: Day | None = None,
+        until: Day | None = None,
+        outlet: str | None = None,
     ) -> None:
-        await self._respond(interaction, SummaryRequest(topic), private)
+        filters = read_filters(since, until, outlet)
+        await self._respond(interaction, SummaryRequest(topic, filters=filters), private)
 
     @app_commands.command(
         name="figures", description="The numbers, quantities and dates on a topic."
     )
-    @app_commands.describe(topic="What the figures are about", private=PRIVATE)
-    @app_commands.autocomplete(topic=topic_autocomplete)
+    @app_commands.describe(topic="What the figures are about", private=PRIVATE, **FILTERS)
+    @app_commands.autocomplete(topic=topic_autocomplete, outlet=outlet_autocomplete)
     async def figures(
-        self, interaction: discord.Interaction, topic: Topic, private: bool = False
+        self,
+        interaction: discord.Interaction,
+        topic: Topic,
+        private: bool = False,
+        since: Day | None = None,
+        until: Day | None = None,
+        outlet: str | None = None,
     ) -> None:
-        await self._respond(interaction, FiguresRequest(topic), private)
+        filters = read_filters(since, until, outlet)
+        await self._respond(interaction, FiguresRequest(topic, filters=filters), private)
 
     @app_commands.command(name="sources", description="The documents on a topic, ranked.")
-    @app_commands.describe(topic="What the documents should be about", private=PRIVATE)
-    @app_commands.autocomplete(topic=topic_autocomplete)
+    @app_commands.describe(topic="What the documents should be about", private=PRIVATE, **FILTERS)
+    @app_commands.autocomplete(topic=topic_autocomplete, outlet=outlet_autocomplete)
     async def sources(
-        self, interaction: discord.Interaction, topic: Topic, private: bool = False
+        self,
+        interaction: discord.Interaction,
+        topic: Topic,
+        private: bool = False,
+        since: Day | None = None,
+        until: Day | None = None,
+        outlet: str | None = None,
     ) -> None:
-        await self._respond(interaction, SourcesRequest(topic), private)
+        filters = read_filters(since, until, outlet)
+        await self._respond(interaction, SourcesRequest(topic, filters=filters), private)
 
     @app_commands.command(
         name="cite", description="The exact quote that backs a claim, with a reference."
     )
-    @app_commands.describe(claim="The claim to back with a quote", private=PRIVATE)
+    @app_commands.describe(claim="The claim to back with a quote", private=PRIVATE, **FILTERS)
+    @app_commands.autocomplete(outlet=outlet_autocomplete)
     async def cite(
-        self, interaction: discord.Interaction, claim: Claim, private: bool = False
+        self,
+        interaction: discord.Interaction,
+        claim: Claim,
+        private: bool = False,
+        since: Day | None = None,
+        until: Day | None = None,
+        outlet: str | None = None,
     ) -> None:
-        await self._respond(interaction, CitationRequest(claim), private)
+        filters = read_filters(since, until, outlet)
+        await self._respond(interaction, CitationRequest(claim, filters=filters), private)
 
     @app_commands.command(name="ask", description="A question answered with quoted passages.")
-    @app_commands.describe(question="Your question about the documents", private=PRIVATE)
+    @app_commands.describe(question="Your question about the documents", private=PRIVATE, **FILTERS)
+    @app_commands.autocomplete(outlet=outlet_autocomplete)
     async def ask(
-        self, interaction: discord.Interaction, question: Claim, private: bool = False
+        self,
+        interaction: discord.Interaction,
+        question: Claim,
+        private: bool = False,
+        since: Day | None = None,
+        until: Day | None = None,
+        outlet: str | None = None,
     ) -> None:
-        await self._respond(interaction, AskRequest(question), private)
+        filters = read_filters(since, until, outlet)
+        await self._respond(interaction, AskRequest(question, filters=filters), private)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

@@ -15,6 +15,7 @@ from retrieval import build, kernels
 from retrieval import index as index_module
 from retrieval.bm25 import BM25Params
 from retrieval.index import BM25Index, Scored
+from retrieval.tokenizer import tokenize
 
 PARAMS = BM25Params()
 
@@ -300,3 +301,29 @@ def test_kernels_still_compile_where_no_cache_folder_is_writable(monkeypatch: An
         return x + 1
 
     assert kernels._compiled(add_one)(41) == 42
+
+
+def test_search_within_equals_search_restricted_to_the_allowed_groups() -> None:
+    """Scores bit for bit those of `search`, only allowed groups ranked, ties by lower id."""
+    passages = [
+        "the bridge over the river",
+        "a river port and a bridge",
+        "the port",
+        "bridge bridge river",
+        "nothing here",
+        "river",
+        "river",
+    ]
+    index = BM25Index.build([tokenize(p) for p in passages], BM25Params())
+    groups = np.array([0, 0, 1, 1, 2, 2, 2], dtype=np.int32)
+    for query in ("river bridge", "river", "port", "bridge the"):
+        terms = tokenize(query)
+        for allowed in ([False, True, True], [True, False, False], [False, False, True]):
+            mask = np.array(allowed)
+            full = [s for s in index.search(terms, 10) if allowed[groups[s.passage]]]
+            assert index.search_within(terms, 10, groups, mask) == full, (query, allowed)
+            assert index.search_within(terms, 1, groups, mask) == full[:1]
+    assert [
+        s.passage for s in index.search_within(["river"], 10, groups, np.array([0, 0, 1], bool))
+    ] == [5, 6]
+    assert index.search_within(["port"], 10, groups, np.zeros(3, dtype=bool)) == []
