@@ -86,8 +86,13 @@ class FeedsCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = self.bot.now()
         feed, new = await asyncio.to_thread(self.store.add, url, interaction.guild_id, now)
+        when = (
+            "within a minute"
+            if self.poll_loop is not None
+            else "when `briefbot feeds fetch` runs (polling is off)"
+        )
         text = (
-            f"Following <{feed.url}>: its new articles join the documents within a minute."
+            f"Following <{feed.url}>: its new articles join the documents {when}."
             if new
             else f"Already following <{feed.url}>."
         )
