@@ -1,7 +1,8 @@
 """Feed subscriptions and the items seen, in the bot's SQLite state (tables of bot/state.py).
 
-This is the poller's `feeds.ledger.Ledger`: items are keyed by URL and looked up by GUID too,
-so an article reached through two feeds, or re-linked under the same GUID, is taken once.
+This is the poller's `feeds.ledger.Ledger`: items are keyed by URL (an article reached through
+two feeds is taken once) and looked up by GUID within their feed (an item re-linked under the
+same GUID is too; feeds number their items their own way, so GUIDs are not compared across).
 """
 
 from __future__ import annotations
@@ -106,12 +107,12 @@ class FeedStore:
             ).fetchall()
         return [_feed(r) for r in rows]
 
-    def is_known(self, guid: str, url: str) -> bool:
+    def is_known(self, feed_id: int, guid: str, url: str) -> bool:
         with self.state.transaction() as conn:
             row = conn.execute(
-                "SELECT 1 FROM feed_items WHERE (guid = ? OR url = ?)"
+                "SELECT 1 FROM feed_items WHERE ((feed_id = ? AND guid = ?) OR url = ?)"
                 " AND (state != 'failed' OR attempts >= ?) LIMIT 1",
-                (guid, url, MAX_ATTEMPTS),
+                (feed_id, guid, url, MAX_ATTEMPTS),
             ).fetchone()
         return row is not None
 

@@ -80,7 +80,7 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             reason TEXT,
             first_seen_at TEXT NOT NULL,
             updated_at TEXT NOT NULL)""",
-        "CREATE INDEX feed_items_by_guid ON feed_items (guid)",
+        "CREATE INDEX feed_items_by_guid ON feed_items (feed_id, guid)",
         "CREATE INDEX feed_items_by_digest ON feed_items (digest) WHERE digest IS NOT NULL",
     ),
 )

@@ -71,8 +71,9 @@ class Ledger(Protocol):
         """Feeds whose next poll is at or before `now` (or never polled)."""
         ...
 
-    def is_known(self, guid: str, url: str) -> bool:
-        """True if an item with this GUID or URL was settled (or failed too often) already."""
+    def is_known(self, feed_id: int, guid: str, url: str) -> bool:
+        """True if an item with this URL (from any feed) or this GUID (from this feed, since
+        feeds number their items their own way) was settled, or failed too often, already."""
         ...
 
     def has_digest(self, digest: str) -> bool:

@@ -120,7 +120,7 @@ class Poller:
             retry = err.retry_after if isinstance(err, FetchError) else 0.0
             return await self._failed(feed, now, str(err), retry)
         taken = _Round()
-        fresh = [i for i in parsed.items if not await self._known(i)]
+        fresh = [i for i in parsed.items if not await self._known(feed, i)]
         for item in fresh[: self.config.max_items]:
             await self._take(feed, parsed.title, item, taken)
         complete = len(fresh) <= self.config.max_items and all(
@@ -139,8 +139,8 @@ class Poller:
             log.info("feed %s: %d new article(s)", feed.url, len(written))
         return PollReport(feed, written, tuple(taken.records))
 
-    async def _known(self, item: FeedItem) -> bool:
-        return await asyncio.to_thread(self.ledger.is_known, item.guid, item.url)
+    async def _known(self, feed: Feed, item: FeedItem) -> bool:
+        return await asyncio.to_thread(self.ledger.is_known, feed.id, item.guid, item.url)
 
     async def _take(
         self, feed: Feed, feed_title: str | None, item: FeedItem, taken: _Round

@@ -60,11 +60,16 @@ def test_a_new_feed_is_due_at_once_and_then_at_its_next_poll(store: FeedStore) -
 
 
 def test_items_are_known_by_guid_or_url_and_texts_by_digest(store: FeedStore) -> None:
-    """A settled item is known under either key; its digest marks the text as written."""
+    """A settled item is known by its link, and by its GUID within its feed; its digest marks
+    the text as written."""
     feed, _ = store.add(URL, None, NOW)
     store.record_item(feed.id, ItemRecord("g1", "https://a/1", ItemState.WRITTEN, "d1", "p"))
-    assert store.is_known("g1", "https://other") and store.is_known("g2", "https://a/1")
-    assert not store.is_known("g2", "https://a/2")
+    other, _ = store.add(URL + "?other", None, NOW)
+    assert store.is_known(feed.id, "g1", "https://other")
+    assert store.is_known(feed.id, "g2", "https://a/1")
+    assert not store.is_known(feed.id, "g2", "https://a/2")
+    assert store.is_known(other.id, "g9", "https://a/1")  # a link is one article whatever the feed
+    assert not store.is_known(other.id, "g1", "https://other")  # GUIDs are the feed's own
     assert store.has_digest("d1") and not store.has_digest("d2")
     assert store.get(URL).articles == 1  # type: ignore[union-attr]
 
@@ -75,9 +80,9 @@ def test_a_failed_item_is_known_only_after_its_last_attempt(store: FeedStore) ->
     failed = ItemRecord("g", "https://a/1", ItemState.FAILED, reason="HTTP 503")
     for _ in range(MAX_ATTEMPTS - 1):
         store.record_item(feed.id, failed)
-        assert not store.is_known("g", "https://a/1")
+        assert not store.is_known(feed.id, "g", "https://a/1")
     store.record_item(feed.id, failed)
-    assert store.is_known("g", "https://a/1")
+    assert store.is_known(feed.id, "g", "https://a/1")
 
 
 def test_items_outlive_their_feed(store: FeedStore) -> None:
@@ -85,7 +90,8 @@ def test_items_outlive_their_feed(store: FeedStore) -> None:
     feed, _ = store.add(URL, None, NOW)
     store.record_item(feed.id, ItemRecord("g", "https://a/1", ItemState.WRITTEN, "d", "p"))
     store.remove(URL)
-    assert store.is_known("g", "https://a/1")
+    again, _ = store.add(URL, None, NOW)
+    assert store.is_known(again.id, "g", "https://a/1")
 
 
 def test_a_version_1_file_migrates_and_keeps_its_subscriptions(tmp_path: Path) -> None:
