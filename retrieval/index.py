@@ -161,18 +161,29 @@ class BM25Index:
         """The k best passages whose group (`groups[passage]`, e.g. its document) is allowed,
         among those that contain a query term, scored exactly as `search` scores them.
 
-        The candidates are the postings of the query's terms, so the cost follows the query,
-        not the size of the corpus or of the allowed set; other passages are never ranked.
+        Only the query terms' postings in allowed groups are read and scored (term by term, in
+        query order, with rank_bm25's float64 operations), so other passages are never ranked
+        and a narrow filter still gets its k best.
         """
         tids = self.term_ids(terms)
         if not tids or k <= 0:
             return []
-        lists = [self.postings[int(self.indptr[t]) : int(self.indptr[t + 1])] for t in tids]
-        candidates = np.unique(np.concatenate(lists)).astype(np.int64)
-        candidates = candidates[allowed[groups[candidates]]]
-        if not len(candidates):
-            return []
-        scores = self.exact_scores(terms, candidates)
+        acc = np.zeros(self.passage_count, dtype=np.float64)
+        touched = np.zeros(self.passage_count, dtype=np.bool_)
+        for tid in tids:
+            lo, hi = int(self.indptr[tid]), int(self.indptr[tid + 1])
+            keep = allowed[groups[self.postings[lo:hi]]]
+            plist = self.postings[lo:hi][keep]
+            tf = self.tfs[lo:hi][keep].astype(np.float64)
+            dl = self.doc_len[plist].astype(np.float64)
+            acc[plist] += term_weights(float(self.idf[tid]), tf, dl, self.avgdl, self.params)
+            touched[plist] = True
+        candidates = np.flatnonzero(touched)
+        scores = acc[candidates]
+        if len(candidates) > k:  # keep the k best and every passage tied with the k-th
+            kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+            best = scores >= kth
+            candidates, scores = candidates[best], scores[best]
         order = np.lexsort((candidates, -scores))[:k]
         return [Scored(int(candidates[i]), float(scores[i])) for i in order]
 
