@@ -9,6 +9,7 @@ filter still gets the best passages of the documents it keeps; idf stays the who
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,18 +59,35 @@ class Filters:
 
     def mask(self, corpus: Corpus) -> npt.NDArray[np.bool_]:
         """True for each document number the filter keeps."""
-        wanted = _fold(self.outlet) if self.outlet and self.outlet.strip() else None
-        keep = np.zeros(corpus.document_count, dtype=np.bool_)
-        for number, record in enumerate(corpus.records):
-            if wanted is not None and _fold(record.get("outlet") or "") != wanted:
-                continue
-            day = document_day(record)
-            if self.since and (day is None or day < self.since):
-                continue
-            if self.until and (day is None or day > self.until):
-                continue
-            keep[number] = True
+        days, outlet_ids, names = _columns(corpus)
+        keep = np.ones(corpus.document_count, dtype=np.bool_)
+        if self.outlet and self.outlet.strip():
+            keep &= outlet_ids == names.get(_fold(self.outlet), -2)
+        if self.since:
+            keep &= days >= self.since.toordinal()  # undated (-1) never passes
+        if self.until:
+            keep &= (days >= 0) & (days <= self.until.toordinal())
         return keep
+
+
+_Columns = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], dict[str, int]]
+_COLUMNS: weakref.WeakKeyDictionary[Corpus, _Columns] = weakref.WeakKeyDictionary()
+
+
+def _columns(corpus: Corpus) -> _Columns:
+    """Each document's day (ordinal, -1 if none) and outlet id (-1 if none), read once a corpus."""
+    found = _COLUMNS.get(corpus)
+    if found is None:
+        names: dict[str, int] = {}
+        days, outlet_ids = [], []
+        for record in corpus.records:
+            day = document_day(record)
+            days.append(day.toordinal() if day else -1)
+            outlet = record.get("outlet")
+            outlet_ids.append(names.setdefault(_fold(outlet), len(names)) if outlet else -1)
+        found = (np.asarray(days, np.int64), np.asarray(outlet_ids, np.int64), names)
+        _COLUMNS[corpus] = found
+    return found
 
 
 NO_FILTERS = Filters()  # frozen, so one shared default is safe
