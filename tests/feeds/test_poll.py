@@ -258,3 +258,20 @@ async def test_two_feeds_may_use_the_same_guids_for_different_articles(
     feed_b, _ = store.add(publish(site, second, feed="/b.xml"), None, NOW)
     assert len((await poller().poll(feed_a, NOW)).written) == 1
     assert len((await poller().poll(feed_b, NOW)).written) == 1
+
+
+async def test_a_feed_with_only_last_modified_is_asked_with_if_modified_since(
+    site: Site, store: FeedStore, poller: MakePoller
+) -> None:
+    """Without an ETag, the Last-Modified date is sent back and a 304 fetches nothing."""
+    site.serve("/articles/kellan-cargo", page_html(PORT))
+    stamp = "Sat, 14 Mar 2026 08:30:00 GMT"
+    site.serve(
+        "/dated.xml", rss2(site, [PORT]), content_type="application/rss+xml", last_modified=stamp
+    )
+    feed, _ = store.add(site.url("/dated.xml"), None, NOW)
+    await poller().poll(feed, NOW)
+    report = await poller().poll(store.get(feed.url), NOW + INTERVAL)  # type: ignore[arg-type]
+    assert report.not_modified
+    last = [r for r in site.requests if r.path == "/dated.xml"][-1]
+    assert (last.if_modified_since, last.if_none_match) == (stamp, None)
