@@ -168,18 +168,31 @@ class BM25Index:
         tids = self.term_ids(terms)
         if not tids or k <= 0:
             return []
-        acc = np.zeros(self.passage_count, dtype=np.float64)
-        touched = np.zeros(self.passage_count, dtype=np.bool_)
+        found = []  # each term's allowed postings, their weights
         for tid in tids:
             lo, hi = int(self.indptr[tid]), int(self.indptr[tid + 1])
             keep = allowed[groups[self.postings[lo:hi]]]
             plist = self.postings[lo:hi][keep]
             tf = self.tfs[lo:hi][keep].astype(np.float64)
             dl = self.doc_len[plist].astype(np.float64)
-            acc[plist] += term_weights(float(self.idf[tid]), tf, dl, self.avgdl, self.params)
-            touched[plist] = True
-        candidates = np.flatnonzero(touched)
-        scores = acc[candidates]
+            found.append(
+                (plist, term_weights(float(self.idf[tid]), tf, dl, self.avgdl, self.params))
+            )
+        # Few postings (a narrow filter): accumulate over their own sorted set; many: over an
+        # array of every passage, where one pass over its flags beats sorting them.
+        if sum(len(p) for p, _ in found) * 16 < self.passage_count:
+            candidates = np.unique(np.concatenate([p for p, _ in found])).astype(np.int64)
+            scores = np.zeros(len(candidates), dtype=np.float64)
+            for plist, weights in found:  # in query order, as rank_bm25 sums
+                scores[np.searchsorted(candidates, plist)] += weights
+        else:
+            acc = np.zeros(self.passage_count, dtype=np.float64)
+            touched = np.zeros(self.passage_count, dtype=np.bool_)
+            for plist, weights in found:
+                acc[plist] += weights
+                touched[plist] = True
+            candidates = np.flatnonzero(touched)
+            scores = acc[candidates]
         if len(candidates) > k:  # keep the k best and every passage tied with the k-th
             kth = np.partition(scores, len(scores) - k)[len(scores) - k]
             best = scores >= kth

@@ -303,8 +303,10 @@ def test_kernels_still_compile_where_no_cache_folder_is_writable(monkeypatch: An
     assert kernels._compiled(add_one)(41) == 42
 
 
-def test_search_within_equals_search_restricted_to_the_allowed_groups() -> None:
-    """Scores bit for bit those of `search`, only allowed groups ranked, ties by lower id."""
+@pytest.mark.parametrize("filler", [0, 400], ids=["dense", "sparse"])
+def test_search_within_equals_search_restricted_to_the_allowed_groups(filler: int) -> None:
+    """Scores bit for bit those of `search`, only allowed groups ranked, ties by lower id
+    (with few matching postings among many passages, the sparse path is taken)."""
     passages = [
         "the bridge over the river",
         "a river port and a bridge",
@@ -313,9 +315,9 @@ def test_search_within_equals_search_restricted_to_the_allowed_groups() -> None:
         "nothing here",
         "river",
         "river",
-    ]
+    ] + ["nothing else here"] * filler
     index = BM25Index.build([tokenize(p) for p in passages], BM25Params())
-    groups = np.array([0, 0, 1, 1, 2, 2, 2], dtype=np.int32)
+    groups = np.array([0, 0, 1, 1, 2, 2, 2] + [2] * filler, dtype=np.int32)
     for query in ("river bridge", "river", "port", "bridge the"):
         terms = tokenize(query)
         for allowed in ([False, True, True], [True, False, False], [False, False, True]):
@@ -327,3 +329,17 @@ def test_search_within_equals_search_restricted_to_the_allowed_groups() -> None:
         s.passage for s in index.search_within(["river"], 10, groups, np.array([0, 0, 1], bool))
     ] == [5, 6]
     assert index.search_within(["port"], 10, groups, np.zeros(3, dtype=bool)) == []
+
+
+def test_search_within_leaves_its_scratch_clean_after_an_error() -> None:
+    """A search that fails half way (a group out of range) does not spoil the next one."""
+    passages = ["bridge over the river", "a river bridge", "the port", "river"]
+    index = BM25Index.build([tokenize(p) for p in passages], BM25Params())
+    terms = tokenize("bridge river")
+    good = np.array([0, 0, 1, 1], dtype=np.int32)
+    allowed = np.array([True, True])
+    expected = index.search_within(terms, 10, good, allowed)
+    with pytest.raises(IndexError):
+        index.search_within(terms, 10, np.array([0, 0, 1, 7], dtype=np.int32), allowed)
+    assert index.search_within(terms, 10, good, allowed) == expected
+    assert expected == index.search(terms, 10)
