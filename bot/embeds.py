@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import assert_never
 
@@ -48,14 +49,28 @@ TITLES = {
 }
 
 
-def escape(text: str) -> str:
-    """Quoted text can neither format (markdown) nor mention (users, roles, @everyone, @here).
+# Characters that format anywhere on a line. The backslash first: a document's own `\` must not
+# cancel the escape we put after it. Brackets always: discord.py's link pattern is greedy and
+# escapes only the first `[` of a line holding several links.
+_INLINE = re.compile(r"[\\*_~|`\[\]]")
+_LINE_START = re.compile(r"^(\s*)([>#-])", re.MULTILINE)
+# `scheme:` before `//`: the escaped colon keeps Discord from linking a bare URL (its URL rule
+# needs `https://` unbroken in the source) and shows the address as plain text.
+_SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]*):(?=//)", re.IGNORECASE)
 
-    A zero-width space after every `<` breaks each angle-bracket token (user, role and channel
-    mentions, timestamps, command links, custom emoji) and one after every `@` breaks
-    `@everyone`/`@here`; AllowedMentions.none() on every send is the second lock on the door.
+
+def escape(text: str) -> str:
+    """Quoted text can neither format (markdown), link, nor mention (users, roles, @everyone).
+
+    Every markdown character is backslash-escaped, so no masked link `[text](url)` survives;
+    `scheme\\://` makes a bare URL plain text. A zero-width space after every `<` breaks each
+    angle-bracket token (mentions, timestamps, command links, custom emoji, `<url>` autolinks)
+    and one after every `@` breaks `@everyone`/`@here`; AllowedMentions.none() on every send is
+    the second lock on the door.
     """
-    text = discord.utils.escape_markdown(text, ignore_links=False)
+    text = _INLINE.sub(r"\\\g<0>", text)
+    text = _LINE_START.sub(r"\1\\\2", text)
+    text = _SCHEME.sub(r"\1\\:", text)
     return text.replace("<", "<\u200b").replace("@", "@\u200b")
 
 
@@ -150,7 +165,7 @@ def _paginate(items: list[str], budget: int) -> list[list[str]]:
 
 def _source_field(s: Source) -> tuple[str, str]:
     date = s.published.isoformat() if s.published else "undated"
-    name = clip(escape(f"[{s.number}] {s.title}"), TITLE_MAX)
+    name = clip(f"[{s.number}] {escape(s.title)}", TITLE_MAX)  # a lone "[1]" links nothing
     url = safe_url(s.url)
     link = f"\n<{url}>" if url else ""
     value = clip(

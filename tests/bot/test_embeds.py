@@ -226,3 +226,44 @@ def test_clip_lines_says_how_many_lines_did_not_fit() -> None:
     kept = text.splitlines()
     assert kept[-1] == f"… and {100 - len(kept) + 1} more"
     assert clip_lines(lines[:3]) == "\n".join(lines[:3]) and clip_lines([]) == ""
+
+
+# A model of how Discord's markdown finds links: `\` + punctuation is a literal character;
+# a masked link, an <autolink> or a bare URL is live only if made of unescaped characters.
+_LIVE_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)|<[a-z][a-z0-9+.-]*:[^>\s]*>|https?://\S", re.I)
+LINKS = (
+    "… [update] tickets are sold at [click here](https://evil.example/phish) now. "
+    "See <https://evil.example/a>, https://evil.example/b, [x](<https://evil.example/c>), "
+    "[[nested]](http://evil.example/d) and \\[e](https://evil.example/e) [f] (g)"
+)
+
+
+def _live_links(markdown: str) -> list[str]:
+    """The links Discord would make clickable in `markdown` (escaped characters are inert)."""
+    unescaped = re.sub(r"\\([^0-9A-Za-z\s])", "\x00", markdown)
+    return _LIVE_LINK.findall(unescaped)
+
+
+def test_no_markdown_link_in_quoted_text_is_live() -> None:
+    """Masked links, autolinks and bare URLs, several with brackets on one line: none live."""
+    assert len(_live_links(LINKS)) >= 5  # the model does see the links in the raw text
+    assert _live_links(escape(LINKS)) == []
+    assert _unescape(escape(LINKS)) == LINKS
+
+
+def test_a_document_link_never_reaches_the_embed_live() -> None:
+    """A quote, a title and a snippet carrying masked links: every rendered text is inert."""
+    source = Source(1, "001", LINKS, LINKS, None, None, 1.0, LINKS, "001#p1.s1")
+    quote = Quote(LINKS, "001", "001#p1.s1", 0, 1, (1,))
+    answer = AskAnswer(LINKS, sources=(source,), passages=(quote,))
+    for page in render_pages(answer) + render_pages(SourcesAnswer("x", sources=(source,))):
+        texts = [page.title or "", page.description or ""]
+        texts += [t for f in page.fields for t in (f.name or "", f.value or "")]
+        for text in texts:
+            assert _live_links(text) == [], text
+
+
+@given(st.text(alphabet=st.sampled_from("[]()<>\\:/ahtps x"), max_size=80))
+def test_escaped_text_never_holds_a_live_link(text: str) -> None:
+    """Whatever mix of brackets, slashes and schemes: no live link once escaped."""
+    assert _live_links(escape(text)) == []
