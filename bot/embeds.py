@@ -101,23 +101,44 @@ def markers(numbers: Iterable[int], sources: dict[int, Source]) -> str:
     return "".join(parts)
 
 
-def _quote_line(q: Quote, sources: dict[int, Source]) -> str:
-    return f"“{escape(q.text)}” {markers(q.markers, sources)}"
+def _clip_escaped(text: str, limit: int) -> str:
+    """Escape, then clip; a cut that leaves a lone escaping backslash drops it too."""
+    clipped = clip(escape(text), max(limit, 2))
+    if clipped.endswith("…"):
+        body = clipped[:-1]
+        if (len(body) - len(body.rstrip("\\"))) % 2:
+            clipped = body[:-1] + "…"
+    return clipped
+
+
+def _quoted(
+    prefix: str, text: str, numbers: Iterable[int], sources: dict[int, Source], limit: int
+) -> str:
+    """`prefix“text” [n]` in at most `limit` characters: only the text is ever clipped."""
+    tail = f"” {markers(numbers, sources)}"
+    return f"{prefix}“{_clip_escaped(text, limit - len(prefix) - len(tail) - 1)}{tail}"
+
+
+def _quote_line(q: Quote, sources: dict[int, Source], limit: int = PAGE_BUDGET) -> str:
+    return _quoted("", q.text, q.markers, sources, limit)
 
 
 def _figure_line(f: Figure, sources: dict[int, Source]) -> str:
-    return f"**{escape(f.value)}** — “{escape(f.sentence.text)}” {markers(f.markers, sources)}"
+    prefix = f"**{_clip_escaped(f.value, 200)}** — "
+    return _quoted(prefix, f.sentence.text, f.markers, sources, PAGE_BUDGET)
 
 
 def _cite_line(q: Quote, sources: dict[int, Source]) -> str:
     label = "⚠️ weak support: " if q.support is Support.WEAK else ""
-    reference = f"\n> {escape(q.reference)}" if q.reference else ""
-    return f"{label}{_quote_line(q, sources)}{reference}"
+    reference = f"\n> {_clip_escaped(q.reference, PAGE_BUDGET // 4)}" if q.reference else ""
+    return _quoted(label, q.text, q.markers, sources, PAGE_BUDGET - len(reference)) + reference
 
 
 def _story_line(s: Story, sources: dict[int, Source]) -> str:
-    lines = [f"**{escape(s.headline.text)}** {markers(s.markers, sources)}"]
-    lines += [f"• {_quote_line(q, sources)}" for q in s.quotes]
+    head = _clip_escaped(s.headline.text, PAGE_BUDGET // 4)
+    lines = [f"**{head}** {markers(s.markers, sources)}"]
+    share = (PAGE_BUDGET - len(lines[0])) // max(len(s.quotes), 1) - 1
+    lines += [_quoted("• ", q.text, q.markers, sources, share) for q in s.quotes]
     return "\n".join(lines)
 
 
@@ -127,6 +148,11 @@ def _source_line(s: Source) -> str:
     link = f"\n<{url}>" if url else ""
     outlet = escape(s.outlet or "unknown outlet")
     return f"**{s.number}. {escape(s.title)}** — {outlet} · {date}{link}"
+
+
+def _source_item(s: Source) -> str:
+    line = _source_line(s)
+    return f"{line}\n“{_clip_escaped(s.snippet, PAGE_BUDGET - len(line) - 2)}”"
 
 
 def body_items(answer: Answer) -> list[str]:
@@ -145,7 +171,7 @@ def body_items(answer: Answer) -> list[str]:
             items = [_story_line(s, sources) for s in answer.stories]
             return items + [_figure_line(f, sources) for f in answer.figures[:5]]
         case SourcesAnswer():
-            return [f"{_source_line(s)}\n“{escape(s.snippet)}”" for s in answer.sources]
+            return [_source_item(s) for s in answer.sources]
         case _:
             assert_never(answer)
 

@@ -17,7 +17,9 @@ from answers.models import (
     AskAnswer,
     BriefingAnswer,
     Category,
+    CitationAnswer,
     Figure,
+    FiguresAnswer,
     Quote,
     Source,
     SourcesAnswer,
@@ -143,9 +145,12 @@ def test_pages_split_only_between_items() -> None:
 
 
 def test_an_item_longer_than_a_page_is_clipped_with_an_ellipsis() -> None:
-    """One 12,000-character quote cannot be split: it is cut at a word with '…'."""
+    """One 12,000-character quote cannot be split: it is cut at a word, inside the quote."""
     page = render_pages(_answer(AskAnswer, 1, 12_000, notice=None))[0]
-    assert page.description is not None and page.description.endswith("…")
+    assert page.description is not None
+    assert page.description.endswith(
+        "verbatim something…” [\\[1\\]](<https://example.com/story/1>)"
+    )
     assert len(page.description) <= PAGE_BUDGET
 
 
@@ -267,3 +272,21 @@ def test_a_document_link_never_reaches_the_embed_live() -> None:
 def test_escaped_text_never_holds_a_live_link(text: str) -> None:
     """Whatever mix of brackets, slashes and schemes: no live link once escaped."""
     assert _live_links(escape(text)) == []
+
+
+@pytest.mark.parametrize(
+    "kind", [SummaryAnswer, AskAnswer, CitationAnswer, FiguresAnswer, BriefingAnswer]
+)
+def test_a_long_quote_keeps_its_closing_mark_and_marker(kind: type[Answer]) -> None:
+    """A 5,000-character quote is clipped inside the quote: '…”' then its [n] marker stay."""
+    answer = _answer(kind, 1, 5_000, sources=1, notice=None)
+    description = render_pages(answer)[0].description or ""
+    assert "…” [\\[1\\]](<https://example.com/story/1>)" in description, description[-200:]
+    assert len(description) <= PAGE_BUDGET
+
+
+def test_several_long_quotes_of_a_story_each_keep_their_close() -> None:
+    """A briefing story of three long quotes: each quote closes and keeps its marker."""
+    answer = _answer(BriefingAnswer, 3, 2_500, sources=1, notice=None)
+    description = render_pages(answer)[0].description or ""
+    assert description.count("…” [\\[1\\]]") == 3, description
