@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from answers.compose import BriefingRequest
 from bot.embeds import NO_MENTIONS, clip_lines
 from bot.errors import UserError
 from bot.paging import send_pages
+from bot.periodic import periodic
 from bot.schedule import parse_local_time, parse_timezone
 
 if TYPE_CHECKING:
@@ -39,7 +40,11 @@ class BriefingCog(commands.Cog):
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
         self.deliverer = bot.deliverer
-        self.loop = tasks.loop(seconds=bot.settings.scheduler_interval_seconds)(self._tick)
+        self.loop = periodic(
+            self._tick,
+            what="the briefing scheduler",
+            seconds=bot.settings.scheduler_interval_seconds,
+        )
         self.loop.before_loop(self.bot.wait_until_ready)
 
     async def cog_load(self) -> None:
@@ -49,10 +54,7 @@ class BriefingCog(commands.Cog):
         self.loop.cancel()
 
     async def _tick(self) -> None:
-        try:
-            await self.deliverer.tick()
-        except Exception:  # an escaped error would end the loop, and every later briefing
-            log.exception("the briefing scheduler failed; trying again next time")
+        await self.deliverer.tick()
 
     @briefing.command(name="now", description="What is new in the documents (last 24 hours).")
     @app_commands.describe(topic="Only stories about this topic", private="Only you see it")

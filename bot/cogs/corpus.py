@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.embeds import NO_MENTIONS
+from bot.periodic import periodic
 from retrieval.reader import CorpusError
 
 if TYPE_CHECKING:
@@ -39,7 +40,9 @@ class CorpusCog(commands.Cog):
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
         minutes = bot.settings.reload_interval_minutes
-        self.watch = tasks.loop(minutes=minutes)(self._check) if minutes else None
+        self.watch = (
+            periodic(self._check, what="the corpus check", minutes=minutes) if minutes else None
+        )
 
     async def cog_load(self) -> None:
         if self.watch is not None:
