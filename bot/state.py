@@ -156,6 +156,17 @@ class StateStore:
             cursor = conn.execute("DELETE FROM subscriptions WHERE channel_id = ?", (channel_id,))
             return cursor.rowcount > 0
 
+    def remove(self, guild_id: int, sub_id: int) -> Subscription | None:
+        """Remove a guild's subscription by id (its channel may be gone); None if it had none."""
+        with self._session(write=True) as conn:
+            row = conn.execute(
+                f"{_SELECT_SUBSCRIPTION} WHERE s.id = ? AND s.guild_id = ?", (sub_id, guild_id)
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute("DELETE FROM subscriptions WHERE id = ?", (sub_id,))
+        return _subscription(row)
+
     def get(self, sub_id: int) -> Subscription | None:
         """The subscription with this id, if any."""
         return self._one_subscription("s.id = ?", sub_id)

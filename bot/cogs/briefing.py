@@ -111,18 +111,49 @@ class BriefingCog(commands.Cog):
         found = [z for z in _ZONES if needle in z.casefold()][:25]
         return [app_commands.Choice(name=z, value=z) for z in found]
 
-    @briefing.command(name="unsubscribe", description="Stop posting the briefing to a channel.")
-    @app_commands.describe(channel="The channel to stop posting to")
+    @briefing.command(name="unsubscribe", description="Stop posting the briefing somewhere.")
+    @app_commands.describe(
+        channel="The channel to stop posting to",
+        subscription="A subscription of this server, by id (also one whose channel is gone)",
+    )
     @app_commands.checks.has_permissions(manage_guild=True)
     async def unsubscribe(
-        self, interaction: discord.Interaction, channel: discord.TextChannel
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel | None = None,
+        subscription: int | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        removed = await asyncio.to_thread(self.bot.state.unsubscribe, channel.id)
-        text = "Unsubscribed" if removed else "There was no subscription for"
-        await interaction.followup.send(
-            f"{text} {channel.mention}.", ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        if subscription is not None:
+            guild_id = interaction.guild_id or 0
+            sub = await asyncio.to_thread(self.bot.state.remove, guild_id, subscription)
+            text = (
+                f"Removed subscription #{sub.sub_id} (<#{sub.channel_id}>)."
+                if sub
+                else f"This server has no subscription #{subscription}."
+            )
+        elif channel is not None:
+            removed = await asyncio.to_thread(self.bot.state.unsubscribe, channel.id)
+            verb = "Unsubscribed" if removed else "There was no subscription for"
+            text = f"{verb} {channel.mention}."
+        else:
+            text = "Pick a channel or a subscription (`/briefing list` shows them)."
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @unsubscribe.autocomplete("subscription")
+    async def _subscriptions(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        subs = await asyncio.to_thread(self.bot.state.list_guild, interaction.guild_id or 0)
+        choices = []
+        for sub in subs:
+            found = interaction.guild.get_channel(sub.channel_id) if interaction.guild else None
+            where = f"#{found.name}" if found else f"deleted channel {sub.channel_id}"
+            state = "" if sub.enabled else " · disabled"
+            name = f"#{sub.sub_id} · {where} · {sub.local_time:%H:%M} {sub.timezone}{state}"
+            if current.strip().casefold() in name.casefold():
+                choices.append(app_commands.Choice(name=name[:100], value=sub.sub_id))
+        return choices[:25]
 
     @briefing.command(name="list", description="The channels that get the daily briefing.")
     async def list_(self, interaction: discord.Interaction) -> None:

@@ -418,3 +418,11 @@ def test_malformed_file_says_it_is_damaged(db_path: Path, sub: Subscription) -> 
         file.truncate(db_path.stat().st_size - 4096)
     with pytest.raises(StateError, match=r"is damaged .*move it aside"):
         StateStore(db_path)
+
+
+def test_remove_by_id_only_in_its_own_guild(store: StateStore, sub: Subscription) -> None:
+    """A subscription is removed by id only by its own guild; removed twice is False."""
+    assert store.remove(99, sub.sub_id) is None
+    assert store.get(sub.sub_id) == sub
+    assert store.remove(10, sub.sub_id) == sub
+    assert store.get(sub.sub_id) is None and store.remove(10, sub.sub_id) is None
