@@ -124,11 +124,18 @@ class AnswersCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """A message that mentions the bot is a question, answered in a reply like /ask."""
+        """A message whose text mentions the bot is a question, answered in a reply like /ask.
+
+        The text, not `message.mentions`: a reply to any bot message pings the bot and so puts
+        it in `mentions`, though nobody asked anything.
+        """
         me = self.bot.user
-        if message.author.bot or me is None or me not in message.mentions:
+        if message.author.bot or me is None:
             return
-        question = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()[:500]
+        named = re.compile(rf"<@!?{me.id}>")
+        if not named.search(message.content):
+            return
+        question = named.sub(" ", message.content).strip()[:500]
         try:
             await self._answer_mention(message, question)
         except UserError as err:

@@ -199,6 +199,23 @@ async def test_mention_is_answered_in_a_reply(
     fake.assert_clean()
 
 
+async def test_a_reply_ping_is_not_a_question(fake: FakeDiscord, bot: BriefBot) -> None:
+    """Replying to the bot pings it (it is in `mentions`) but the text does not name it: no
+    answer; a message whose text mentions it, as `<@id>` or `<@!id>`, is answered."""
+    first = await fake.send_message("general", f"{fake.mention()} Rason?", author="carol")
+    answer = await fake.wait_for_message("general")
+    await fake.send_message(
+        "general", "thanks, nice", author="carol", reply_to=answer, mentions=[fake.bot_user]
+    )
+    nick = await fake.send_message(
+        "general", f"<@!{fake.bot_user.id}> Tumen bridge?", author="carol"
+    )
+    await fake.wait_for_message("general")
+    replied = [m.message_reference["message_id"] for m in fake.messages("general")]
+    assert replied == [str(first.id), str(nick.id)]
+    fake.assert_clean()
+
+
 async def test_empty_mention_gets_short_help(fake: FakeDiscord, bot: BriefBot) -> None:
     """A bare mention is answered with how to ask, not with a search for nothing."""
     await fake.send_message("general", f"{fake.mention()}   ", author="carol")
