@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import signal
 import sys
 
@@ -34,9 +35,29 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
+class RedactTokens(logging.Filter):
+    """Blank out interaction tokens: discord.py logs payloads and webhook URLs at DEBUG."""
+
+    _PATTERNS = (
+        # "token": "..." in a payload, as JSON or as a Python dict's repr
+        (re.compile(r"""(["']token["']\s*:\s*["'])[^"']+"""), r"\1[redacted]"),
+        # interaction callbacks and follow-ups carry the token in the URL path
+        (re.compile(r"(/(?:webhooks|interactions)/\d+/)[\w.-]+"), r"\1[redacted]"),
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = original = record.getMessage()
+        for pattern, replacement in self._PATTERNS:
+            message = pattern.sub(replacement, message)
+        if message != original:
+            record.msg, record.args = message, None
+        return True
+
+
 def configure_logging(settings: Settings) -> None:
     """Logging is configured here and nowhere else."""
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactTokens())  # on the handler: it sees every logger's records
     # discord.py's own text format (time, level, logger) unless JSON is asked for; passing
     # formatter=None would leave bare messages.
     json_format = {"formatter": JsonFormatter()} if settings.log_format == "json" else {}

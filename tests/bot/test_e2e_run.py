@@ -110,6 +110,8 @@ async def test_a_whole_run_never_logs_the_token(
     assert any(r.levelname == "DEBUG" and r.name.startswith("discord") for r in caplog.records)
     for text in (err, caplog.text, *(str(r.args) for r in caplog.records)):
         assert fake.token not in text
+    # discord.py logs interaction payloads and webhook URLs at DEBUG: their tokens are redacted
+    assert record.token not in err and "[redacted]" in err
     fake.assert_clean()
 
 
