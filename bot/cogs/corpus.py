@@ -76,7 +76,10 @@ class CorpusCog(commands.Cog):
         if opened.skipped:
             lines.append(f"skipped files: {len(opened.skipped)} (see the log)")
         if self.bot.service.last_error:
-            lines.append(f"last reload failed: {self.bot.service.last_error[:300]}")
+            # The error names paths on the host: for the server's managers only.
+            manager = interaction.permissions.manage_guild
+            why = self.bot.service.last_error[:300] if manager else "see the log"
+            lines.append(f"last reload failed: {why}")
         subs = await asyncio.to_thread(self.bot.state.list_guild, interaction.guild_id or 0)
         for sub in [s for s in subs if s.enabled][:10]:
             due = await self.bot.deliverer.next_due(sub)

@@ -131,8 +131,12 @@ async def test_vanished_corpus_keeps_the_last_good_index(
         assert "still serving the last good index" in caplog.text
         still = await answered(fake, "sources", {"topic": "Tumen River bridge"})
         assert still.original is not None and still.original.embeds[0].get("description")
-        status = await answered(fake, "corpus status")
+        status = await answered(fake, "corpus status", user="bob")
         assert status.original is not None and "last reload failed" in status.original.content
+        assert str(own_corpus) in status.original.content  # Manage Server sees the path
+        member = await answered(fake, "corpus status", user="carol")
+        assert member.original is not None and "last reload failed" in member.original.content
+        assert str(own_corpus) not in member.original.content  # any member does not
     fake.assert_clean()
 
 
