@@ -57,6 +57,10 @@ _LINE_START = re.compile(r"^(\s*)([>#-])", re.MULTILINE)
 # `scheme:` before `//`: the escaped colon keeps Discord from linking a bare URL (its URL rule
 # needs `https://` unbroken in the source) and shows the address as plain text.
 _SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]*):(?=//)", re.IGNORECASE)
+# Bidi controls (embeddings, overrides, isolates, marks) and zero-width characters: they make
+# shown text differ from its characters (an RTL override reverses what follows). Dropped from
+# what Discord shows only; quotes and their offsets stay verbatim in the answer.
+_DISGUISES = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff]")
 
 
 def escape(text: str) -> str:
@@ -66,8 +70,9 @@ def escape(text: str) -> str:
     `scheme\\://` makes a bare URL plain text. A zero-width space after every `<` breaks each
     angle-bracket token (mentions, timestamps, command links, custom emoji, `<url>` autolinks)
     and one after every `@` breaks `@everyone`/`@here`; AllowedMentions.none() on every send is
-    the second lock on the door.
+    the second lock on the door. Bidi controls and zero-width characters are dropped.
     """
+    text = _DISGUISES.sub("", text)
     text = _INLINE.sub(r"\\\g<0>", text)
     text = _LINE_START.sub(r"\1\\\2", text)
     text = _SCHEME.sub(r"\1\\:", text)

@@ -45,6 +45,9 @@ from bot.embeds import (
 )
 from tests.fakediscord.validation import FormErrors, validate_embeds
 
+# Bidi controls and zero-width characters: they can make shown text differ from stored text.
+DISGUISES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+DISGUISES += "\u200b\u200c\u200d\u2060\ufeff"
 # Mention and markdown syntax a document or a user might contain.
 HOSTILE = "@everyone @here <@1> <@!2> <@&3> <#4> <t:1700000000:F> </ask:5> <:e:6> **b** `c` # h"
 _TOKENS = re.compile(r"@everyone|@here|<@|<#|<t:|</|<:|<a:")
@@ -212,7 +215,7 @@ def test_escape_breaks_every_token_and_loses_no_text(text: str) -> None:
     """Whatever the input: no mention token survives, and unescaping gives the text back."""
     escaped = escape(text)
     assert not _TOKENS.search(escaped)
-    assert _unescape(escaped) == text.replace("\u200b", "")
+    assert _unescape(escaped) == re.sub(f"[{''.join(DISGUISES)}]", "", text)
 
 
 @given(st.text(max_size=400), st.integers(min_value=2, max_value=300))
@@ -290,3 +293,19 @@ def test_several_long_quotes_of_a_story_each_keep_their_close() -> None:
     answer = _answer(BriefingAnswer, 3, 2_500, sources=1, notice=None)
     description = render_pages(answer)[0].description or ""
     assert description.count("…” [\\[1\\]]") == 3, description
+
+
+def test_bidi_and_zero_width_characters_are_dropped_from_what_is_shown() -> None:
+    """An RTL override or zero-width character in a title or a quote never reaches the embed;
+    the quote itself (and its offsets) is not changed."""
+    disguised = "Tumen\u200b bridge \u202eegdirb\u202c costs \u2066$5\u2069\ufeff"
+    source = Source(1, "001", disguised, disguised, None, None, 1.0, disguised, "001#p1.s1")
+    quote = Quote(disguised, "001", "001#p1.s1", 0, len(disguised), (1,))
+    answer = AskAnswer(disguised, sources=(source,), passages=(quote,))
+    assert escape(disguised) == "Tumen bridge egdirb costs $5"
+    for page in render_pages(answer) + render_pages(SourcesAnswer("x", sources=(source,))):
+        texts = [page.title or "", page.description or ""]
+        texts += [t for f in page.fields for t in (f.name or "", f.value or "")]
+        for text in texts:
+            assert not set(text.replace("<\u200b", "").replace("@\u200b", "")) & set(DISGUISES)
+    assert quote.text == disguised and quote.end == len(disguised)
