@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.delivery import Deliverer, utcnow
 from bot.errors import BriefTree
-from bot.paging import PAGE_TIMEOUT
+from bot.paging import PAGE_TIMEOUT, ExpiredPages
 from bot.service import CorpusService
 from bot.settings import Settings
 from bot.state import StateStore
@@ -61,6 +61,7 @@ class BriefBot(commands.Bot):
         await self.service.start()
         for name in COGS:
             await self.load_extension(name)
+        self.add_view(ExpiredPages())  # page buttons of answers sent before a restart
         guild = discord.Object(self.settings.guild_id) if self.settings.guild_id else None
         if guild is not None:
             self.tree.copy_global_to(guild=guild)

@@ -12,6 +12,10 @@ log = logging.getLogger(__name__)
 
 PAGE_TIMEOUT = 300.0  # well inside the 15 minutes an interaction token can edit its messages
 NOT_YOURS = "Only the person who asked can turn these pages."
+EXPIRED = "This answer has expired (its pages are no longer kept); please ask again."
+# One custom_id per button, the same on every answer: a live Pager is found by its message
+# first, and a press that no live Pager holds (after a restart) reaches ExpiredPages.
+PREVIOUS_ID, NEXT_ID = "briefbot:page:previous", "briefbot:page:next"
 
 
 class Pager(discord.ui.View):
@@ -44,11 +48,11 @@ class Pager(discord.ui.View):
             embed=self.pages[self.index], view=self, allowed_mentions=NO_MENTIONS
         )
 
-    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, custom_id=PREVIOUS_ID)
     async def previous(self, interaction: discord.Interaction, _: discord.ui.Button[Pager]) -> None:
         await self._show(interaction, -1)
 
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary)
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary, custom_id=NEXT_ID)
     async def next(self, interaction: discord.Interaction, _: discord.ui.Button[Pager]) -> None:
         await self._show(interaction, +1)
 
@@ -61,6 +65,30 @@ class Pager(discord.ui.View):
                 await self.message.edit(view=self, allowed_mentions=NO_MENTIONS)
             except discord.HTTPException as err:
                 log.info("could not disable page buttons: %s", err)
+
+
+class ExpiredPages(discord.ui.View):
+    """A persistent view for page buttons no live Pager holds: says so, privately."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+
+    async def _expired(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(
+            EXPIRED, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @discord.ui.button(label="Previous", custom_id=PREVIOUS_ID)
+    async def previous(
+        self, interaction: discord.Interaction, _: discord.ui.Button[ExpiredPages]
+    ) -> None:
+        await self._expired(interaction)
+
+    @discord.ui.button(label="Next", custom_id=NEXT_ID)
+    async def next(
+        self, interaction: discord.Interaction, _: discord.ui.Button[ExpiredPages]
+    ) -> None:
+        await self._expired(interaction)
 
 
 async def send_pages(
