@@ -37,7 +37,21 @@ class Settings(BaseSettings):
     scheduler_interval_seconds: float = Field(
         30.0, gt=0, description="How often due briefings are checked."
     )
-    cooldown_seconds: float = Field(2.0, ge=0, description="Per-user pause between questions.")
+    question_burst: int = Field(
+        3, ge=0, description="Questions a user may ask at once; more wait their turn (0: no limit)."
+    )
+    question_window_seconds: float = Field(
+        10.0, gt=0, description="Seconds in which a user's burst refills."
+    )
+    server_burst: int = Field(
+        60, ge=0, description="Questions a server may ask at once (0: no limit)."
+    )
+    server_window_seconds: float = Field(
+        30.0, gt=0, description="Seconds in which a server's burst refills."
+    )
+    max_queue_seconds: float = Field(
+        60.0, ge=0, description="Longest wait a question is queued for; past it, when to ask again."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Least severe log level shown."
     )

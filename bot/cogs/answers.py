@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -24,6 +22,7 @@ from answers.compose import (
 from answers.models import Answer
 from bot.embeds import NO_MENTIONS
 from bot.errors import GENERIC, UserError
+from bot.limits import cost
 from bot.paging import send_pages
 
 if TYPE_CHECKING:
@@ -37,24 +36,19 @@ HELP = "Ask me about the documents, e.g. `@briefbot how long is the Tumen bridge
 PRIVATE = "Only you see the answer"
 
 
-class Cooldown:
-    """A per-user pause between questions, answered politely rather than silently."""
-
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.seconds = seconds
-        self._clock = clock
-        self._last: dict[int, float] = {}
-
-    def check(self, user_id: int) -> None:
-        """Raise UserError if `user_id` asked less than `seconds` ago; otherwise note this ask."""
-        now = self._clock()
-        wait = self._last.get(user_id, -1e9) + self.seconds - now
-        if wait > 0:
-            raise UserError(f"One moment please: you can ask again in {wait:.1f}s.")
-        self._last[user_id] = now
-        if len(self._last) > 10_000:  # forget old users so the map stays small
-            cutoff = now - self.seconds
-            self._last = {u: t for u, t in self._last.items() if t > cutoff}
+async def respond(
+    bot: BriefBot,
+    interaction: discord.Interaction,
+    request: Request[Answer],
+    private: bool,
+) -> None:
+    """Admit the question (or say when to ask again), defer, wait a fair turn, answer."""
+    ticket = bot.gate.reserve(interaction.user.id, interaction.guild_id, cost(request))
+    # Acknowledge first: Discord's 3-second deadline holds however long the answer takes.
+    await interaction.response.defer(ephemeral=private, thinking=True)
+    async with bot.gate.turn(ticket):
+        pages = await bot.service.pages(request)
+    await send_pages(interaction, pages, private=private, timeout=bot.page_timeout)
 
 
 class AnswersCog(commands.Cog):
@@ -62,16 +56,11 @@ class AnswersCog(commands.Cog):
 
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
-        self.cooldown = Cooldown(bot.settings.cooldown_seconds)
 
     async def _respond(
         self, interaction: discord.Interaction, request: Request[Answer], private: bool
     ) -> None:
-        self.cooldown.check(interaction.user.id)
-        # Acknowledge first: Discord's 3-second deadline holds however long the answer takes.
-        await interaction.response.defer(ephemeral=private, thinking=True)
-        pages = await self.bot.service.pages(request)
-        await send_pages(interaction, pages, private=private, timeout=self.bot.page_timeout)
+        await respond(self.bot, interaction, request, private)
 
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -150,9 +139,11 @@ class AnswersCog(commands.Cog):
         if not question:
             await self._reply(message, HELP)
             return
-        self.cooldown.check(message.author.id)
-        async with message.channel.typing():
-            pages = await self.bot.service.pages(AskRequest(question))
+        guild_id = message.guild.id if message.guild else None
+        request = AskRequest(question)
+        ticket = self.bot.gate.reserve(message.author.id, guild_id, cost(request))
+        async with message.channel.typing(), self.bot.gate.turn(ticket):
+            pages = await self.bot.service.pages(request)
         await send_pages(message, pages, timeout=self.bot.page_timeout)
 
     @staticmethod

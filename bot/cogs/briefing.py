@@ -13,9 +13,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from answers.compose import BriefingRequest
+from bot.cogs.answers import respond
 from bot.embeds import NO_MENTIONS, clip_lines
 from bot.errors import UserError
-from bot.paging import send_pages
 from bot.periodic import periodic
 from bot.schedule import parse_local_time, parse_timezone
 
@@ -64,11 +64,9 @@ class BriefingCog(commands.Cog):
         topic: app_commands.Range[str, 1, 200] | None = None,
         private: bool = False,
     ) -> None:
-        await interaction.response.defer(ephemeral=private, thinking=True)
         now = self.bot.now()
         request = BriefingRequest(topic or "", since=now - timedelta(hours=24), now=now)
-        pages = await self.bot.service.pages(request)
-        await send_pages(interaction, pages, private=private, timeout=self.bot.page_timeout)
+        await respond(self.bot, interaction, request, private)
 
     @briefing.command(name="subscribe", description="Post the briefing to a channel every day.")
     @app_commands.describe(

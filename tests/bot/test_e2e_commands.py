@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -267,12 +269,45 @@ async def test_command_failure_is_a_private_generic_message(
     fake.assert_clean()
 
 
-async def test_cooldown_answers_politely(
+async def test_two_questions_half_a_second_apart_are_both_answered(
+    fake: FakeDiscord, bot: BriefBot, answered: Any
+) -> None:
+    """With the default limits, /summary then /figures half a second later: both answered."""
+    first = await answered(fake, "summary", {"topic": "Tumen River bridge"}, user="carol")
+    await asyncio.sleep(0.5)
+    second = await answered(fake, "figures", {"topic": "Tumen River bridge"}, user="carol")
+    for record in (first, second):
+        assert record.original is not None and record.original.embeds, record.original
+    fake.assert_clean()
+
+
+async def test_questions_past_the_burst_wait_and_are_answered(
+    fake: FakeDiscord, settings: Any, new_bot: Any
+) -> None:
+    """Five questions and a mention at once past a burst of two: all deferred in time,
+    all answered, none refused."""
+    quick = settings.model_copy(update={"question_burst": 2, "question_window_seconds": 1.0})
+    async with fake.running(new_bot(quick), timeout=15):
+        records = [await fake.invoke("ask", {"question": "Rason"}, user="carol") for _ in range(5)]
+        await fake.send_message("general", f"{fake.mention()} Rason?", author="carol")
+        reply = await fake.wait_for_message("general", timeout=10)
+        for record in records:
+            await record.wait_done(timeout=10)
+            assert record.latency is not None and record.latency < 3
+            assert record.original is not None and record.original.embeds
+    assert reply.embeds
+    fake.assert_clean()
+
+
+async def test_past_the_longest_wait_the_asker_is_told_when_to_ask_again(
     fake: FakeDiscord, settings: Any, new_bot: Any, answered: Any
 ) -> None:
-    """A second question inside the cooldown gets a private 'one moment', not silence."""
-    settings = settings.model_copy(update={"cooldown_seconds": 60})
-    async with fake.running(new_bot(settings), timeout=15):
+    """A wait longer than max_queue_seconds: a private "ask again <t:…:R>", never silence;
+    other users are not affected."""
+    strict = settings.model_copy(
+        update={"question_burst": 1, "question_window_seconds": 60.0, "max_queue_seconds": 1.0}
+    )
+    async with fake.running(new_bot(strict), timeout=15):
         first = await answered(fake, "sources", {"topic": "Rason"}, user="carol")
         second = await answered(fake, "ask", {"question": "Rason"}, user="carol")
         other = await answered(fake, "ask", {"question": "Rason"}, user="bob")
@@ -280,11 +315,46 @@ async def test_cooldown_answers_politely(
         mention = await fake.wait_for_message("general", lambda m: bool(m.message_reference))
     assert first.original is not None and first.original.embeds
     assert second.response_type == 4 and second.original is not None
-    assert second.original.ephemeral and second.original.content.startswith("One moment please")
-    assert other.original is not None and other.original.embeds  # per user, not global
-    assert mention.content.startswith("One moment please")
+    assert second.original.ephemeral
+    assert re.fullmatch(ASK_AGAIN, second.original.content), second.original.content
+    assert other.original is not None and other.original.embeds  # per user
+    assert re.fullmatch(ASK_AGAIN, mention.content), mention.content
     fake.assert_clean()
 
+
+async def test_a_flood_from_one_user_does_not_hold_up_another(
+    fake: FakeDiscord, settings: Any, new_bot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """carol sends six questions, then bob one, while the answer thread is busy: bob's answer
+    comes within the first three, not after all of carol's (ordering, not timing)."""
+    bot = new_bot(settings.model_copy(update={"question_burst": 10}))
+    async with fake.running(bot, timeout=15):
+        release, real = asyncio.Event(), bot.service.pages
+
+        async def held(*args: Any, **kwargs: Any) -> Any:
+            await release.wait()
+            return await real(*args, **kwargs)
+
+        monkeypatch.setattr(bot.service, "pages", held)
+        flood = [
+            await fake.invoke("sources", {"topic": f"Rason {n}"}, user="carol") for n in range(6)
+        ]
+        other = await fake.invoke("sources", {"topic": "Tumen River bridge"}, user="bob")
+        await fake.wait_for(lambda: all(r.callbacks for r in [*flood, other]), timeout=5)
+        while bot.gate.queue.waiting < 6:  # carol's first holds the turn; the rest wait
+            await asyncio.sleep(0.01)
+        release.set()
+        for record in [*flood, other]:
+            await record.wait_done(timeout=10)
+    answered_order = [
+        r.path.split("/")[3] for r in fake.requests_to("PATCH", "/webhooks/*/messages/@original")
+    ]
+    assert len(answered_order) == 7
+    assert answered_order.index(other.token) <= 2, answered_order
+    fake.assert_clean()
+
+
+ASK_AGAIN = r"You're asking faster than I can answer: please ask again <t:\d+:R> \(in \d+ s\)\."
 
 HOSTILE_INPUTS = [
     " ",

@@ -39,7 +39,6 @@ def _environment(settings: Settings, **more: str) -> dict[str, str]:
         PYTHONPATH=str(REPO),
         BRIEFBOT_CORPUS_DIR=str(settings.corpus_dir),
         BRIEFBOT_DATA_DIR=str(settings.data_dir),
-        BRIEFBOT_COOLDOWN_SECONDS="0",
         **more,
     )
     return env
