@@ -44,10 +44,10 @@ class Settings(BaseSettings):
         10.0, gt=0, description="Seconds in which a user's burst refills."
     )
     server_burst: int = Field(
-        60, ge=0, description="Questions a server may ask at once (0: no limit)."
+        100, ge=0, description="Questions a server may ask at once (0: no limit)."
     )
     server_window_seconds: float = Field(
-        30.0, gt=0, description="Seconds in which a server's burst refills."
+        20.0, gt=0, description="Seconds in which a server's burst refills."
     )
     max_queue_seconds: float = Field(
         60.0, ge=0, description="Longest wait a question is queued for; past it, when to ask again."

@@ -44,7 +44,8 @@ async def test_briefing_now_posts_the_briefing(
     assert embed["title"] == "Briefing" and "\\[1\\]" in embed["description"]
     assert "Nothing new" not in embed["description"]  # seeds/ were first indexed just now
     assert embed["fields"]  # the sources, numbered as the markers are
-    on_topic = await answered(fake, "briefing now", {"topic": "Rason", "private": True})
+    # bob: one briefing takes a user's whole burst (alice's second would wait 10 s for it)
+    on_topic = await answered(fake, "briefing now", {"topic": "Rason", "private": True}, user="bob")
     assert on_topic.original is not None and on_topic.original.ephemeral
     assert on_topic.original.embeds[0]["title"] == "Briefing: Rason"
     no_pings(bot_messages(fake))
