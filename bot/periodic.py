@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from discord.ext import tasks
 
@@ -12,7 +13,7 @@ log = logging.getLogger(__name__)
 
 def periodic(
     work: Callable[[], Awaitable[None]], *, what: str, seconds: float = 0, minutes: float = 0
-) -> tasks.Loop[Callable[[], Awaitable[None]]]:
+) -> tasks.Loop[Callable[[], Coroutine[Any, Any, None]]]:
     """A `tasks.loop` running `work` every interval; an exception ends one round, not the loop.
 
     discord.ext.tasks stops a loop for good on any exception it does not expect (a locked
