@@ -341,8 +341,9 @@ async def test_a_flood_from_one_user_does_not_hold_up_another(
         ]
         other = await fake.invoke("sources", {"topic": "Tumen River bridge"}, user="bob")
         await fake.wait_for(lambda: all(r.callbacks for r in [*flood, other]), timeout=5)
-        while bot.gate.queue.waiting < 6:  # carol's first holds the turn; the rest wait
-            await asyncio.sleep(0.01)
+        async with asyncio.timeout(5):
+            while bot.gate.queue.waiting < 6:  # carol's first holds the turn; the rest wait
+                await asyncio.sleep(0.01)
         release.set()
         for record in [*flood, other]:
             await record.wait_done(timeout=10)
