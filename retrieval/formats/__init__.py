@@ -1,0 +1,37 @@
+"""Text and metadata out of file formats that are not plain text: HTML, PDF and Word."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+NO_TEXT = "no extractable text"
+
+
+class UnreadableFile(Exception):
+    """A file of a supported format that yields no text; the message is the reason shown."""
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """The text a parser extracted from a file, with what the file says about itself.
+
+    `text` is what the corpus quotes from: one paragraph a line. `pages` holds the offset in
+    `text` where each page starts (PDF only; empty for formats without pages).
+    """
+
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    published: dt.date | None = None
+    url: str | None = None
+    author: str | None = None
+    pages: tuple[int, ...] = ()
+
+
+def clean(value: object) -> str | None:
+    """A metadata value as a stripped string, or None when it is missing or blank."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
