@@ -16,7 +16,7 @@ class Settings(BaseSettings):
         env_prefix="BRIEFBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
     )
 
-    corpus_dir: Path = Field(Path("seeds"), description="Folder of .txt/.md documents.")
+    corpus_dir: Path = Field(Path("seeds"), description="Folder of documents (see Formats).")
     data_dir: Path = Field(Path("data"), description="Index cache and SQLite state.")
     discord_token: SecretStr | None = Field(
         None,

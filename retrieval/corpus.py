@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from retrieval.bm25 import BM25Params
 from retrieval.build import build_index
-from retrieval.documents import Anchor, Document, Sentence, SentenceKind
+from retrieval.documents import Anchor, Document, Sentence, SentenceKind, page_at
 from retrieval.index import BM25Index
 from retrieval.metadata import Metadata
 from retrieval.passages import group_passages
@@ -74,6 +74,7 @@ def _doc_record(doc: Document) -> dict[str, Any]:
         "sha256": doc.sha256,
         "mtime": doc.mtime,
         "first_seen": doc.first_seen,
+        "pages": list(doc.pages),
     }
 
 
@@ -179,9 +180,15 @@ class Corpus:
         lo, hi = int(a["text_ptr"][number]), int(a["text_ptr"][number + 1])
         text = bytes(self._texts[lo:hi]).decode("utf-8")
         first, last = int(a["doc_sent_ptr"][number]), int(a["doc_sent_ptr"][number + 1])
+        pages = tuple(rec.get("pages", ()))
         sentences = tuple(
             Sentence(
-                Anchor(rec["id"], int(a["sent_para"][i]), int(a["sent_num"][i])),
+                Anchor(
+                    rec["id"],
+                    int(a["sent_para"][i]),
+                    int(a["sent_num"][i]),
+                    page_at(pages, int(a["sent_start"][i])),
+                ),
                 int(a["sent_start"][i]),
                 int(a["sent_end"][i]),
                 text[int(a["sent_start"][i]) : int(a["sent_end"][i])],
@@ -198,6 +205,7 @@ class Corpus:
             rec["sha256"],
             rec["mtime"],
             rec.get("first_seen"),
+            pages,
         )
 
     def document_by_id(self, doc_id: str) -> Document:

@@ -7,9 +7,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval.formats import EXTRACTED_SUFFIXES, Extracted, UnreadableFile, extract
+
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".md")
+SUFFIXES = (".txt", ".md", *EXTRACTED_SUFFIXES)
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _SNIFF = 8192
 
@@ -28,10 +30,30 @@ class SourceFile:
     raw_size: int
     mtime: float
     replaced: int  # undecodable bytes replaced by U+FFFD
+    extracted: Extracted | None = None  # what a format's parser read (then text is its text)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A corpus file that did not load, and why (the reason is also logged)."""
+
+    path: str
+    reason: str
+
+
+def supported(relpath: str) -> bool:
+    """Whether the file's extension is one the corpus reads."""
+    return relpath.lower().endswith(SUFFIXES)
+
+
+def _skip(relpath: str, reason: str) -> Skipped:
+    log.warning("skipping %s: %s", relpath, reason)
+    return Skipped(relpath, reason)
 
 
 def find_files(root: Path) -> list[tuple[str, Path]]:
-    """Every .txt/.md file under root, recursively, sorted by relative path; no symlinked dirs."""
+    """Every file under root, recursively, sorted by relative path; no hidden files or symlinked
+    dirs. Files of an unsupported extension are listed too, so the load can say it skipped them."""
     if not root.exists():
         raise CorpusError(f"corpus folder {root} does not exist")
     if not root.is_dir():
@@ -50,7 +72,7 @@ def find_files(root: Path) -> list[tuple[str, Path]]:
         prefix = os.path.relpath(folder, top).replace(os.sep, "/") + "/"
         prefix = "" if prefix == "./" else prefix
         for name in files:
-            if name.startswith(".") or not name.lower().endswith(SUFFIXES):
+            if name.startswith("."):
                 continue
             found.append((prefix + name, base / name))
     found.sort(key=lambda item: item[0])
@@ -64,36 +86,42 @@ def _looks_binary(head: bytes) -> bool:
     return len(head) > 0 and controls / len(head) > 0.1
 
 
-def read_file(path: Path, relpath: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile | None:
-    """Read and decode one file, or log a warning naming it and return None."""
+def read_file(path: Path, relpath: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile | Skipped:
+    """Read and decode (or extract) one file, or log a warning naming it and say why not."""
+    if not supported(relpath):
+        suffix = Path(relpath).suffix.lower()
+        return _skip(relpath, f"unsupported extension {suffix}" if suffix else "no extension")
     try:
         stat = path.stat()
         if not path.is_file():
-            log.warning("skipping %s: not a regular file", relpath)
-            return None
+            return _skip(relpath, "not a regular file")
         if stat.st_size > max_bytes:
-            log.warning(
-                "skipping %s: %d bytes is over the %d-byte limit", relpath, stat.st_size, max_bytes
-            )
-            return None
+            return _skip(relpath, f"{stat.st_size} bytes is over the {max_bytes}-byte limit")
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as err:
-        log.warning("skipping %s: unreadable (%s)", relpath, err.strerror or err)
-        return None
+        return _skip(relpath, f"unreadable ({err.strerror or err})")
     if len(data) > max_bytes:
-        log.warning("skipping %s: grew past the %d-byte limit while reading", relpath, max_bytes)
-        return None
+        return _skip(relpath, f"grew past the {max_bytes}-byte limit while reading")
+    if relpath.lower().endswith(EXTRACTED_SUFFIXES):
+        return _extracted(path, relpath, data, stat.st_mtime)
     if _looks_binary(data[:_SNIFF]):
-        log.warning("skipping %s: binary content, not text", relpath)
-        return None
+        return _skip(relpath, "binary content, not text")
     text, replaced = _decode(data)
     if replaced:
         log.warning("%s: %d undecodable bytes replaced with U+FFFD", relpath, replaced)
     if not text.strip():
-        log.warning("skipping %s: empty", relpath)
-        return None
+        return _skip(relpath, "empty")
     return SourceFile(path, relpath, text, len(data), stat.st_mtime, replaced)
+
+
+def _extracted(path: Path, relpath: str, data: bytes, mtime: float) -> SourceFile | Skipped:
+    """A file of a format with its own parser: the parser's text stands for the file."""
+    try:
+        found = extract(relpath, data)
+    except UnreadableFile as err:
+        return _skip(relpath, str(err))
+    return SourceFile(path, relpath, found.text, len(data), mtime, 0, found)
 
 
 def _decode(data: bytes) -> tuple[str, int]:

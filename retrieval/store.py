@@ -18,12 +18,12 @@ from retrieval.bm25 import BM25Params
 from retrieval.corpus import Corpus
 from retrieval.documents import DOCUMENT_VERSION, load_documents
 from retrieval.passages import PASSAGE_VERSION
-from retrieval.reader import DEFAULT_MAX_BYTES, CorpusError, find_files
+from retrieval.reader import DEFAULT_MAX_BYTES, CorpusError, Skipped, find_files, supported
 from retrieval.tokenizer import TOKENIZER_VERSION
 
 log = logging.getLogger(__name__)
 
-STORE_VERSION = "2"
+STORE_VERSION = "3"
 # A file changed twice within the filesystem's timestamp granularity can keep its size and
 # mtime; digests of files this fresh are not cached, so the next open hashes them again.
 _RACY_SECONDS = 2.0
@@ -37,7 +37,7 @@ class OpenedCorpus:
     key: str
     built: bool  # True when this call (re)built the index, False when it reused one
     built_at: float
-    skipped: tuple[str, ...]
+    skipped: tuple[Skipped, ...]
     folder: Path
 
 
@@ -61,7 +61,9 @@ def _file_digests(root: Path, cache_path: Path, max_bytes: int) -> dict[str, str
             stat = path.stat()
             stamp = [stat.st_size, stat.st_mtime_ns]
             entry = cached.get(relpath)
-            if stat.st_size > max_bytes:
+            if not supported(relpath):  # skipped by name: its content does not matter
+                digest = "unsupported"
+            elif stat.st_size > max_bytes:
                 digest = f"oversize:{stat.st_size}:{stat.st_mtime_ns}"
             elif isinstance(entry, dict) and entry.get("stamp") == stamp:
                 digest = str(entry["sha256"])
@@ -133,9 +135,8 @@ def open_corpus(
         try:
             info = json.loads(manifest.read_text("utf-8"))
             corpus = Corpus.load(folder)
-            return OpenedCorpus(
-                corpus, key, False, float(info["built_at"]), tuple(info["skipped"]), folder
-            )
+            skipped = tuple(Skipped(s["path"], s["reason"]) for s in info["skipped"])
+            return OpenedCorpus(corpus, key, False, float(info["built_at"]), skipped, folder)
         except (OSError, ValueError, KeyError, TypeError) as err:
             log.warning("index %s is damaged (%s); rebuilding", folder, err)
     return _build(root, data_dir, folder, key, params, max_bytes)
@@ -156,7 +157,7 @@ def _build(
             {
                 "key": key,
                 "built_at": started,
-                "skipped": list(loaded.skipped),
+                "skipped": _skipped_json(loaded.skipped),
                 "documents": corpus.document_count,
                 "passages": corpus.passage_count,
             },
@@ -196,9 +197,13 @@ def describe(opened: OpenedCorpus) -> dict[str, Any]:
         "passages": c.passage_count,
         "sentences": c.sentence_count,
         "terms": len(c.index.vocab),
-        "skipped": list(opened.skipped),
+        "skipped": _skipped_json(opened.skipped),
         "folder": str(opened.folder),
     }
+
+
+def _skipped_json(skipped: tuple[Skipped, ...]) -> list[dict[str, str]]:
+    return [{"path": s.path, "reason": s.reason} for s in skipped]
 
 
 __all__ = ["CorpusError", "OpenedCorpus", "corpus_key", "describe", "open_corpus"]

@@ -35,3 +35,25 @@ def clean(value: object) -> str | None:
         return None
     text = " ".join(str(value).split())
     return text or None
+
+
+EXTRACTED_SUFFIXES = (".html", ".htm", ".pdf", ".docx")
+
+
+def extract(relpath: str, data: bytes) -> Extracted:
+    """Extract a file of one of EXTRACTED_SUFFIXES by its suffix; UnreadableFile if it cannot."""
+    # Imported here: each parser loads only when a corpus holds its format.
+    suffix = relpath.rsplit(".", 1)[-1].lower()
+    if suffix in ("html", "htm"):
+        from retrieval.formats.html import extract_html
+
+        return extract_html(data)
+    if suffix == "pdf":
+        from retrieval.formats.pdf import extract_pdf
+
+        return extract_pdf(data)
+    if suffix == "docx":
+        from retrieval.formats.word import extract_docx
+
+        return extract_docx(data)
+    raise ValueError(f"no extractor for {relpath}")

@@ -30,7 +30,7 @@ def test_huge_file_is_skipped_unread_and_the_rest_serves(
     with caplog.at_level(logging.WARNING):
         opened = open_corpus(corpus, tmp_path / "data")
     assert "huge.txt" not in reads
-    assert opened.skipped == ("huge.txt",)
+    assert [s.path for s in opened.skipped] == ["huge.txt"]
     assert "skipping huge.txt" in caplog.text and "over the" in caplog.text
     assert [h.passage.doc_id for h in opened.corpus.search("Tumen bridge")] == ["a", "a"]
 
@@ -54,6 +54,6 @@ def test_file_deleted_while_indexing_is_skipped(
     monkeypatch.setattr(store, "_file_digests", lambda *a: {"a.txt": "x", "b.txt": "y"})
     with caplog.at_level(logging.WARNING):
         opened = open_corpus(corpus, tmp_path / "data")
-    assert opened.skipped == ("b.txt",)
+    assert [s.path for s in opened.skipped] == ["b.txt"]
     assert "skipping b.txt: unreadable" in caplog.text
     assert opened.corpus.document_count == 1

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.documents import load_documents
-from retrieval.reader import CorpusError, find_files, read_file
+from retrieval.reader import CorpusError, Skipped, find_files, read_file
 
 WriteCorpus = Callable[[dict[str, str | bytes]], Path]
 GOOD = "The bridge over the Tumen River opens next year.\n"
@@ -29,7 +29,7 @@ def test_binary_file_is_skipped_with_a_warning(
     with caplog.at_level(logging.WARNING):
         loaded = load_documents(root)
     assert [d.id for d in loaded.documents] == ["good"]
-    assert loaded.skipped == ("blob.txt",)
+    assert [s.path for s in loaded.skipped] == ["blob.txt"]
     assert "skipping blob.txt: binary content, not text" in caplog.text
 
 
@@ -37,7 +37,7 @@ def test_control_characters_read_as_binary(tmp_path: Path) -> None:
     """Mostly control bytes (no NUL) are binary too."""
     path = tmp_path / "ctl.txt"
     path.write_bytes(bytes(range(1, 9)) * 20)
-    assert read_file(path, "ctl.txt") is None
+    assert isinstance(read_file(path, "ctl.txt"), Skipped)
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n\n\t \r\n"])
@@ -48,7 +48,7 @@ def test_empty_file_is_skipped(
     root = write_corpus({"good.txt": GOOD, "empty.md": content})
     with caplog.at_level(logging.WARNING):
         loaded = load_documents(root)
-    assert loaded.skipped == ("empty.md",)
+    assert [s.path for s in loaded.skipped] == ["empty.md"]
     assert "skipping empty.md: empty" in caplog.text
 
 
@@ -99,7 +99,7 @@ def test_unreadable_file_is_skipped(
             loaded = load_documents(root)
     finally:
         (root / "secret.txt").chmod(0o644)
-    assert loaded.skipped == ("secret.txt",)
+    assert [s.path for s in loaded.skipped] == ["secret.txt"]
     assert "skipping secret.txt: unreadable" in caplog.text
 
 
@@ -130,24 +130,32 @@ def test_symlink_loop_does_not_hang(write_corpus: WriteCorpus) -> None:
     assert [relpath for relpath, _ in find_files(root)] == ["self.txt", "sub/a.txt"]
     loaded = load_documents(root)
     assert [d.path for d in loaded.documents] == ["sub/a.txt"]
-    assert loaded.skipped == ("self.txt",)
+    assert [s.path for s in loaded.skipped] == ["self.txt"]
 
 
-def test_only_txt_and_md_files(write_corpus: WriteCorpus) -> None:
-    """Other suffixes and hidden files or folders are ignored; suffixes match in any case."""
+def test_unsupported_files_are_skipped_with_their_reason(write_corpus: WriteCorpus) -> None:
+    """Other suffixes are listed as skipped with the reason; hidden files or folders are not
+    seen at all; suffixes match in any case."""
     root = write_corpus(
         {
             "a.txt": GOOD,
             "b.md": GOOD,
             "C.TXT": GOOD,
-            "d.html": GOOD,
             "e.txt.bak": GOOD,
             "notes": GOOD,
             ".hidden.txt": GOOD,
             ".git/f.txt": GOOD,
         }
     )
-    assert [relpath for relpath, _ in find_files(root)] == ["C.TXT", "a.txt", "b.md"]
+    assert [relpath for relpath, _ in find_files(root)] == [
+        "C.TXT", "a.txt", "b.md", "e.txt.bak", "notes",
+    ]  # fmt: skip
+    loaded = load_documents(root)
+    assert [d.path for d in loaded.documents] == ["C.TXT", "a.txt", "b.md"]
+    assert loaded.skipped == (
+        Skipped("e.txt.bak", "unsupported extension .bak"),
+        Skipped("notes", "no extension"),
+    )
 
 
 def test_recursive_sorted_order(write_corpus: WriteCorpus) -> None:
@@ -202,4 +210,4 @@ def test_fifo_is_not_opened(write_corpus: WriteCorpus) -> None:
     root = write_corpus({"good.txt": GOOD})
     os.mkfifo(root / "pipe.txt")
     loaded = load_documents(root)
-    assert loaded.skipped == ("pipe.txt",)
+    assert [s.path for s in loaded.skipped] == ["pipe.txt"]
