@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     k1: float = Field(1.5, gt=0, description="BM25 term-frequency saturation.")
     b: float = Field(0.75, ge=0, le=1, description="BM25 length normalization.")
     max_file_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Larger files are skipped.")
+    max_upload_bytes: int = Field(
+        8 * 1024 * 1024, gt=0, description="Largest file /corpus add takes (and max_file_bytes)."
+    )
     briefing_grace_minutes: int = Field(
         180, ge=0, description="How late a missed briefing may still be posted."
     )

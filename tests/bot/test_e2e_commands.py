@@ -57,7 +57,7 @@ async def test_logs_in_and_syncs_every_command_described(fake: FakeDiscord, bot:
     assert options["briefing", "channel"]["channel_types"] == [0, 5]  # text and news
     subcommands = {o["name"] for o in synced["briefing"]["options"]}
     assert subcommands == {"now", "subscribe", "unsubscribe", "list"}
-    assert {o["name"] for o in synced["corpus"]["options"]} == {"status", "reload"}
+    assert {o["name"] for o in synced["corpus"]["options"]} == {"status", "reload", "add"}
     # Everyone may read (/briefing now|list, /corpus status): Discord applies
     # default_member_permissions to whole top-level commands only, so the groups carry none
     # and managing is checked at run time (tests in test_e2e_briefing).

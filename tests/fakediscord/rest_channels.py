@@ -139,3 +139,13 @@ async def attachment(request: web.Request) -> web.Response:
         if f.filename == request.match_info["filename"]:
             return web.Response(body=f.data, content_type=f.content_type)
     return web.Response(status=404)
+
+
+@routes.get("/ephemeral-attachments/{attachment_id:\\d+}/{filename}")
+async def uploaded(request: web.Request) -> web.Response:
+    """The CDN stand-in for files given to an attachment option of a slash command (found by
+    id: the name in the URL is a quoted copy, which may not survive URL normalization)."""
+    f = state_of(request).uploads.get(int(request.match_info["attachment_id"]))
+    if f is None:
+        return web.Response(status=404)
+    return web.Response(body=f.data, content_type=f.content_type)
