@@ -24,6 +24,7 @@ from answers.compose import (
     SummaryRequest,
     compose,
 )
+from answers.markdown import render_markdown
 from answers.models import Answer
 from answers.render import render_text, to_json
 from bot.health import check_health
@@ -71,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (help_text, _) in ANSWERS.items():
         sub = commands.add_parser(name, parents=[common], help=help_text)
+        sub.add_argument(
+            "--format",
+            choices=("text", "json", "md"),
+            default="text",
+            help="text (default), json (as --json) or md: Markdown with a reference list",
+        )
         if name != "briefing":
             sub.add_argument("text", nargs="+", help="topic, query, claim or question")
             continue
@@ -189,8 +196,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = " ".join(args.text)
     _, request = ANSWERS[args.command]
     answer = compose(opened, request(text, args))
-    if args.json:
+    if args.json or args.format == "json":
         print(json.dumps(to_json(answer), ensure_ascii=False, indent=2))
+    elif args.format == "md":
+        sys.stdout.write(render_markdown(answer))
     else:
         sys.stdout.write(render_text(answer, settings.templates_dir))
     return 0

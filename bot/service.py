@@ -15,6 +15,7 @@ from typing import TypeVar
 import discord
 
 from answers.compose import A, Request, compose
+from answers.markdown import render_markdown, title_of
 from bot.embeds import render_pages
 from bot.settings import Settings
 from retrieval.bm25 import BM25Params
@@ -134,6 +135,16 @@ class CorpusService:
 
         def work() -> list[discord.Embed]:
             return render_pages(compose(opened, request))
+
+        return await self._in_worker(work)
+
+    async def markdown(self, request: Request[A]) -> tuple[str, str]:
+        """Compose an answer and render it as Markdown in the worker: (title, document)."""
+        opened = self.opened
+
+        def work() -> tuple[str, str]:
+            answer = compose(opened, request)
+            return title_of(answer), render_markdown(answer)
 
         return await self._in_worker(work)
 

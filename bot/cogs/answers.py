@@ -22,6 +22,7 @@ from answers.compose import (
 from answers.models import Answer
 from bot.embeds import NO_MENTIONS
 from bot.errors import GENERIC, UserError
+from bot.export import FORMAT, Export, send_markdown
 from bot.limits import cost
 from bot.paging import send_pages
 
@@ -41,11 +42,18 @@ async def respond(
     interaction: discord.Interaction,
     request: Request[Answer],
     private: bool,
+    output: Export = Export.embed,
 ) -> None:
-    """Admit the question (or say when to ask again), defer, wait a fair turn, answer."""
+    """Admit the question (or say when to ask again), defer, wait a fair turn, answer (as
+    embeds, or as an attached Markdown file)."""
     ticket = bot.gate.reserve(interaction.user.id, interaction.guild_id, cost(request))
     # Acknowledge first: Discord's 3-second deadline holds however long the answer takes.
     await interaction.response.defer(ephemeral=private, thinking=True)
+    if output is Export.markdown:
+        async with bot.gate.turn(ticket):
+            title, document = await bot.service.markdown(request)
+        await send_markdown(interaction, title, document, private=private)
+        return
     async with bot.gate.turn(ticket):
         pages = await bot.service.pages(request)
     await send_pages(interaction, pages, private=private, timeout=bot.page_timeout)
@@ -58,9 +66,13 @@ class AnswersCog(commands.Cog):
         self.bot = bot
 
     async def _respond(
-        self, interaction: discord.Interaction, request: Request[Answer], private: bool
+        self,
+        interaction: discord.Interaction,
+        request: Request[Answer],
+        private: bool,
+        output: Export = Export.embed,
     ) -> None:
-        await respond(self.bot, interaction, request, private)
+        await respond(self.bot, interaction, request, private, output)
 
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -70,46 +82,75 @@ class AnswersCog(commands.Cog):
     @app_commands.command(
         name="summary", description="A summary of a topic, quoted from the documents."
     )
-    @app_commands.describe(topic="What to summarize", private=PRIVATE)
+    @app_commands.describe(topic="What to summarize", private=PRIVATE, output=FORMAT)
+    @app_commands.rename(output="format")
     @app_commands.autocomplete(topic=topic_autocomplete)
     async def summary(
-        self, interaction: discord.Interaction, topic: Topic, private: bool = False
+        self,
+        interaction: discord.Interaction,
+        topic: Topic,
+        private: bool = False,
+        output: Export = Export.embed,
     ) -> None:
-        await self._respond(interaction, SummaryRequest(topic), private)
+        await self._respond(interaction, SummaryRequest(topic), private, output)
 
     @app_commands.command(
         name="figures", description="The numbers, quantities and dates on a topic."
     )
-    @app_commands.describe(topic="What the figures are about", private=PRIVATE)
+    @app_commands.describe(topic="What the figures are about", private=PRIVATE, output=FORMAT)
+    @app_commands.rename(output="format")
     @app_commands.autocomplete(topic=topic_autocomplete)
     async def figures(
-        self, interaction: discord.Interaction, topic: Topic, private: bool = False
+        self,
+        interaction: discord.Interaction,
+        topic: Topic,
+        private: bool = False,
+        output: Export = Export.embed,
     ) -> None:
-        await self._respond(interaction, FiguresRequest(topic), private)
+        await self._respond(interaction, FiguresRequest(topic), private, output)
 
     @app_commands.command(name="sources", description="The documents on a topic, ranked.")
-    @app_commands.describe(topic="What the documents should be about", private=PRIVATE)
+    @app_commands.describe(
+        topic="What the documents should be about", private=PRIVATE, output=FORMAT
+    )
+    @app_commands.rename(output="format")
     @app_commands.autocomplete(topic=topic_autocomplete)
     async def sources(
-        self, interaction: discord.Interaction, topic: Topic, private: bool = False
+        self,
+        interaction: discord.Interaction,
+        topic: Topic,
+        private: bool = False,
+        output: Export = Export.embed,
     ) -> None:
-        await self._respond(interaction, SourcesRequest(topic), private)
+        await self._respond(interaction, SourcesRequest(topic), private, output)
 
     @app_commands.command(
         name="cite", description="The exact quote that backs a claim, with a reference."
     )
-    @app_commands.describe(claim="The claim to back with a quote", private=PRIVATE)
+    @app_commands.describe(claim="The claim to back with a quote", private=PRIVATE, output=FORMAT)
+    @app_commands.rename(output="format")
     async def cite(
-        self, interaction: discord.Interaction, claim: Claim, private: bool = False
+        self,
+        interaction: discord.Interaction,
+        claim: Claim,
+        private: bool = False,
+        output: Export = Export.embed,
     ) -> None:
-        await self._respond(interaction, CitationRequest(claim), private)
+        await self._respond(interaction, CitationRequest(claim), private, output)
 
     @app_commands.command(name="ask", description="A question answered with quoted passages.")
-    @app_commands.describe(question="Your question about the documents", private=PRIVATE)
+    @app_commands.describe(
+        question="Your question about the documents", private=PRIVATE, output=FORMAT
+    )
+    @app_commands.rename(output="format")
     async def ask(
-        self, interaction: discord.Interaction, question: Claim, private: bool = False
+        self,
+        interaction: discord.Interaction,
+        question: Claim,
+        private: bool = False,
+        output: Export = Export.embed,
     ) -> None:
-        await self._respond(interaction, AskRequest(question), private)
+        await self._respond(interaction, AskRequest(question), private, output)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

@@ -16,6 +16,7 @@ from answers.compose import BriefingRequest
 from bot.cogs.answers import respond
 from bot.embeds import NO_MENTIONS, clip_lines
 from bot.errors import UserError
+from bot.export import FORMAT, Export
 from bot.periodic import periodic
 from bot.schedule import parse_local_time, parse_timezone
 
@@ -57,16 +58,20 @@ class BriefingCog(commands.Cog):
         await self.deliverer.tick()
 
     @briefing.command(name="now", description="What is new in the documents (last 24 hours).")
-    @app_commands.describe(topic="Only stories about this topic", private="Only you see it")
+    @app_commands.describe(
+        topic="Only stories about this topic", private="Only you see it", output=FORMAT
+    )
+    @app_commands.rename(output="format")
     async def now(
         self,
         interaction: discord.Interaction,
         topic: app_commands.Range[str, 1, 200] | None = None,
         private: bool = False,
+        output: Export = Export.embed,
     ) -> None:
         now = self.bot.now()
         request = BriefingRequest(topic or "", since=now - timedelta(hours=24), now=now)
-        await respond(self.bot, interaction, request, private)
+        await respond(self.bot, interaction, request, private, output)
 
     @briefing.command(name="subscribe", description="Post the briefing to a channel every day.")
     @app_commands.describe(
