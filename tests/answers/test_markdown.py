@@ -3,55 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from answers.briefing import answer_briefing
-from answers.citations import answer_cite
-from answers.figures import answer_figures
 from answers.markdown import escape, render_markdown
 from answers.models import Answer
 from answers.passages import answer_ask
-from answers.sources import answer_sources
 from answers.summary import answer_summary
 from retrieval.corpus import Corpus
-from tests.answers.conftest import SEEDS, MakeCorpus, stamped
-
-GOLDEN = Path(__file__).parent / "golden"
-NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
+from tests.answers.conftest import SEEDS, MakeCorpus, check_golden, stamped
+from tests.answers.test_render import CASES as TEXT_CASES
+from tests.answers.test_render import NOW
 
 CASES: dict[str, Callable[[Corpus], Answer]] = {
-    "summary_tumen_river_bridge": lambda c: answer_summary(c, "Tumen River bridge"),
-    "figures_tumen_river_bridge": lambda c: answer_figures(c, "Tumen River bridge"),
-    "cite_850_meters": lambda c: answer_cite(c, "The Tumen River bridge will be 850 meters long"),
-    "sources_kursk_region": lambda c: answer_sources(c, "Kursk region"),
+    **TEXT_CASES,
     "ask_tumen_bridge": lambda c: answer_ask(c, "How long is the Tumen bridge?", limit=3),
-    "summary_nothing_found": lambda c: answer_summary(c, "zzqx unobtainium"),
 }
 _UNESCAPE = re.compile(r"\\([\\`*_\[\]<>~|#])")
-
-
-def _check(name: str, text: str) -> None:
-    path = GOLDEN / f"{name}.md"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"re-run with UPDATE_GOLDEN=1 to review {path}"
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_golden_markdown(seeds: Corpus, name: str) -> None:
     """The exported document is exactly the reviewed one in tests/answers/golden/."""
-    _check(name, render_markdown(CASES[name](seeds)))
+    check_golden(name, render_markdown(CASES[name](seeds)), ".md")
 
 
 def test_golden_briefing_markdown() -> None:
     """A briefing: window, one section a story, key figures, sources."""
     corpus = stamped(SEEDS, [NOW - dt.timedelta(hours=1)] * 5)
-    _check("briefing_seeds", render_markdown(answer_briefing(corpus, now=NOW)))
+    check_golden("briefing_seeds", render_markdown(answer_briefing(corpus, now=NOW)), ".md")
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,9 +17,8 @@ from answers.render import format_number, format_ordinal, render_text, to_json
 from answers.sources import answer_sources
 from answers.summary import answer_summary
 from retrieval.corpus import Corpus
-from tests.answers.conftest import SEEDS, stamped
+from tests.answers.conftest import SEEDS, check_golden, stamped
 
-GOLDEN = Path(__file__).parent / "golden"
 NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
 
 CASES: dict[str, Callable[[Corpus], Answer]] = {
@@ -33,23 +31,16 @@ CASES: dict[str, Callable[[Corpus], Answer]] = {
 }
 
 
-def _check(name: str, text: str) -> None:
-    path = GOLDEN / f"{name}.txt"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"re-run with UPDATE_GOLDEN=1 to review {path}"
-
-
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_golden_text(seeds: Corpus, name: str) -> None:
     """The rendered answer is exactly the reviewed text in tests/answers/golden/."""
-    _check(name, render_text(CASES[name](seeds)))
+    check_golden(name, render_text(CASES[name](seeds)))
 
 
 def test_golden_briefing() -> None:
     """A briefing at a fixed moment over seeds first seen an hour before."""
     corpus = stamped(SEEDS, [NOW - dt.timedelta(hours=1)] * 5)
-    _check("briefing_seeds", render_text(answer_briefing(corpus, now=NOW)))
+    check_golden("briefing_seeds", render_text(answer_briefing(corpus, now=NOW)))
 
 
 def test_json_field_names(seeds: Corpus) -> None:
