@@ -10,7 +10,7 @@ import pytest
 
 from answers.briefing import answer_briefing
 from answers.markdown import escape, render_markdown
-from answers.models import Answer
+from answers.models import Answer, SourcesAnswer
 from answers.passages import answer_ask
 from answers.summary import answer_summary
 from retrieval.corpus import Corpus
@@ -42,8 +42,9 @@ def test_every_quote_is_verbatim_once_unescaped(seeds: Corpus, name: str) -> Non
     """Each quoted text, its escapes undone, is in the document; each source is referenced."""
     answer = CASES[name](seeds)
     plain = _UNESCAPE.sub(r"\1", render_markdown(answer))
-    quotes = [q for name in ("sentences", "quotes", "passages") for q in getattr(answer, name, ())]
-    assert quotes or not answer.found or name.startswith("sources")
+    quotes = [q for part in ("sentences", "quotes", "passages") for q in getattr(answer, part, ())]
+    quotes += [f.sentence for f in getattr(answer, "figures", ())]
+    assert quotes or not answer.found or isinstance(answer, SourcesAnswer)
     for quote in quotes:
         assert f"“{quote.text}”" in plain
     for source in answer.sources:
