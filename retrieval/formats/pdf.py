@@ -25,7 +25,7 @@ def extract_pdf(data: bytes) -> Extracted:
         reader = pypdf.PdfReader(io.BytesIO(data))
         _decrypt(reader)
         pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata
+        info = reader.metadata or pypdf.DocumentInformation()
     except UnreadableFile:
         raise
     except (FileNotDecryptedError, DependencyError) as err:
@@ -36,14 +36,23 @@ def extract_pdf(data: bytes) -> Extracted:
     text, starts = _join_pages(pages)
     if not text:
         raise UnreadableFile(f"{NO_TEXT} (image-only or scanned PDF?)")
-    created = info.creation_date if info is not None else None
+    created = _field(info, "creation_date")
     return Extracted(
         text=text,
-        title=clean(info.title) if info is not None else None,
+        title=clean(_field(info, "title")),
         published=created.date() if isinstance(created, dt.datetime) else None,
-        author=clean(info.author) if info is not None else None,
+        author=clean(_field(info, "author")),
         pages=starts,
     )
+
+
+def _field(info: pypdf.DocumentInformation, name: str) -> object:
+    """One document-information entry, or None when it is missing or will not parse."""
+    try:
+        return getattr(info, name)
+    except Exception as err:  # a malformed date or string must not cost the document
+        log.debug("ignoring the PDF's /%s: %r", name, err)
+        return None
 
 
 def _decrypt(reader: pypdf.PdfReader) -> None:

@@ -27,6 +27,7 @@ def extract_docx(data: bytes) -> Extracted:
         document = docx.Document(io.BytesIO(data))
         paragraphs = [" ".join(p.text.split()) for p in document.paragraphs]
         props = document.core_properties
+        title, author, created = props.title, props.author, props.created
     except UnreadableFile:
         raise
     except Exception as err:  # zip, XML and package errors alike: the file is broken
@@ -35,10 +36,9 @@ def extract_docx(data: bytes) -> Extracted:
     text = "\n".join(p for p in paragraphs if p)
     if not text:
         raise UnreadableFile(NO_TEXT)
-    created = props.created
     return Extracted(
         text=text,
-        title=clean(props.title),
+        title=clean(title),
         published=created.date() if isinstance(created, dt.datetime) else None,
-        author=clean(props.author),
+        author=clean(author),
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import pypdf
 import pytest
 
 from retrieval.formats import NO_TEXT, UnreadableFile
@@ -66,3 +68,14 @@ def test_unreadable_pdfs_say_why(data: bytes, reason: str) -> None:
 def test_pdf_locked_only_against_editing_is_read() -> None:
     """An empty user password (owner password only) does not stop reading."""
     assert PDF_FIGURE in extract_pdf(encrypted_pdf(user_password="")).text
+
+
+def test_a_malformed_document_information_date_is_ignored() -> None:
+    """Regression: a /CreationDate pypdf cannot parse raised out of the extractor."""
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(two_page_pdf()))
+    writer.add_metadata({"/CreationDate": "D:garbage", "/Title": "Outlook"})
+    out = io.BytesIO()
+    writer.write(out)
+    found = extract_pdf(out.getvalue())
+    assert (found.title, found.published) == ("Outlook", None)
+    assert PDF_FIGURE in found.text
