@@ -75,11 +75,17 @@ class CorpusCog(commands.Cog):
             f"**{len(c.index.vocab)}** terms",
             f"index built {_age(time.time() - opened.built_at)} ago (`{opened.key[:12]}`)",
         ]
+        # Skip reasons and the reload error name paths: for the server's managers only.
+        manager = interaction.permissions.manage_guild
         if opened.skipped:
-            lines.append(f"skipped files: {len(opened.skipped)} (see the log)")
+            lines.append(
+                f"skipped files: {len(opened.skipped)}" + ("" if manager else " (see the log)")
+            )
+            escape = discord.utils.escape_markdown
+            lines += [
+                f"- {escape(s.path)}: {escape(s.reason)}" for s in opened.skipped[:5] if manager
+            ]
         if self.bot.service.last_error:
-            # The error names paths on the host: for the server's managers only.
-            manager = interaction.permissions.manage_guild
             why = self.bot.service.last_error[:300] if manager else "see the log"
             lines.append(f"last reload failed: {why}")
         subs = await asyncio.to_thread(self.bot.state.list_guild, interaction.guild_id or 0)

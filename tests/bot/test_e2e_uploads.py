@@ -104,3 +104,19 @@ async def test_unreadable_uploads_are_refused_with_the_reason(
     assert reply.startswith(expected)
     uploads = corpus / "uploads"
     assert not uploads.exists() or list(uploads.iterdir()) == []
+
+
+async def test_status_lists_skipped_files_with_their_reasons(
+    fake: FakeDiscord, corpus: Path, tmp_path: Path, settings_for: Any, new_bot: Any,
+    answered: Any,
+) -> None:  # fmt: skip
+    """/corpus status names each skipped file (up to five) and why, to managers only (the
+    reasons may name paths); others see how many."""
+    (corpus / "photo.jpg").write_bytes(b"\xff\xd8")
+    (corpus / "broken.pdf").write_bytes(two_page_pdf()[:400])
+    async with fake.running(new_bot(settings_for(corpus, tmp_path / "d")), timeout=15):
+        status = _text(await answered(fake, "corpus status", user="bob"))
+        plain = _text(await answered(fake, "corpus status", user="carol"))
+    assert "skipped files: 2\n- broken.pdf: corrupt PDF" in status
+    assert "- photo.jpg: unsupported extension .jpg" in status
+    assert "skipped files: 2 (see the log)" in plain and "broken.pdf" not in plain
