@@ -62,6 +62,13 @@ def add_file(
     target = root / folder
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         return Skipped(relpath, f"{folder}/ in the corpus folder is not a plain folder")
+    try:
+        return _save(target, name, relpath, data, max_bytes)
+    except OSError as err:  # a read-only folder (a container image), a full disk
+        return Skipped(relpath, f"cannot write to the corpus folder ({err.strerror or err})")
+
+
+def _save(target: Path, name: str, relpath: str, data: bytes, max_bytes: int) -> Added | Skipped:
     target.mkdir(parents=True, exist_ok=True)
     # A hidden temporary name: a reload meanwhile never indexes a half-written file.
     fd, tmp = tempfile.mkstemp(dir=target, prefix=".upload-", suffix=Path(name).suffix)
@@ -78,7 +85,7 @@ def add_file(
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-    saved = f"{folder}/{final.name}"
+    saved = f"{relpath.rsplit('/', 1)[0]}/{final.name}"
     log.info("added %s (%d bytes)", saved, len(data))
     return Added(saved, document, len(group_passages(document.sentences)))
 

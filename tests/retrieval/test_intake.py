@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from retrieval import intake
 from retrieval.intake import Added, add_file, safe_name
 from retrieval.reader import Skipped
 from retrieval.store import open_corpus
@@ -85,3 +86,17 @@ def test_a_symlinked_uploads_folder_is_refused(tmp_path: Path) -> None:
     result = add_file(root, "a.txt", TEXT, 10**6)
     assert isinstance(result, Skipped) and "not a plain folder" in result.reason
     assert list(outside.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_written_is_a_reason_not_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only corpus folder (a container's image) is refused with the OS's reason."""
+
+    def _denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(intake.tempfile, "mkstemp", _denied)
+    result = add_file(tmp_path, "a.txt", TEXT, 10**6)
+    assert isinstance(result, Skipped)
+    assert result.reason == "cannot write to the corpus folder (Permission denied)"
