@@ -16,7 +16,8 @@ class UnreadableFile(Exception):
 class Extracted:
     """The text a parser extracted from a file, with what the file says about itself.
 
-    `text` is what the corpus quotes from: one paragraph a line. `pages` holds the offset in
+    `text` is what the corpus quotes from: paragraphs one a line, a blank line between them (so
+    the corpus never reads two of them as one hard-wrapped paragraph). `pages` holds the offset in
     `text` where each page starts (PDF only; empty for formats without pages).
     """
 
@@ -27,6 +28,9 @@ class Extracted:
     url: str | None = None
     author: str | None = None
     pages: tuple[int, ...] = ()
+
+
+PARAGRAPH_BREAK = "\n\n"
 
 
 def clean(value: object) -> str | None:

@@ -10,7 +10,7 @@ import re
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
-from retrieval.formats import NO_TEXT, Extracted, UnreadableFile, clean
+from retrieval.formats import NO_TEXT, PARAGRAPH_BREAK, Extracted, UnreadableFile, clean
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def _decrypt(reader: pypdf.PdfReader) -> None:
 
 
 def _join_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
-    """All pages' paragraphs one a line, and the offset where each page starts."""
+    """All pages' paragraphs, a blank line between them, and the offset where each page starts."""
     out: list[str] = []
     starts: list[int] = []
     length = 0
@@ -70,7 +70,7 @@ def _join_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
         starts.append(length)
         paragraphs = _paragraphs(page)
         if paragraphs:
-            block = "\n".join(paragraphs) + "\n"
+            block = PARAGRAPH_BREAK.join(paragraphs) + PARAGRAPH_BREAK
             out.append(block)
             length += len(block)
     return "".join(out).rstrip("\n"), tuple(starts)

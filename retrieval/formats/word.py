@@ -9,7 +9,7 @@ import zipfile
 
 import docx
 
-from retrieval.formats import NO_TEXT, Extracted, UnreadableFile, clean
+from retrieval.formats import NO_TEXT, PARAGRAPH_BREAK, Extracted, UnreadableFile, clean
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def extract_docx(data: bytes) -> Extracted:
     except Exception as err:  # zip, XML and package errors alike: the file is broken
         log.debug("python-docx failed: %r", err)
         raise UnreadableFile(f"corrupt DOCX ({type(err).__name__})") from err
-    text = "\n".join(p for p in paragraphs if p)
+    text = PARAGRAPH_BREAK.join(p for p in paragraphs if p)
     if not text:
         raise UnreadableFile(NO_TEXT)
     return Extracted(

@@ -117,3 +117,13 @@ def test_a_figure_on_page_two_is_cited_with_its_page(corpus: Corpus) -> None:
 def test_published_dates_are_dates(corpus: Corpus) -> None:
     """Metadata dates round-trip through the saved index as dates."""
     assert corpus.metadata(corpus.ids["report"]).published == dt.date(2026, 2, 3)
+
+
+def test_each_extracted_paragraph_stays_its_own_paragraph(corpus: Corpus) -> None:
+    """Regression: one paragraph a line read as hard-wrapped text and merged; each paragraph
+    of a page, report or memo is one anchor paragraph."""
+    memo = corpus.document_by_id("memo")
+    paragraphs = [s.anchor.paragraph for s in memo.sentences]
+    assert paragraphs == sorted(set(paragraphs)) and len(paragraphs) == 4
+    page = corpus.document_by_id("page")
+    assert len({s.anchor.paragraph for s in page.sentences}) == len(page.sentences)

@@ -15,8 +15,8 @@ from tests.samples import memo_docx
 
 
 def test_paragraphs_in_order_one_a_line() -> None:
-    """The heading, then each paragraph, in the document's order."""
-    assert extract_docx(memo_docx()).text.splitlines() == [
+    """The heading, then each paragraph, in the document's order, a blank line between."""
+    assert extract_docx(memo_docx()).text.split("\n\n") == [
         "Budget memo for the harbour board",
         "The board approved a maintenance budget of 18 million euros for the coming year.",
         "Dredging of the inner basin will start in April and last six weeks.",
