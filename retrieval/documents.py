@@ -31,7 +31,7 @@ _WORD = re.compile(r"[^\W_]+")
 _TERMINAL = tuple('.!?:;"”’)…')
 MIN_SENTENCE_WORDS = 3
 # Bump when parsing (metadata, sentences, ids) changes for any file: persisted indexes embed it.
-DOCUMENT_VERSION = "3"
+DOCUMENT_VERSION = "4"
 
 
 class SentenceKind(enum.Enum):
