@@ -54,7 +54,7 @@ def _ranked(candidates: Sequence[Graded], cap: int) -> list[Graded]:
 
 def answer_cite(corpus: Corpus, claim: str) -> CitationAnswer:
     """The sentences that best back `claim`, each quoted with its reference and support."""
-    findings = find(corpus, claim)
+    findings = find(corpus, claim, expand_all=True)
     graded = [(support(findings.query, e), e) for e in findings.sentences]
     strong: list[Graded] = [(s, e) for s, e in graded if s is Support.STRONG]
     weak: list[Graded] = [(s, e) for s, e in graded if s is Support.WEAK]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from answers.models import Category, Figure, FiguresAnswer
 from answers.quantities import Mention, extract
 from answers.quotes import sentence_quote
-from answers.relevance import Evidence, find
+from answers.relevance import Evidence, Query, find
 from answers.sources import cited_sources, nothing_found, partly_found
 from retrieval.corpus import Corpus
 
@@ -107,10 +107,24 @@ def to_figures(groups: Iterable[_Group], numbers: dict[str, int]) -> tuple[Figur
     return tuple(figures)
 
 
+def _asked_first(query: Query, groups: list[_Group]) -> list[_Group]:
+    """Figures of the asked type first ("how long will it take": durations), those whose unit
+    the question is about first among them ("how many trucks": "300 vehicles"); stable."""
+    wanted = query.question.categories if query.question else frozenset()
+    if not wanted:
+        return groups
+
+    def rank(g: _Group) -> int:
+        typed = g.mention.category in wanted
+        return -(typed + (typed and bool(g.mention.unit) and query.about(g.mention.unit or "")))
+
+    return sorted(groups, key=rank)
+
+
 def answer_figures(corpus: Corpus, topic: str, limit: int = LIMIT) -> FiguresAnswer:
     """The figures the relevant sentences state, most relevant first, each with its sources."""
     findings = find(corpus, topic)
-    groups = group_figures(findings.sentences)
+    groups = _asked_first(findings.query, group_figures(findings.sentences))
     shown = groups[:limit]
     if not shown:
         if not findings.found:

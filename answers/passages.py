@@ -27,11 +27,13 @@ def passage_quote(hit: Hit, marker: int) -> Quote:
 
 
 def answer_ask(corpus: Corpus, question: str, limit: int = 5) -> AskAnswer:
-    """The `limit` best passages that pass the relevance rule, each marked with its source."""
+    """The `limit` best passages that pass the relevance rule, each marked with its source;
+    first those that state what the question asks for (a count, a date, a name…), by BM25."""
     findings = find(corpus, question)
+    fit = findings.query.fit
     hits = sorted(
         (h for d in findings.documents for h in d.hits),
-        key=lambda h: (-h.score, h.passage.number),
+        key=lambda h: (-max(fit(s.text) for s in h.passage.sentences), -h.score, h.passage.number),
     )[:limit]
     if not hits:
         return AskAnswer(question, notice=nothing_found(findings.query))

@@ -20,6 +20,8 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
+from answers.lexicon import related
+from answers.questions import Question, fit, parse_question
 from retrieval.corpus import Corpus, DocumentHit, Hit, Passage
 from retrieval.documents import Document, Sentence, SentenceKind
 from retrieval.passages import group_passages
@@ -31,25 +33,15 @@ MIN_COVERAGE = 0.5
 CONTEXT_WEIGHT = 0.5
 DEPTH = 200
 _EPS = 1e-9  # coverage is a ratio of float sums: 0.5 must not come out as 0.4999…
-# Words that frame a request rather than name its subject ("how many troops", "tell me about").
-_FILLER = frozenset(
-    t
-    for w in [
-        "many",
-        "much",
-        "often",
-        "tell",
-        "please",
-        "explain",
-        "describe",
-        "show",
-        "give",
-        "list",
-        "find",
-        "know",
-    ]
-    for t in tokenize(w)
-)
+# A query term in at most this many passages (or none) is also looked for under its related
+# words (answers.lexicon), each worth EXPANSION of the term: a vocabulary gap, not a topic.
+FEW_PASSAGES = 2
+EXPANSION = 0.5
+# A lowercase word no document holds (nor any of its related words) is left out of the weight
+# when the question has at least this many other content terms: "trucks" must not veto "how
+# many trucks a day will cross the new road bridge". A missing number always counts, and a
+# missing name ("Chinese tourists in Paris") means the documents are not about the question.
+MIN_KNOWN = 3
 # Headlines and bullet takeaways compress what the body says; prefer the body's own sentence.
 _KIND_WEIGHT = {SentenceKind.BODY: 1.0, SentenceKind.BULLET: 0.85, SentenceKind.HEADLINE: 0.8}
 # The tokenizer's notion of a word ("2,850", "u.s.", "korea's"), to name the words it drops.
@@ -58,22 +50,48 @@ _WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*")
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """A query's content terms, each weighted by its idf; `unknown` words occur nowhere."""
+    """A query's content terms, each weighted by its idf; `unknown` words occur nowhere.
+
+    `alternatives` holds, for the rare terms, the related terms the corpus does contain: each
+    counts EXPANSION of the term's weight when the term itself is absent.
+    """
 
     text: str
     weights: dict[str, float]
     unknown: tuple[str, ...] = ()
+    alternatives: dict[str, frozenset[str]] = field(default_factory=dict)
+    question: Question | None = None
+    missing_name: bool = False  # a name no document holds: the question is about something else
 
     @property
     def mass(self) -> float:
         return sum(self.weights.values())
+
+    def credit(self, term: str, terms: Collection[str]) -> float:
+        """1 if `terms` hold the query term, EXPANSION if they hold a related term, else 0."""
+        if term in terms:
+            return 1.0
+        others = self.alternatives.get(term)
+        return EXPANSION if others and any(o in terms for o in others) else 0.0
+
+    def about(self, text: str) -> bool:
+        """True when the text holds a query term or a related term ("vehicles" for "trucks")."""
+        return self.touches(terms_of(text))
+
+    def fit(self, text: str) -> int:
+        """How squarely a sentence answers the question (answers.questions.fit); 0 for topics."""
+        return fit(self.question, text, self.about) if self.question else 0
+
+    def touches(self, terms: Collection[str]) -> bool:
+        """True when `terms` hold any query term or related term."""
+        return any(self.credit(t, terms) > 0 for t in self.weights)
 
     def coverage(self, terms: Collection[str]) -> float:
         """The share of the query's weight that `terms` carry (0 when the query is empty)."""
         mass = self.mass
         if mass <= 0:
             return 0.0
-        return sum(w for t, w in self.weights.items() if t in terms) / mass
+        return sum(w * self.credit(t, terms) for t, w in self.weights.items()) / mass
 
     def in_context(self, own: Collection[str], context: Collection[str]) -> float:
         """Coverage with own terms at full weight and context-only terms at CONTEXT_WEIGHT."""
@@ -130,18 +148,51 @@ def idf(corpus: Corpus, term: str) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def parse_query(corpus: Corpus, text: str) -> Query:
-    """The query's distinct content terms with their weights, and the words no passage holds."""
+def _df(corpus: Corpus, term: str) -> int:
+    tid = corpus.index.vocab.get(term)
+    return 0 if tid is None else int(corpus.index.indptr[tid + 1] - corpus.index.indptr[tid])
+
+
+def _alternatives(corpus: Corpus, term: str) -> frozenset[str]:
+    """The term's related words that some passage contains."""
+    return frozenset(t for t in related(term) if t in corpus.index.vocab)
+
+
+def parse_query(corpus: Corpus, text: str, expand_all: bool = False) -> Query:
+    """The question's content terms with their weights and related terms, and the words no
+    passage holds (left out of the weight when the rest of the question is specific)."""
+    question = parse_question(text)
     weights: dict[str, float] = {}
-    unknown: list[str] = []
-    for word in _WORD.findall(text):
+    alternatives: dict[str, frozenset[str]] = {}
+    unknown: dict[str, bool] = {}  # word no passage holds -> whether the rest can do without
+    missing_name = False
+    for match in _WORD.finditer(question.content):
+        word = match.group()
         for term in tokenize(word):
-            if term in weights or term in _FILLER:
+            if term in weights:
                 continue
+            df = _df(corpus, term)
+            if expand_all or df <= FEW_PASSAGES:
+                alternatives[term] = _alternatives(corpus, term)
             weights[term] = idf(corpus, term)
-            if term not in corpus.index.vocab and word not in unknown:
-                unknown.append(word)
-    return Query(text, weights, tuple(unknown))
+            if df == 0:
+                name = _is_name(question.content, match)
+                missing_name = missing_name or (name and not word[0].isdigit())
+                unknown[word] = unknown.get(word, True) and not alternatives.get(term) and not name
+    known = [t for t in weights if _df(corpus, t) or alternatives.get(t)]
+    if len(known) >= MIN_KNOWN and all(unknown.values()):
+        weights = {t: weights[t] for t in known}
+    alternatives = {t: a for t, a in alternatives.items() if a and t in weights}
+    return Query(text, weights, tuple(unknown), alternatives, question, missing_name)
+
+
+def _is_name(text: str, match: re.Match[str]) -> bool:
+    """A number, or a capitalized word that does not open the question: what the answer must
+    be about ("900 meters", "Paris"), never left out."""
+    if any(c.isdigit() for c in match.group()):
+        return True
+    before = text[: match.start()].rstrip()
+    return match.group()[:1].isupper() and bool(before) and before[-1] not in ".?!"
 
 
 @functools.lru_cache(maxsize=65536)
@@ -185,7 +236,7 @@ def _sentence_evidence(query: Query, rank: int, doc_hit: DocumentHit) -> list[Ev
         passage = _union(doc.sentences[lo:hi])
         around = passage | previous
         previous = passage
-        if not any(t in passage for t in query.weights):
+        if not query.touches(passage):
             continue
         for index in range(lo, hi):
             sentence = doc.sentences[index]
@@ -219,14 +270,31 @@ def _relevant_hits(corpus: Corpus, query: Query, doc_hit: DocumentHit) -> tuple[
     return kept, best
 
 
-def find(corpus: Corpus, text: str, limit: int = 10, depth: int = DEPTH) -> Findings:
-    """The documents (at most `limit`) and sentences on `text` that pass the coverage rule."""
-    query = parse_query(corpus, text)
-    if query.mass <= 0 or all(t not in corpus.index.vocab for t in query.weights):
+def _candidates(corpus: Corpus, query: Query, depth: int) -> list[DocumentHit]:
+    """Documents by BM25 of the query's own terms (exact), plus EXPANSION times the BM25 of
+    the related terms looked for in their place."""
+    terms = [t for t in tokenize(query.text) if t in query.weights]
+    hits = {s.passage: s.score for s in corpus.index.search(terms, depth)}
+    extra = sorted({a for alts in query.alternatives.values() for a in alts} - set(terms))
+    for s in corpus.index.search(extra, depth) if extra else ():
+        hits[s.passage] = hits.get(s.passage, 0.0) + EXPANSION * s.score
+    return corpus.group_hits([Hit(corpus.passage(p), score) for p, score in hits.items()], depth)
+
+
+def find(
+    corpus: Corpus, text: str, limit: int = 10, depth: int = DEPTH, expand_all: bool = False
+) -> Findings:
+    """The documents (at most `limit`) and sentences on `text` that pass the coverage rule;
+    `expand_all` looks for every term's related words, not only the rare terms' (cite)."""
+    query = parse_query(corpus, text, expand_all)
+    vocab = corpus.index.vocab
+    if query.missing_name or query.mass <= 0:
+        return Findings(query)
+    if not any(t in vocab or t in query.alternatives for t in query.weights):
         return Findings(query)
     ranked: list[tuple[float, float, int, DocumentHit]] = []
     coverage: dict[str, float] = {}
-    for doc_hit in corpus.rank_documents(text, k=depth, depth=depth):
+    for doc_hit in _candidates(corpus, query, depth):
         hits, best = _relevant_hits(corpus, query, doc_hit)
         if not hits:
             continue

@@ -230,8 +230,12 @@ class Corpus:
 
     def rank_documents(self, query: str, k: int = 10, depth: int = 200) -> list[DocumentHit]:
         """Documents ranked by their best passage among the top `depth` passages."""
+        return self.group_hits(self.search(query, depth), k)
+
+    def group_hits(self, hits: Sequence[Hit], k: int) -> list[DocumentHit]:
+        """The hits' documents ranked by their best hit (ties: the sum of the rest), at most k."""
         grouped: dict[str, list[Hit]] = {}
-        for hit in self.search(query, depth):
+        for hit in sorted(hits, key=lambda h: (-h.score, h.passage.number)):
             grouped.setdefault(hit.passage.doc_id, []).append(hit)
 
         def _key(item: tuple[str, list[Hit]]) -> tuple[float, float, int]:
