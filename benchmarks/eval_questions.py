@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from answers.figures import answer_figures
-from answers.models import Answer, Quote
+from answers.models import (
+    Answer,
+    AskAnswer,
+    CitationAnswer,
+    FiguresAnswer,
+    Quote,
+    SummaryAnswer,
+)
 from answers.passages import answer_ask
 from retrieval.corpus import Corpus
 from retrieval.store import open_corpus
@@ -38,8 +45,16 @@ def open_corpora(data: Path, names: set[str]) -> dict[str, Corpus]:
 
 def quotes_of(answer: Answer) -> list[Quote]:
     """The answer's quotes in the order a reader sees them."""
-    quotes = [*answer.passages, *answer.sentences, *answer.quotes]
-    return quotes + [f.sentence for f in answer.figures]
+    match answer:
+        case AskAnswer():
+            return list(answer.passages)
+        case FiguresAnswer():
+            return [f.sentence for f in answer.figures]
+        case SummaryAnswer():
+            return list(answer.sentences)
+        case CitationAnswer():
+            return list(answer.quotes)
+    return []
 
 
 def recalled(fact: str, quotes: Sequence[Quote]) -> bool:
