@@ -68,8 +68,8 @@ _FRAMES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
         (r"\bwhen\b|\bwhat\s+(?:year|date|day|month)\b|\bsince\s+when\b", AnswerType.DATE),
         (r"\bwho(?:m|se)?\b", AnswerType.PERSON),
         (
-            r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:company|companies|firm|firms|organi[sz]ations?|group|"
-            r"country|countries|officials?|people|person|team|club|party|operators?)\b",
+            r"\b(?:which|what)\b(?=\s+(?:\w+\s+){0,2}?(?:company|companies|firm|firms|organi[sz]ations?|group|"
+            r"country|countries|officials?|people|person|team|club|party|operators?)\b)",
             AnswerType.PERSON,
         ),
         (r"\bwhy\b|\bwhat\s+(?:caused|was\s+the\s+reason|is\s+the\s+reason)\b", AnswerType.REASON),
@@ -113,7 +113,7 @@ def parse_question(text: str) -> Question:
             expects = answer_type
             content = text[: match.start()] + " " + text[match.end() :]
             break
-    if expects is not AnswerType.ANY:
+    if expects is not AnswerType.ANY or text.rstrip().endswith("?"):
         content = _FILLER.sub(" ", content)
     return Question(text, " ".join(content.split()), expects)
 

@@ -38,10 +38,16 @@ _EPS = 1e-9  # coverage is a ratio of float sums: 0.5 must not come out as 0.499
 FEW_PASSAGES = 2
 EXPANSION = 0.5
 # A lowercase word no document holds (nor any of its related words) is left out of the weight
-# when the question has at least this many other content terms: "trucks" must not veto "how
-# many trucks a day will cross the new road bridge". A missing number always counts, and a
-# missing name ("Chinese tourists in Paris") means the documents are not about the question.
+# when the question has at least this many other content terms, which the documents hold and
+# which weigh at least as much: "trucks" must not veto "how many trucks a day will cross the
+# new road bridge", but "North Korean" does not make "nuclear test" a question the documents
+# answer. A missing number always counts, and a missing name ("Chinese tourists in Paris")
+# means the documents are not about the question.
 MIN_KNOWN = 3
+# Otherwise it weighs UNKNOWN_WEIGHT times the rarest term: the question's rarest word is
+# absent, what the documents share with it is too little ("boiling point of tungsten").
+UNKNOWN_WEIGHT = 2.0
+MIN_SHARED = 2
 # Headlines and bullet takeaways compress what the body says; prefer the body's own sentence.
 _KIND_WEIGHT = {SentenceKind.BODY: 1.0, SentenceKind.BULLET: 0.85, SentenceKind.HEADLINE: 0.8}
 # The tokenizer's notion of a word ("2,850", "u.s.", "korea's"), to name the words it drops.
@@ -94,10 +100,15 @@ class Query:
         return sum(w * self.credit(t, terms) for t, w in self.weights.items()) / mass
 
     def in_context(self, own: Collection[str], context: Collection[str]) -> float:
-        """Coverage with own terms at full weight and context-only terms at CONTEXT_WEIGHT."""
+        """Coverage with own terms at full weight and context-only terms at CONTEXT_WEIGHT;
+        0 when own and context share fewer than MIN_SHARED of the query's terms (one word of
+        two is too little: "moons" of "how many moons does Jupiter have?")."""
+        everything = set(own) | set(context)
+        shared = sum(1 for t in self.weights if self.credit(t, everything) > 0)
+        if shared < min(MIN_SHARED, len(self.weights)):
+            return 0.0
         alone = self.coverage(own)
-        both = self.coverage(set(own) | set(context))
-        return alone + CONTEXT_WEIGHT * (both - alone)
+        return alone + CONTEXT_WEIGHT * (self.coverage(everything) - alone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +175,7 @@ def parse_query(corpus: Corpus, text: str, expand_all: bool = False) -> Query:
     question = parse_question(text)
     weights: dict[str, float] = {}
     alternatives: dict[str, frozenset[str]] = {}
-    unknown: dict[str, bool] = {}  # word no passage holds -> whether the rest can do without
+    unknown: list[str] = []  # the words no passage holds
     missing_name = False
     for match in _WORD.finditer(question.content):
         word = match.group()
@@ -178,10 +189,14 @@ def parse_query(corpus: Corpus, text: str, expand_all: bool = False) -> Query:
             if df == 0:
                 name = _is_name(question.content, match)
                 missing_name = missing_name or (name and not word[0].isdigit())
-                unknown[word] = unknown.get(word, True) and not alternatives.get(term) and not name
-    known = [t for t in weights if _df(corpus, t) or alternatives.get(t)]
-    if len(known) >= MIN_KNOWN and all(unknown.values()):
-        weights = {t: weights[t] for t in known}
+                unknown += [] if word in unknown else [word]
+    absent = [t for t in weights if not _df(corpus, t) and not alternatives.get(t)]
+    absent = [t for t in absent if not t[0].isdigit()]  # a missing number always counts
+    present = sum(w for t, w in weights.items() if _df(corpus, t))
+    if len(weights) - len(absent) >= MIN_KNOWN and present >= sum(weights[t] for t in absent):
+        weights = {t: w for t, w in weights.items() if t not in absent}
+    else:
+        weights = {t: w * (UNKNOWN_WEIGHT if t in absent else 1.0) for t, w in weights.items()}
     alternatives = {t: a for t, a in alternatives.items() if a and t in weights}
     return Query(text, weights, tuple(unknown), alternatives, question, missing_name)
 
