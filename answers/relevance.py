@@ -190,15 +190,23 @@ def parse_query(corpus: Corpus, text: str, expand_all: bool = False) -> Query:
                 name = _is_name(question.content, match)
                 missing_name = missing_name or (name and not word[0].isdigit())
                 unknown += [] if word in unknown else [word]
-    absent = [t for t in weights if not _df(corpus, t) and not alternatives.get(t)]
-    absent = [t for t in absent if not t[0].isdigit()]  # a missing number always counts
-    present = sum(w for t, w in weights.items() if _df(corpus, t))
-    if len(weights) - len(absent) >= MIN_KNOWN and present >= sum(weights[t] for t in absent):
-        weights = {t: w for t, w in weights.items() if t not in absent}
-    else:
-        weights = {t: w * (UNKNOWN_WEIGHT if t in absent else 1.0) for t, w in weights.items()}
+    weights = _weigh_missing(corpus, weights, alternatives)
     alternatives = {t: a for t, a in alternatives.items() if a and t in weights}
     return Query(text, weights, tuple(unknown), alternatives, question, missing_name)
+
+
+def _weigh_missing(
+    corpus: Corpus, weights: dict[str, float], alternatives: dict[str, frozenset[str]]
+) -> dict[str, float]:
+    """Leave out the words no passage holds (nor a relative) if the rest is specific and
+    outweighs them; otherwise let every missing word weigh UNKNOWN_WEIGHT times more."""
+    missing = {t for t in weights if not _df(corpus, t) and not t[0].isdigit()}
+    present = [t for t in weights if _df(corpus, t)]
+    if len(present) >= MIN_KNOWN and sum(weights[t] for t in present) >= sum(
+        weights[t] for t in missing
+    ):
+        return {t: w for t, w in weights.items() if t not in missing or alternatives.get(t)}
+    return {t: w * (UNKNOWN_WEIGHT if t in missing else 1.0) for t, w in weights.items()}
 
 
 def _is_name(text: str, match: re.Match[str]) -> bool:
