@@ -15,8 +15,9 @@ import re
 from collections.abc import Sequence
 
 from answers.models import CitationAnswer, Quote, Support
+from answers.query import Query
 from answers.quotes import format_reference, sentence_quote
-from answers.relevance import MIN_COVERAGE, Evidence, Query, find
+from answers.relevance import MIN_COVERAGE, Evidence, find
 from answers.sources import cited_sources, missing_words
 from retrieval.corpus import Corpus
 

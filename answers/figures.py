@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from answers.models import Category, Figure, FiguresAnswer
 from answers.quantities import Mention, extract
+from answers.query import Query
 from answers.quotes import sentence_quote
-from answers.relevance import Evidence, Query, find
+from answers.relevance import Evidence, find
 from answers.sources import cited_sources, nothing_found, partly_found
 from retrieval.corpus import Corpus
 

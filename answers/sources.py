@@ -6,7 +6,8 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from answers.models import Source, SourcesAnswer
-from answers.relevance import Findings, Query, find
+from answers.query import Query
+from answers.relevance import Findings, find
 from retrieval.corpus import Corpus, DocumentHit
 from retrieval.documents import Document, Sentence
 

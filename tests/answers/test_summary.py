@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from answers.models import Kind
 from answers.overlap import SAME_FACT, cosine, weigher
-from answers.relevance import terms_of
+from answers.query import terms_of
 from answers.summary import MAX_SENTENCES, answer_summary
 from retrieval.corpus import Corpus
 from tests.answers.conftest import MakeCorpus
