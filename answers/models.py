@@ -76,6 +76,8 @@ class Quote:
     reference: str = ""  # formatted reference (cite)
     support: Support | None = None
     score: float = 0.0
+    # Spans of `text` that state what the question asked for (a figure, a name), to emphasize.
+    emphasis: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

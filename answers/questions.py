@@ -90,6 +90,31 @@ _REASON = re.compile(
 _NAME = re.compile(r"(?<=[\w,;:] )(?:[A-Z][\w’'.-]+)(?:\s+[A-Z][\w’'.-]+)*")
 
 
+_CALENDAR = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Question:
     """A question split into its framing and its content, with the answer type it expects."""
@@ -127,11 +152,30 @@ def answering(question: Question, sentence: str) -> list[Mention]:
 def answers_type(question: Question, sentence: str) -> bool:
     """True when the sentence states what the question asks for: a figure, a name, a reason."""
     if question.expects is AnswerType.PERSON:
-        asked = question.text.casefold()
-        return any(n.casefold() not in asked for n in _NAME.findall(sentence))
+        return any(_new_name(question, n) for n in _NAME.findall(sentence))
     if question.expects is AnswerType.REASON:
         return _REASON.search(sentence) is not None
     return bool(answering(question, sentence))
+
+
+def answer_spans(
+    question: Question, sentence: str, about: Callable[[str], bool]
+) -> list[tuple[int, int]]:
+    """Where in `sentence` it states what the question asks for: its figures of that type (of
+    the asked noun, if any is), or for "who" the first name the question does not hold."""
+    if question.expects is AnswerType.PERSON:
+        names = [m.span() for m in _NAME.finditer(sentence) if _new_name(question, m.group())]
+        return names[:1]
+    mentions = answering(question, sentence)
+    squarely = [m for m in mentions if m.unit and about(m.unit)]
+    return [(m.start, m.end) for m in squarely or mentions]
+
+
+def _new_name(question: Question, name: str) -> bool:
+    """A name none of whose words the question holds, and not a weekday or a month."""
+    asked = set(re.findall(r"\w+", question.text.casefold()))
+    words = set(re.findall(r"\w+", name.casefold()))
+    return not words & asked and not words & _CALENDAR
 
 
 def fit(question: Question, sentence: str, about: Callable[[str], bool]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from typing import assert_never
@@ -125,7 +126,28 @@ def _quoted(
 
 
 def _quote_line(q: Quote, sources: dict[int, Source], limit: int = PAGE_BUDGET) -> str:
+    bold = _emphasized(q)
+    tail = f"” {markers(q.markers, sources)}"
+    if bold is not None and 1 + len(bold) + len(tail) <= limit:
+        return f"“{bold}{tail}"
     return _quoted("", q.text, q.markers, sources, limit)
+
+
+def _emphasized(q: Quote) -> str | None:
+    """The quote escaped, what answers the question (a figure, a name) in bold; None when it
+    has no emphasis or when escaping it piece by piece would differ from escaping it whole."""
+    cuts = sorted({0, len(q.text), *(i for span in q.emphasis for i in span)})
+    if not q.emphasis or cuts[-1] != len(q.text):
+        return None
+    pieces = [(lo, q.text[lo:hi]) for lo, hi in itertools.pairwise(cuts)]
+    escaped = [escape(text) for _, text in pieces]
+    if "".join(escaped) != escape(q.text):
+        return None
+    starts = {lo for lo, _ in q.emphasis}
+    return "".join(
+        f"**{e}**" if lo in starts and e.strip() else e
+        for (lo, _), e in zip(pieces, escaped, strict=True)
+    )
 
 
 def _figure_line(f: Figure, sources: dict[int, Source]) -> str:

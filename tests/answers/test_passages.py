@@ -38,3 +38,9 @@ def test_questions_the_documents_do_not_answer_stay_unanswered(
 ) -> None:
     """A missing name, or a missing word the rest cannot outweigh, leaves the answer empty."""
     assert not answer_ask(seeds, question).found
+
+
+def test_the_figure_that_answers_is_emphasized(seeds: Corpus) -> None:
+    """The vehicles, not the people: the span of the counted noun the question asks about."""
+    quote = answer_ask(seeds, "how many trucks a day will cross the new road bridge?").passages[0]
+    assert [quote.text[lo:hi] for lo, hi in quote.emphasis] == ["nearly 300 vehicles daily"]

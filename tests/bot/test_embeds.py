@@ -309,3 +309,21 @@ def test_bidi_and_zero_width_characters_are_dropped_from_what_is_shown() -> None
         for text in texts:
             assert not set(text.replace("<\u200b", "").replace("@\u200b", "")) & set(DISGUISES)
     assert quote.text == disguised and quote.end == len(disguised)
+
+
+def test_what_answers_the_question_is_bold_and_the_rest_escaped() -> None:
+    """An emphasized figure is in bold; markdown around it stays escaped."""
+    text = "It takes *about* nearly 300 vehicles daily."
+    lo = text.index("nearly")
+    quote = Quote(text, "d", "d#p0.s0", 0, len(text), (1,), emphasis=((lo, len(text) - 1),))
+    (line,) = body_items(AskAnswer("q", passages=(quote,)))
+    assert line.startswith("“It takes \\*about\\* **nearly 300 vehicles daily**.”")
+
+
+def test_emphasis_inside_a_link_leaves_it_inert() -> None:
+    """Bold never splits what escaping must see whole: a link stays dead, emphasis or not."""
+    text = "Tickets at https://evil.example/300 and [here](https://evil.example/x) now."
+    lo = text.index("300")
+    quote = Quote(text, "d", "d#p0.s0", 0, len(text), (1,), emphasis=((lo, lo + 3),))
+    (line,) = body_items(AskAnswer("q", passages=(quote,)))
+    assert _live_links(line) == []
