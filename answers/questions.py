@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from answers.models import Category
 from answers.quantities import Mention, extract
+from answers.units import MONTHS
 
 log = logging.getLogger(__name__)
 
@@ -91,28 +92,8 @@ _NAME = re.compile(r"(?<=[\w,;:] )(?:[A-Z][\w’'.-]+)(?:\s+[A-Z][\w’'.-]+)*")
 
 
 _CALENDAR = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-)
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", *MONTHS]
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
