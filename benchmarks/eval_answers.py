@@ -1,7 +1,7 @@
 """Score the answer layer against a careful reader's expectations over seeds/, in one table.
 
     .venv/bin/python benchmarks/eval_answers.py [--set benchmarks/eval_set.json] [--corpus seeds]
-        [--questions benchmarks/eval_questions.json] [--no-bbc]
+        [--questions benchmarks/eval_questions.json] [--no-bbc] [--no-synonyms]
 
 Per kind: precision and recall of the expected documents (macro-averaged over topics;
 `acceptable` documents count neither way), figure recall and noise (unwanted figures listed),
@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import answers.query
 from answers.briefing import answer_briefing
 from answers.citations import answer_cite
 from answers.figures import LIMIT, answer_figures
@@ -177,7 +178,12 @@ def main() -> None:
         "--questions", type=Path, default=ROOT / "benchmarks" / "eval_questions.json"
     )
     parser.add_argument("--no-bbc", action="store_true", help="skip the bbc-news questions")
+    parser.add_argument(
+        "--no-synonyms", action="store_true", help="measure without the WordNet related words"
+    )
     args = parser.parse_args()
+    if args.no_synonyms:
+        answers.query.related = lambda term: frozenset()
     spec = json.loads(args.set.read_text("utf-8"))
     with tempfile.TemporaryDirectory() as data:
         corpus = open_corpus(args.corpus, Path(data)).corpus
