@@ -17,7 +17,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from answers.lexicon import related
-from answers.questions import Question, fit, parse_question
+from answers.questions import AnswerType, Question, fit, parse_question
 from retrieval.corpus import Corpus
 from retrieval.tokenizer import tokenize
 
@@ -28,6 +28,10 @@ CONTEXT_WEIGHT = 0.5
 # words (answers.lexicon), each worth EXPANSION of the term: a vocabulary gap, not a topic.
 FEW_PASSAGES = 2
 EXPANSION = 0.5
+# A term some passage does hold is already the documents' word: for a topic, a relative is
+# likelier another sense ("sanctions" -> "support"), so it counts less. A question that asks for
+# a type of answer ("how long will it take to build") keeps EXPANSION ("construction").
+EXPANSION_KNOWN = 0.3
 # A lowercase word no document holds (nor any of its related words) is left out of the weight
 # when the question has at least this many other content terms, which the documents hold and
 # which weigh at least as much: "trucks" must not veto "how many trucks a day will cross the
@@ -57,6 +61,7 @@ class Query:
     alternatives: dict[str, frozenset[str]] = field(default_factory=dict)
     question: Question | None = None
     missing_name: bool = False  # a name no document holds: the question is about something else
+    known: frozenset[str] = frozenset()  # the terms some passage holds
 
     @property
     def mass(self) -> float:
@@ -67,7 +72,10 @@ class Query:
         if term in terms:
             return 1.0
         others = self.alternatives.get(term)
-        return EXPANSION if others and any(o in terms for o in others) else 0.0
+        if not others or not any(o in terms for o in others):
+            return 0.0
+        topic = self.question is None or self.question.expects is AnswerType.ANY
+        return EXPANSION_KNOWN if topic and term in self.known else EXPANSION
 
     def about(self, text: str) -> bool:
         """True when the text holds a query term or a related term ("vehicles" for "trucks")."""
@@ -146,7 +154,8 @@ def parse_query(corpus: Corpus, text: str, expand_all: bool = False) -> Query:
                 unknown += [] if word in unknown else [word]
     weights = _weigh_missing(corpus, weights, alternatives)
     alternatives = {t: a for t, a in alternatives.items() if a and t in weights}
-    return Query(text, weights, tuple(unknown), alternatives, question, missing_name)
+    known = frozenset(t for t in weights if _df(corpus, t))
+    return Query(text, weights, tuple(unknown), alternatives, question, missing_name, known)
 
 
 def _weigh_missing(

@@ -88,8 +88,11 @@ def passage_coverage(corpus: Corpus, query: Query, passage: Passage) -> float:
     return query.in_context(_union(passage.sentences), context)
 
 
-def _sentence_evidence(query: Query, rank: int, doc_hit: DocumentHit) -> list[Evidence]:
-    """Every sentence of the document that passes the rule, in document order.
+def sentence_evidence(
+    query: Query, rank: int, doc_hit: DocumentHit, floor: float | None = MIN_COVERAGE
+) -> list[Evidence]:
+    """Every sentence of the document whose coverage in context reaches `floor` (the rule),
+    in document order, from the passages that hold a query term; every sentence if None.
 
     All of the document's passages are read, not only those among the search's top hits: a
     figure may stand in a passage that ranks low on its own but follows one on the topic.
@@ -102,13 +105,13 @@ def _sentence_evidence(query: Query, rank: int, doc_hit: DocumentHit) -> list[Ev
         passage = _union(doc.sentences[lo:hi])
         around = passage | previous
         previous = passage
-        if not query.touches(passage):
+        if floor is not None and not query.touches(passage):
             continue
         for index in range(lo, hi):
             sentence = doc.sentences[index]
             own_terms = terms_of(sentence.text)
             coverage = query.in_context(own_terms, around)
-            if coverage < MIN_COVERAGE - _EPS:
+            if floor is not None and coverage < floor - _EPS:
                 continue
             found.append(
                 Evidence(
@@ -177,7 +180,7 @@ def find(
         )
     ranked.sort(key=lambda item: item[:3])
     documents = tuple(item[3] for item in ranked[:limit])
-    evidence = [e for rank, d in enumerate(documents) for e in _sentence_evidence(query, rank, d)]
+    evidence = [e for rank, d in enumerate(documents) for e in sentence_evidence(query, rank, d)]
     return Findings(
         query,
         documents,
