@@ -13,7 +13,9 @@ and stemmed), so a query term looks up directly the terms a document may use ins
 - `sub`: a verb's direct troponym or "see also", a more specific way to do it (send,
   dispatch), and a verb's cause (kill, die).
 
-Irregular forms (`sent`, `died`) are keyed too, from WordNet's exception lists. The table keeps
+A third column lists, for a verb, the verbs whose first sense it generalizes (send: dispatch…),
+so a query's "sent" finds "dispatched". Irregular forms (`sent`, `died`) are keyed too, from
+WordNet's exception lists. The table keeps
 only single-word lemmas, at most `PER_TERM` relations a term, so the data file stays small.
 WordNet's licence allows redistribution with its notice: answers/data/WORDNET-LICENSE.
 """
@@ -39,6 +41,7 @@ SENSES = {"n": 2, "v": 4, "a": 2, "r": 1}
 HYPERNYM_LEVELS, MIN_DEPTH = 4, 7
 PER_TERM = 20
 RANK = {"form": 0, "syn": 1, "der": 2, "sub": 3, "hyp": 4}
+PER_TROPONYMS = 40  # the third column: verbs that name this one their generalization
 
 
 @dataclass(slots=True)
@@ -113,7 +116,7 @@ def _related(
             out += [(w, "sub") for w in other.lemmas]
     if first and synset.pos == "v":  # one level up: dispatch -> send
         ups = [f"{p}{o}" for s, o, p, _, _ in synset.pointers if s == "@"]
-        out += [(w, "hyp") for u in ups[:1] for w in synsets[u].lemmas]
+        out += [(w, "vhyp") for u in ups[:1] for w in synsets[u].lemmas]
     if first and synset.pos == "n":
         up = key
         for _ in range(HYPERNYM_LEVELS):
@@ -132,10 +135,15 @@ def _term(word: str) -> str | None:
     return terms[0] if len(terms) == 1 else None
 
 
-def build(wordnet: Path) -> dict[str, dict[str, str]]:
-    """term -> {related term: relation}, best relation kept, capped at PER_TERM."""
+Table = dict[str, dict[str, str]]
+
+
+def build(wordnet: Path) -> tuple[Table, dict[str, list[str]]]:
+    """term -> {related term: relation}, best relation kept, capped at PER_TERM; and for each
+    verb term the verbs whose first sense it generalizes (send <- dispatch)."""
     synsets, senses, forms = load(wordnet)
-    table: dict[str, dict[str, str]] = defaultdict(dict)
+    table: Table = defaultdict(dict)
+    troponyms: dict[str, list[str]] = defaultdict(list)
     keyed = [(lemma, lemma, p) for lemma, p in senses] + forms
     for word, lemma, p in keyed:
         term = _term(word)
@@ -145,15 +153,21 @@ def build(wordnet: Path) -> dict[str, dict[str, str]]:
         for i, key in enumerate(senses.get((lemma, p), [])[: SENSES[p]]):
             pairs += _related(synsets, key, lemma, first=i == 0)
         for other, relation in pairs:
-            _add(table, term, _term(other), relation)
+            target = _term(other)
+            if relation == "vhyp":
+                relation = "hyp"
+                if target and target != term and term not in troponyms[target]:
+                    troponyms[target].append(term)
+            _add(table, term, target, relation)
             if relation in ("syn", "der", "form"):  # symmetric: "talks" backs "discussed" too
-                _add(table, _term(other), term, relation)
+                _add(table, target, term, relation)
     # Irregular forms first, then in the order found: first senses and nearest levels first.
-    return {
+    capped = {
         t: dict(sorted(e.items(), key=lambda kv: kv[1] != "form")[:PER_TERM])
         for t, e in sorted(table.items())
         if e
     }
+    return capped, {t: v[:PER_TROPONYMS] for t, v in troponyms.items()}
 
 
 def _add(table: dict[str, dict[str, str]], term: str | None, other: str | None, rel: str) -> None:
@@ -170,8 +184,12 @@ def main() -> None:
     parser.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"))
     parser.add_argument("--out", type=Path, default=ROOT / "answers/data/synonyms.tsv.gz")
     args = parser.parse_args()
-    table = build(args.wordnet)
-    lines = [f"{t}\t" + ",".join(f"{o}:{r}" for o, r in e.items()) for t, e in table.items()]
+    table, troponyms = build(args.wordnet)
+    lines = [
+        f"{t}\t" + ",".join(f"{o}:{r}" for o, r in table.get(t, {}).items())
+        + "\t" + ",".join(troponyms.get(t, []))
+        for t in sorted(table.keys() | troponyms.keys())
+    ]  # fmt: skip
     with gzip.GzipFile(args.out, "wb", mtime=0) as out:
         out.write(("\n".join(lines) + "\n").encode("utf-8"))
     print(f"{len(lines)} terms, {args.out.stat().st_size} bytes -> {args.out}")
