@@ -100,6 +100,8 @@ def _quote(q: Quote) -> dict[str, Any]:
         data["reference"] = q.reference
     if q.support is not None:
         data["support"] = q.support.value
+    if q.emphasis:  # offsets into `text` of what answers the question
+        data["emphasis"] = [list(span) for span in q.emphasis]
     return data
 
 

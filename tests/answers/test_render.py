@@ -13,6 +13,7 @@ from answers.briefing import answer_briefing
 from answers.citations import answer_cite
 from answers.figures import answer_figures
 from answers.models import ANSWER_TYPES, Answer
+from answers.passages import answer_ask
 from answers.render import format_number, format_ordinal, render_text, to_json
 from answers.sources import answer_sources
 from answers.summary import answer_summary
@@ -106,3 +107,12 @@ def test_json_keeps_the_extra_keys(seeds: Corpus) -> None:
     briefing = to_json(answer_briefing(stamped(SEEDS, [NOW - dt.timedelta(hours=1)] * 5), now=NOW))
     assert (briefing["extra"], briefing["new"]) == ({"new": True, "documents": 5}, True)
     assert list(briefing)[-3:] == ["window", "extra", "new"]
+
+
+def test_json_carries_what_answers_the_question(seeds: Corpus) -> None:
+    """An ask passage lists the offsets of its answering figure, into its own text."""
+    answer = to_json(answer_ask(seeds, "how many trucks a day will cross the new road bridge?"))
+    passage = answer["passages"][0]
+    assert [passage["text"][lo:hi] for lo, hi in passage["emphasis"]] == [
+        "nearly 300 vehicles daily"
+    ]
