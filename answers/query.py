@@ -72,7 +72,7 @@ class Query:
         if term in terms:
             return 1.0
         others = self.alternatives.get(term)
-        if not others or not any(o in terms for o in others):
+        if not others or others.isdisjoint(terms):
             return 0.0
         topic = self.question is None or self.question.expects is AnswerType.ANY
         return EXPANSION_KNOWN if topic and term in self.known else EXPANSION
@@ -101,11 +101,15 @@ class Query:
         0 when own and context share fewer than MIN_SHARED of the query's terms (one word of
         two is too little: "moons" of "how many moons does Jupiter have?")."""
         everything = set(own) | set(context)
-        shared = sum(1 for t in self.weights if self.credit(t, everything) > 0)
-        if shared < min(MIN_SHARED, len(self.weights)):
+        both = [self.credit(t, everything) for t in self.weights]
+        mass = self.mass
+        if mass <= 0 or sum(c > 0 for c in both) < min(MIN_SHARED, len(both)):
             return 0.0
-        alone = self.coverage(own)
-        return alone + CONTEXT_WEIGHT * (self.coverage(everything) - alone)
+        weights = self.weights.values()
+        pairs = zip(self.weights.items(), both, strict=True)
+        alone = sum(w * self.credit(t, own) for (t, w), c in pairs if c)
+        full = sum(w * c for w, c in zip(weights, both, strict=True))
+        return (alone + CONTEXT_WEIGHT * (full - alone)) / mass
 
 
 def idf(corpus: Corpus, term: str) -> float:

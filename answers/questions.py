@@ -10,6 +10,7 @@ is framing, not a word the answer must contain).
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -124,10 +125,16 @@ def parse_question(text: str) -> Question:
     return Question(text, " ".join(content.split()), expects)
 
 
+@functools.lru_cache(maxsize=65536)
+def _figures(sentence: str) -> tuple[Mention, ...]:
+    """The sentence's figures (cached: the same sentences are read for question after question)."""
+    return tuple(extract(sentence))
+
+
 def answering(question: Question, sentence: str) -> list[Mention]:
     """The figures of `sentence` of the type the question asks for."""
     wanted = question.categories
-    return [m for m in extract(sentence) if m.category in wanted] if wanted else []
+    return [m for m in _figures(sentence) if m.category in wanted] if wanted else []
 
 
 def answers_type(question: Question, sentence: str) -> bool:
