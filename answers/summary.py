@@ -48,7 +48,9 @@ def _pool(findings: Findings, count: int, whole: bool) -> list[Evidence]:
     """The sentences that pass the relevance rule. When one document alone is relevant and
     they are fewer than MIN_SENTENCES, or fewer than `count` and the document is `whole`
     corpus (an article summarized under its headline), also its every other sentence."""
-    pool = list(findings.sentences)
+    # A sentence with no query term of its own is context for a figure, not a summary sentence
+    # ("Separately, the weather…" after the bridge): only its surroundings made it relevant.
+    pool = [e for e in findings.sentences if e.own > 0]
     wanted = count if whole else MIN_SENTENCES
     if len(pool) < wanted and len(findings.documents) == 1:
         seen = {(e.document.id, e.index) for e in pool}
