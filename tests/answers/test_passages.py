@@ -14,7 +14,10 @@ def test_trucks_find_the_vehicles_and_say_which_word_was_not_found(seeds: Corpus
     """No document says "trucks"; 002's "nearly 300 vehicles daily" is still quoted first."""
     answer = answer_ask(seeds, "how many trucks a day will cross the new road bridge?")
     assert "nearly 300 vehicles daily" in answer.passages[0].text
-    assert answer.notice and "“trucks”" in answer.notice
+    assert answer.notice == (
+        "No document mentions “trucks” (related words stand in for “trucks”); this answer "
+        "covers the rest of “how many trucks a day will cross the new road bridge?”."
+    )
 
 
 def test_a_duration_question_gets_a_duration_first(seeds: Corpus) -> None:
