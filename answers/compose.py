@@ -21,10 +21,12 @@ from answers.models import (
     FiguresAnswer,
     SourcesAnswer,
     SummaryAnswer,
+    TimelineAnswer,
 )
 from answers.passages import answer_ask
 from answers.sources import answer_sources
 from answers.summary import answer_summary
+from answers.timeline import MAX_EVENTS, answer_timeline
 from retrieval.corpus import Corpus
 from retrieval.store import OpenedCorpus
 
@@ -111,6 +113,18 @@ class BriefingRequest:
     def answer(self, corpus: Corpus) -> BriefingAnswer:
         """The briefing over `corpus`."""
         return answer_briefing(corpus, self.topic, self.since, self.now, self.hours)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRequest:
+    """The dated events of `topic`, oldest first, at most `limit`."""
+
+    topic: str
+    limit: int = MAX_EVENTS
+
+    def answer(self, corpus: Corpus) -> TimelineAnswer:
+        """The timeline over `corpus`."""
+        return answer_timeline(corpus, self.topic, self.limit)
 
 
 def compose(opened: OpenedCorpus, request: Request[A]) -> A:

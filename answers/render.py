@@ -20,9 +20,12 @@ from answers.models import (
     Quote,
     Source,
     SourcesAnswer,
+    StatedDate,
     Story,
     SummaryAnswer,
+    TimelineAnswer,
 )
+from answers.models import Event as TimelineEvent
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +139,28 @@ def _story(s: Story, sources: dict[int, str]) -> dict[str, Any]:
     }
 
 
+def _date(d: StatedDate) -> dict[str, Any]:
+    return {
+        "phrase": d.phrase,
+        "precision": d.precision.value,
+        "relative": d.relative,
+        "resolved": d.resolved,
+        "first": d.first.isoformat() if d.first else None,
+        "last": d.last.isoformat() if d.last else None,
+        "label": d.label,
+        "how": d.how,
+    }
+
+
+def _event(e: TimelineEvent) -> dict[str, Any]:
+    return {
+        "date": _date(e.date),
+        "quote": _quote(e.quote),
+        "markers": list(e.markers),
+        "also": [_quote(q) for q in e.also],
+    }
+
+
 def _lists(answer: Answer, ids: dict[int, str]) -> dict[str, Any]:
     """The lists and kind-specific fields each kind of answer carries in JSON, besides `sources`."""
     match answer:
@@ -161,6 +186,11 @@ def _lists(answer: Answer, ids: dict[int, str]) -> dict[str, Any]:
                 **({"window": [w.isoformat() for w in window]} if window is not None else {}),
                 "extra": {"new": answer.new, "documents": answer.documents},
                 "new": answer.new,
+            }
+        case TimelineAnswer():
+            return {
+                "events": [_event(e) for e in answer.events],
+                "unresolved": [_event(e) for e in answer.unresolved],
             }
         case _:
             assert_never(answer)

@@ -22,6 +22,7 @@ from answers.compose import (
     Request,
     SourcesRequest,
     SummaryRequest,
+    TimelineRequest,
     compose,
 )
 from answers.markdown import render_markdown
@@ -43,6 +44,7 @@ ANSWERS: dict[str, tuple[str, Callable[[str, argparse.Namespace], Request[Answer
     "cite": ("the quotes that back a claim, with references", lambda t, a: CitationRequest(t)),
     "search": ("the best passages for a query", lambda t, a: AskRequest(t, limit=10)),
     "ask": ("a question answered with quoted passages", lambda t, a: AskRequest(t, limit=5)),
+    "timeline": ("the dated events of a topic, oldest first", lambda t, a: TimelineRequest(t)),
     "briefing": (
         "what is new (last 24 hours, or --since), grouped into stories",
         lambda t, a: BriefingRequest(t, since=a.since, hours=a.hours),

@@ -23,7 +23,9 @@ from answers.models import (
     Story,
     SummaryAnswer,
     Support,
+    TimelineAnswer,
 )
+from answers.models import Event as TimelineEvent
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -47,6 +49,7 @@ TITLES = {
     Kind.CITE: "Citation for: {q}",
     Kind.ASK: "{q}",
     Kind.BRIEFING: "Briefing{q}",
+    Kind.TIMELINE: "Timeline: {q}",
 }
 
 
@@ -169,6 +172,14 @@ def _story_line(s: Story, sources: dict[int, Source]) -> str:
     return "\n".join(lines)
 
 
+def _event_line(e: TimelineEvent, sources: dict[int, Source]) -> str:
+    d = e.date
+    when = f"**{escape(d.label)}**" if d.resolved else f"**{escape(d.phrase)}** (date unknown)"
+    how = f" · {escape(d.how)}" if d.relative else ""
+    also = f" (also reported by {markers(e.markers[1:], sources)})" if len(e.markers) > 1 else ""
+    return f"{when}{how}\n“{escape(e.quote.text)}” {markers(e.markers[:1], sources)}{also}"
+
+
 def _source_line(s: Source) -> str:
     date = s.published.isoformat() if s.published else "undated"
     url = safe_url(s.url)
@@ -199,6 +210,8 @@ def body_items(answer: Answer) -> list[str]:
             return items + [_figure_line(f, sources) for f in answer.figures[:5]]
         case SourcesAnswer():
             return [_source_item(s) for s in answer.sources]
+        case TimelineAnswer():
+            return [_event_line(e, sources) for e in (*answer.events, *answer.unresolved)]
         case _:
             assert_never(answer)
 

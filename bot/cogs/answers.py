@@ -18,6 +18,7 @@ from answers.compose import (
     Request,
     SourcesRequest,
     SummaryRequest,
+    TimelineRequest,
 )
 from answers.models import Answer
 from bot.embeds import NO_MENTIONS
@@ -123,6 +124,16 @@ class AnswersCog(commands.Cog):
         output: Export = Export.embed,
     ) -> None:
         await self._respond(interaction, SourcesRequest(topic), private, output)
+
+    @app_commands.command(
+        name="timeline", description="The dated events of a topic, oldest first, quoted."
+    )
+    @app_commands.describe(topic="What the timeline is about", private=PRIVATE)
+    @app_commands.autocomplete(topic=topic_autocomplete)
+    async def timeline(
+        self, interaction: discord.Interaction, topic: Topic, private: bool = False
+    ) -> None:
+        await self._respond(interaction, TimelineRequest(topic), private)
 
     @app_commands.command(
         name="cite", description="The exact quote that backs a claim, with a reference."

@@ -17,6 +17,7 @@ from answers.passages import answer_ask
 from answers.render import format_number, format_ordinal, render_text, to_json
 from answers.sources import answer_sources
 from answers.summary import answer_summary
+from answers.timeline import answer_timeline
 from retrieval.corpus import Corpus
 from tests.answers.conftest import SEEDS, check_golden, stamped
 
@@ -29,6 +30,7 @@ CASES: dict[str, Callable[[Corpus], Answer]] = {
     "cite_900_meters": lambda c: answer_cite(c, "The Tumen River bridge will be 900 meters long"),
     "summary_nothing_found": lambda c: answer_summary(c, "zzqx unobtainium"),
     "sources_kursk_region": lambda c: answer_sources(c, "Kursk region"),
+    "timeline_north_korea_russia": lambda c: answer_timeline(c, "North Korea Russia"),
 }
 
 

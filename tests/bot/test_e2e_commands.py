@@ -14,7 +14,7 @@ from bot.cogs.answers import HELP
 from bot.errors import GENERIC
 from tests.fakediscord import EPHEMERAL, FakeDiscord
 
-COMMANDS = ["summary", "figures", "sources", "cite", "ask", "briefing", "corpus"]
+COMMANDS = ["summary", "figures", "sources", "cite", "ask", "timeline", "briefing", "corpus"]
 # (command, options, expected title start): one of each, over seeds/
 EVERY_COMMAND: list[tuple[str, dict[str, Any], str]] = [
     ("summary", {"topic": "Tumen River bridge"}, "Summary: Tumen River bridge"),
@@ -22,6 +22,7 @@ EVERY_COMMAND: list[tuple[str, dict[str, Any], str]] = [
     ("sources", {"topic": "Tumen River bridge"}, "Sources: Tumen River bridge"),
     ("cite", {"claim": "the road bridge will be 850 meters long"}, "Citation for: the road"),
     ("ask", {"question": "How long is the Tumen bridge?"}, "How long is the Tumen bridge?"),
+    ("timeline", {"topic": "Tumen River bridge"}, "Timeline: Tumen River bridge"),
     ("briefing now", {}, "Briefing"),
 ]
 

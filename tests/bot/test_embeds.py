@@ -18,14 +18,18 @@ from answers.models import (
     BriefingAnswer,
     Category,
     CitationAnswer,
+    Event,
     Figure,
     FiguresAnswer,
+    Precision,
     Quote,
     Source,
     SourcesAnswer,
+    StatedDate,
     Story,
     SummaryAnswer,
     Support,
+    TimelineAnswer,
 )
 from bot.embeds import (
     CONTENT_MAX,
@@ -100,6 +104,13 @@ def _answer(
         ),
         passages=quotes,
         stories=stories,
+        events=tuple(
+            Event(StatedDate("on Tuesday", 0, 10, Precision.DAY, True, how="*x*" * 50), q, (1, 2))
+            for q in quotes
+        ),
+        unresolved=tuple(
+            Event(StatedDate("last year", 0, 9, Precision.YEAR, True), q, (1,)) for q in quotes
+        ),
         notice=notice,
     )
     own = {f.name for f in dataclasses.fields(kind)}
@@ -187,6 +198,34 @@ def test_not_found_is_one_grey_embed_with_the_notice() -> None:
     assert page.title == "Sources: @\u200beveryone" and not page.fields
     assert page.description == "No document mentions “@\u200beveryone”."
     assert page.colour == discord.Colour.light_grey()
+
+
+def test_timeline_lines_say_when_how_and_who_else() -> None:
+    """A resolved event shows its date and how; an unresolved one says its date is unknown."""
+    q = _quote(1, 40)
+    placed = StatedDate(
+        "Tuesday",
+        0,
+        7,
+        Precision.DAY,
+        True,
+        dt.date(2025, 5, 27),
+        dt.date(2025, 5, 27),
+        "27 May 2025",
+        "Tuesday → 27 May 2025, from the article's date",
+    )
+    lost = StatedDate(
+        "last year", 0, 9, Precision.YEAR, True, how="not resolved: the document has no date"
+    )
+    answer = _answer(TimelineAnswer, 1, 10)
+    answer = dataclasses.replace(
+        answer, events=(Event(placed, q, (1, 2), (q,)),), unresolved=(Event(lost, q, (1,)),)
+    )  # type: ignore[type-var]
+    first, second = body_items(answer)
+    assert (
+        first.startswith("**27 May 2025** · Tuesday → 27 May 2025") and "also reported by" in first
+    )
+    assert second.startswith("**last year** (date unknown)")
 
 
 def test_briefing_titles() -> None:
