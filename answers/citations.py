@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Sequence
 
+from answers.disagreements import mismatches
 from answers.models import CitationAnswer, Quote, Support
 from answers.query import Query
 from answers.quotes import format_reference, sentence_quote
@@ -81,5 +82,10 @@ def answer_cite(corpus: Corpus, claim: str) -> CitationAnswer:
     verdict = Support.STRONG if strong else Support.WEAK
     notice = None if strong else ONLY_WEAK.format(claim=text)
     return CitationAnswer(
-        claim, sources=sources, quotes=tuple(quotes), notice=notice, support=verdict
+        claim,
+        sources=sources,
+        quotes=tuple(quotes),
+        notice=notice,
+        support=verdict,
+        mismatches=mismatches(claim, quotes),
     )

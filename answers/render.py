@@ -15,8 +15,10 @@ from answers.models import (
     AskAnswer,
     BriefingAnswer,
     CitationAnswer,
+    Disagreement,
     Figure,
     FiguresAnswer,
+    Mismatch,
     Quote,
     Source,
     SourcesAnswer,
@@ -139,6 +141,20 @@ def _story(s: Story, sources: dict[int, str]) -> dict[str, Any]:
     }
 
 
+def _disagreement(d: Disagreement, ids: dict[int, str]) -> dict[str, Any]:
+    return {
+        "measure": d.measure,
+        "difference": d.difference.value,
+        "sides": [
+            _figure(f, ids) | {"date": date} for f, date in zip(d.sides, d.dates, strict=True)
+        ],
+    }
+
+
+def _mismatch(x: Mismatch) -> dict[str, Any]:
+    return {"claimed": x.claimed, "stated": x.stated, "quote": _quote(x.quote)}
+
+
 def _date(d: StatedDate) -> dict[str, Any]:
     return {
         "phrase": d.phrase,
@@ -165,9 +181,15 @@ def _lists(answer: Answer, ids: dict[int, str]) -> dict[str, Any]:
     """The lists and kind-specific fields each kind of answer carries in JSON, besides `sources`."""
     match answer:
         case SummaryAnswer():
-            return {"sentences": [_quote(q) for q in answer.sentences]}
+            return {
+                "sentences": [_quote(q) for q in answer.sentences],
+                "disagreements": [_disagreement(d, ids) for d in answer.disagreements],
+            }
         case FiguresAnswer():
-            data: dict[str, Any] = {"figures": [_figure(f, ids) for f in answer.figures]}
+            data: dict[str, Any] = {
+                "figures": [_figure(f, ids) for f in answer.figures],
+                "disagreements": [_disagreement(d, ids) for d in answer.disagreements],
+            }
             if answer.figures:
                 data["extra"] = {"total": answer.total}
             return data
@@ -175,7 +197,11 @@ def _lists(answer: Answer, ids: dict[int, str]) -> dict[str, Any]:
             return {}
         case CitationAnswer():
             support = answer.support.value if answer.support is not None else None
-            return {"quotes": [_quote(q) for q in answer.quotes], "extra": {"support": support}}
+            return {
+                "quotes": [_quote(q) for q in answer.quotes],
+                "mismatches": [_mismatch(x) for x in answer.mismatches],
+                "extra": {"support": support},
+            }
         case AskAnswer():
             return {"passages": [_quote(q) for q in answer.passages]}
         case BriefingAnswer():

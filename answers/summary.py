@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from answers.centrality import centrality, similarity
+from answers.figures import disagreeing_groups, group_figures, to_disagreements
 from answers.models import Quote, SummaryAnswer
 from answers.overlap import Weigher, containment, cosine, repeats, weigher
 from answers.quotes import sentence_quote
@@ -143,7 +144,11 @@ def summarize(corpus: Corpus, topic: str, count: int) -> SummaryAnswer:
         spread = f"No single sentence covers “{topic.strip()}”; these documents discuss it."
         return SummaryAnswer(topic, sources=sources, notice=spread)
     picks.sort(key=lambda p: (p.evidence.rank, p.evidence.index))
-    sources = cited_sources(findings, (d for p in picks for d in [p.evidence.document.id, *p.also]))
+    found = disagreeing_groups(group_figures(findings.sentences), corpus)
+    sides = [g.evidence.document.id for pair in found for g in pair[:2]]
+    sources = cited_sources(
+        findings, (d for p in picks for d in [p.evidence.document.id, *p.also, *sides])
+    )
     numbers = {s.id: s.number for s in sources}
     sentences: list[Quote] = []
     for p in picks:
@@ -153,4 +158,5 @@ def summarize(corpus: Corpus, topic: str, count: int) -> SummaryAnswer:
             sentence_quote(p.evidence.document.id, p.evidence.sentence, markers, p.relevance)
         )
     notice = partly_found(findings.query)
-    return SummaryAnswer(topic, sources=sources, sentences=tuple(sentences), notice=notice)
+    disagreements = to_disagreements(found, numbers)
+    return SummaryAnswer(topic, sources, notice, tuple(sentences), disagreements)

@@ -14,9 +14,12 @@ from answers.models import (
     AskAnswer,
     BriefingAnswer,
     CitationAnswer,
+    Difference,
+    Disagreement,
     Figure,
     FiguresAnswer,
     Kind,
+    Mismatch,
     Quote,
     Source,
     SourcesAnswer,
@@ -180,6 +183,23 @@ def _event_line(e: TimelineEvent, sources: dict[int, Source]) -> str:
     return f"{when}{how}\n“{escape(e.quote.text)}” {markers(e.markers[:1], sources)}{also}"
 
 
+def _disagreement_line(d: Disagreement, sources: dict[int, Source]) -> str:
+    head = "Sources disagree" if d.difference is Difference.CONFLICT else "Changed over time"
+    sides = [
+        f"• **{escape(f.value)}** ({escape(date)}) “{escape(f.sentence.text)}” "
+        f"{markers(f.markers[:1], sources)}"
+        for f, date in zip(d.sides, d.dates, strict=True)
+    ]
+    return "\n".join([f"⚠️ **{head} on {escape(d.measure)}**", *sides])
+
+
+def _mismatch_line(x: Mismatch, sources: dict[int, Source]) -> str:
+    return (
+        f"⚠️ The claim says **{escape(x.claimed)}**; the quote {markers(x.quote.markers, sources)} "
+        f"states **{escape(x.stated)}**: it contradicts the claim."
+    )
+
+
 def _source_line(s: Source) -> str:
     date = s.published.isoformat() if s.published else "undated"
     url = safe_url(s.url)
@@ -198,11 +218,14 @@ def body_items(answer: Answer) -> list[str]:
     sources = {s.number: s for s in answer.sources}
     match answer:
         case SummaryAnswer():
-            return [_quote_line(q, sources) for q in answer.sentences]
+            items = [_quote_line(q, sources) for q in answer.sentences]
+            return items + [_disagreement_line(d, sources) for d in answer.disagreements]
         case FiguresAnswer():
-            return [_figure_line(f, sources) for f in answer.figures]
+            items = [_disagreement_line(d, sources) for d in answer.disagreements]
+            return items + [_figure_line(f, sources) for f in answer.figures]
         case CitationAnswer():
-            return [_cite_line(q, sources) for q in answer.quotes]
+            items = [_mismatch_line(x, sources) for x in answer.mismatches]
+            return items + [_cite_line(q, sources) for q in answer.quotes]
         case AskAnswer():
             return [_quote_line(q, sources) for q in answer.passages]
         case BriefingAnswer():

@@ -18,9 +18,12 @@ from answers.models import (
     BriefingAnswer,
     Category,
     CitationAnswer,
+    Difference,
+    Disagreement,
     Event,
     Figure,
     FiguresAnswer,
+    Mismatch,
     Precision,
     Quote,
     Source,
@@ -111,6 +114,11 @@ def _answer(
         unresolved=tuple(
             Event(StatedDate("last year", 0, 9, Precision.YEAR, True), q, (1,)) for q in quotes
         ),
+        disagreements=tuple(
+            Disagreement("meters", (f, f), Difference.CONFLICT, ("undated", "2025-05-29"))
+            for f in figures
+        ),
+        mismatches=tuple(Mismatch("2 km", f"{n} meters", q) for n, q in enumerate(quotes)),
         notice=notice,
     )
     own = {f.name for f in dataclasses.fields(kind)}
