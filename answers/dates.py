@@ -44,7 +44,9 @@ _NUMBER = "|".join(sorted({*WORD_NUMBERS, *map(str, range(1, 100))}, key=len, re
 _BEFORE_MONTH = "(?:in|In|of|by|since|Since|until|from|early|late|mid|last|next|this)"
 _PATTERNS = re.compile(
     rf"\b(?:(?:the\s+)?(?P<q>{'|'.join(_ORDER)})\s+quarter{_year_of('q')}"
-    rf"|(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half{_year_of('h')}"
+    # A half names its year ("the first half of last year"): "in the second half" is a match's.
+    rf"|(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half(?=\s+of\s+(?:last|this|next|previous|past|coming|\d))"
+    rf"{_year_of('h')}"
     rf"|(?:{_BEFORE_MONTH}[\s-])?(?P<m>{_MONTH})(?:\s+of)?\s+{_relative_year_of('m')}"
     rf"|(?P<shift>last|this|next|previous|past|coming)\s+(?P<unit>year|month|week)"
     rf"|(?P<ago>{_NUMBER}|a|an)\s+(?P<agounit>year|month|week|day)s?\s+ago"
@@ -57,7 +59,7 @@ _PATTERNS = re.compile(
 # A sentence about what is to come: its relative dates fall on or after the document's date.
 _FUTURE = re.compile(
     r"\b(?:will|shall|is\s+(?:expected|set|due|scheduled|planned)|are\s+(?:expected|set|due|"
-    r"scheduled|planned)|plans?\s+to|planning|upcoming|later|next)\b",
+    r"scheduled|planned)|(?:plans?|hopes?|aims?|intends?|wants?)\s+to|planning|upcoming|later|next)\b",
     re.IGNORECASE,
 )
 _SHIFT = {"last": -1, "previous": -1, "past": -1, "this": 0, "coming": 1, "next": 1}
