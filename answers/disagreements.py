@@ -7,7 +7,7 @@ none), and they are on the same subject: their documents are on one topic (tf-id
 least `SAME_TOPIC`), and their sentences share at least `SAME_SUBJECT` of their idf-weighted
 terms or, for a measure (distance, area, …, whose unit says nothing of its subject), the
 figures stand within `NEAR` words of a word both neighbourhoods hold ("the 1-kilometer bridge",
-"the bridge will be 850 m"). Money and percentages are not compared.
+"the bridge will be 850 m"). Money, percentages and durations are not compared.
 
 They differ when the numbers are further apart than rounding explains (`EXACT` apart, `ROUNDED` if
 either is approximate) yet within `SAME_SCALE` of each other, their ranges do not overlap, and
@@ -57,10 +57,11 @@ _METRES = {"kilometers": 1000.0, "meters": 1.0, "centimeters": 0.01, "miles": 16
 _METRES |= {"feet": 0.3048, "yards": 0.9144, "nautical miles": 1852.0, "millimeters": 0.001}
 # Money and percentages are left out: prices and shares move daily, amounts come converted into
 # other currencies ("4bn euros ($5.2bn; £2.8bn)"), and their unit says nothing of what they
-# measure; on bbc-news most such pairs were false alarms.
+# measure; on bbc-news most such pairs were false alarms. So are durations, which mostly name
+# different spans ("five days" of one price rally, "two days" of another).
 _MEASURED = frozenset(Category) - {
     Category.DATE, Category.YEAR, Category.ORDINAL, Category.NUMBER, Category.PERCENT,
-    Category.MONEY,
+    Category.MONEY, Category.DURATION,
 }  # fmt: skip
 # Numbers further apart than this factor are not two estimates of one thing ("about 120 songs"
 # a player holds, "more than 200 million songs" sold).
@@ -68,7 +69,11 @@ SAME_SCALE = 3.0
 _RATE = re.compile(
     r"\b(?:daily|weekly|monthly|annually|yearly|a\s+(?:day|week|month|year)|per\s+\w+|each\s+\w+)"
 )
-_LOWER = re.compile(r"^(?:more than|over|at least|as many as|as much as)\b|\b(?:or more|plus)\b")
+_LOWER = re.compile(
+    r"^(?:more than|over|at least|as many as|as much as|dozens|hundreds|thousands|millions)\b"
+    r"|\b(?:or more|plus)\b",
+    re.IGNORECASE,
+)
 _UPPER = re.compile(r"^(?:less than|fewer than|under|up to|at most|nearly|almost|close to)\b")
 _CHANGE = re.compile(
     r"\b(?:ris(?:e|es|ing)|rose|fell|fall(?:s|ing)?|grew|grow(?:s|ing)?|increas\w*|decreas\w*|"
