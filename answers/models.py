@@ -180,6 +180,9 @@ class Story:
     quotes: tuple[Quote, ...]
     markers: tuple[int, ...]
     figures: tuple[Figure, ...] = ()  # the story's key figures
+    continues: bool = False  # it continues a story of the previous (scheduled) briefing
+    new_sources: tuple[int, ...] = ()  # markers of its documents the previous one did not have
+    new_figures: tuple[Figure, ...] = ()  # its key figures the previous one did not state
 
 
 @dataclass(frozen=True, slots=True)

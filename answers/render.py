@@ -138,6 +138,9 @@ def _story(s: Story, sources: dict[int, str]) -> dict[str, Any]:
         "markers": list(s.markers),
         "source_ids": [sources[m] for m in s.markers],
         "figures": [_figure(f, sources) for f in s.figures],
+        "continues": s.continues,
+        "new_sources": list(s.new_sources),
+        "new_figures": [_figure(f, sources) for f in s.new_figures],
     }
 
 

@@ -21,15 +21,20 @@ import json
 import sys
 import tempfile
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from answers.briefing import answer_briefing
+from answers.changes import continue_stories, fingerprints
 from answers.dates import stated_dates
 from answers.figures import answer_figures
 from answers.models import Precision, StatedDate
+from answers.overlap import weigher
 from answers.summary import answer_summary
+from retrieval.bm25 import BM25Params
 from retrieval.corpus import Corpus
 from retrieval.documents import Document
 from retrieval.store import open_corpus
@@ -143,6 +148,39 @@ def score_disagreements(spec: dict[str, Any], corpora: dict[str, Corpus]) -> Non
           f"{right}/{found}, {hit}/{expected}")  # fmt: skip
 
 
+def _two_briefings(case: dict[str, Any], corpus: Corpus) -> set[str]:
+    """The documents of the second briefing's stories that continue one of the first's."""
+    docs = {corpus.document(n).path: corpus.document(n) for n in range(corpus.document_count)}
+    first, second = (
+        dt.datetime(2025, 6, 1, 9, tzinfo=dt.UTC),
+        dt.datetime(2025, 6, 2, 9, tzinfo=dt.UTC),
+    )
+    seen = [(docs[p], first) for p in case["before"]] + [(docs[p], second) for p in case["after"]]
+    stamped = [replace(d, first_seen=(t - dt.timedelta(hours=1)).timestamp()) for d, t in seen]
+    both = Corpus.from_documents(stamped, BM25Params())
+    before = answer_briefing(both, since=first - dt.timedelta(hours=2), now=first)
+    fresh = answer_briefing(both, since=first, now=second)
+    after = continue_stories(fresh, fingerprints(before), weigher(both))
+    ids = {s.number: s.id for s in after.sources}
+    paths = {d.id: d.path for d, _ in seen}
+    return {paths[ids[m]] for story in after.stories if story.continues for m in story.markers}
+
+
+def score_continuing(cases: list[dict[str, Any]], corpora: dict[str, Corpus]) -> None:
+    right = found = expected = 0
+    for case in cases:
+        got, want = _two_briefings(case, corpora[case["corpus"]]), set(case["continues"])
+        right, found, expected = right + len(got & want), found + len(got), expected + len(want)
+        for path in got ^ want:
+            print(f"  continuing {'missed' if path in want else 'false alarm'}: {path}")
+    title = f"continuing stories ({len(cases)} pairs of briefings)"
+    p, r = right / found if found else 1.0, right / expected if expected else 1.0
+    print(f"\n{title:<48} precision   recall   right/found/expected")
+    print(
+        f"  {'documents marked as continuing':<46} {p:9.3f} {r:8.3f}   {right}/{found}/{expected}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--set", type=Path, default=ROOT / "benchmarks" / "eval_timeline.json")
@@ -154,6 +192,7 @@ def main() -> None:
         corpora = {name: open_corpus(path, data / name).corpus for name, path in CORPORA.items()}
         score_dates(spec["dates"], corpora)
         score_disagreements(spec, corpora)
+        score_continuing(spec["continuing"], corpora)
 
 
 if __name__ == "__main__":

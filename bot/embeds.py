@@ -170,7 +170,13 @@ def _cite_line(q: Quote, sources: dict[int, Source]) -> str:
 def _story_line(s: Story, sources: dict[int, Source]) -> str:
     head = _clip_escaped(s.headline.text, PAGE_BUDGET // 4)
     lines = [f"**{head}** {markers(s.markers, sources)}"]
-    share = (PAGE_BUDGET - len(lines[0])) // max(len(s.quotes), 1) - 1
+    if s.continues:
+        new = [f"new sources {markers(s.new_sources, sources)}"] if s.new_sources else []
+        new += [f"new: **{escape(f.value)}** {markers(f.markers, sources)}" for f in s.new_figures]
+        lines.append(
+            "↻ *continues a story from the last briefing*" + "".join(f" · {n}" for n in new)
+        )
+    share = (PAGE_BUDGET - sum(len(line) for line in lines)) // max(len(s.quotes), 1) - 1
     lines += [_quoted("• ", q.text, q.markers, sources, share) for q in s.quotes]
     return "\n".join(lines)
 
