@@ -19,7 +19,10 @@ from answers.models import (
     Source,
     SourcesAnswer,
     SummaryAnswer,
+    TimelineAnswer,
 )
+from answers.models import Disagreement as _Disagreement
+from answers.models import Event as _Event
 from answers.render import format_utc
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,7 @@ _TITLES = {
     Kind.CITE: "Citation",
     Kind.ASK: "Answer",
     Kind.BRIEFING: "Briefing",
+    Kind.TIMELINE: "Timeline",
 }
 
 
@@ -72,7 +76,9 @@ def _body(answer: Answer) -> Iterator[str]:
     match answer:
         case SummaryAnswer():
             yield from (f"- {_quoted(q)}" for q in answer.sentences)
+            yield from _disagreements(answer.disagreements)
         case FiguresAnswer():
+            yield from _disagreements(answer.disagreements)
             for number, figure in enumerate(answer.figures, start=1):
                 yield from _figure(number, figure)
         case SourcesAnswer():
@@ -80,6 +86,11 @@ def _body(answer: Answer) -> Iterator[str]:
                 yield f"{s.number}. **{escape(s.title)}** — score {s.score:.2f}"
                 yield f"   > “{escape(s.snippet)}” — `{s.anchor}`"
         case CitationAnswer():
+            for x in answer.mismatches:
+                quote, stated = _markers(x.quote.markers), escape(x.stated)
+                yield f"**The claim says {escape(x.claimed)}; the quote {quote} states {stated}:"
+                yield "it contradicts the claim.**"
+                yield ""
             for number, q in enumerate(answer.quotes, start=1):
                 support = f"**{q.support.value.capitalize()} support:** " if q.support else ""
                 yield f"{number}. {support}{_quoted(q)}"
@@ -89,8 +100,27 @@ def _body(answer: Answer) -> Iterator[str]:
                 yield f"{number}. {_quoted(q)} — `{q.anchor}`"
         case BriefingAnswer():
             yield from _briefing(answer)
+        case TimelineAnswer():
+            yield from (_event(e) for e in (*answer.events, *answer.unresolved))
         case _:
             assert_never(answer)
+
+
+def _event(e: _Event) -> str:
+    d = e.date
+    when = f"**{escape(d.label)}**" if d.resolved else f"**{escape(d.phrase)}** (date unknown)"
+    how = f" ({escape(d.how)})" if d.relative else ""
+    also = f" (also reported by {_markers(e.markers[1:])})" if len(e.markers) > 1 else ""
+    return f"- {when}{how}: “{escape(e.quote.text)}” {_markers(e.markers[:1])}{also}"
+
+
+def _disagreements(found: tuple[_Disagreement, ...]) -> Iterator[str]:
+    for d in found:
+        head = "Sources disagree" if d.difference.value == "conflict" else "Changed over time"
+        yield f"**{head} on {escape(d.measure)}:**"
+        for f, date in zip(d.sides, d.dates, strict=True):
+            yield f"- **{escape(f.value)}** ({escape(date)}): {_quoted(f.sentence)}"
+        yield ""
 
 
 def _figure(number: int, f: Figure) -> Iterator[str]:
@@ -104,6 +134,11 @@ def _briefing(answer: BriefingAnswer) -> Iterator[str]:
     for number, story in enumerate(answer.stories, start=1):
         yield f"## {number}. {escape(story.headline.text)} {_markers(story.markers)}"
         yield ""
+        if story.continues:
+            new = [f"new sources {_markers(story.new_sources)}"] if story.new_sources else []
+            new += [f"new: {escape(f.value)} {_markers(f.markers)}" for f in story.new_figures]
+            yield "_Continues a story from the last briefing._ " + "; ".join(new)
+            yield ""
         yield from (f"- {_quoted(q)}" for q in story.quotes)
         yield ""
     if answer.figures:

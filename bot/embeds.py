@@ -161,9 +161,10 @@ def _figure_line(f: Figure, sources: dict[int, Source]) -> str:
     return _quoted(prefix, f.sentence.text, f.markers, sources, PAGE_BUDGET)
 
 
-def _cite_line(q: Quote, sources: dict[int, Source]) -> str:
+def _cite_line(q: Quote, sources: dict[int, Source], notes: str = "") -> str:
     label = "⚠️ weak support: " if q.support is Support.WEAK else ""
     reference = f"\n> {_clip_escaped(q.reference, PAGE_BUDGET // 4)}" if q.reference else ""
+    reference += notes
     return _quoted(label, q.text, q.markers, sources, PAGE_BUDGET - len(reference)) + reference
 
 
@@ -186,23 +187,29 @@ def _event_line(e: TimelineEvent, sources: dict[int, Source]) -> str:
     when = f"**{escape(d.label)}**" if d.resolved else f"**{escape(d.phrase)}** (date unknown)"
     how = f" · {escape(d.how)}" if d.relative else ""
     also = f" (also reported by {markers(e.markers[1:], sources)})" if len(e.markers) > 1 else ""
-    return f"{when}{how}\n“{escape(e.quote.text)}” {markers(e.markers[:1], sources)}{also}"
+    prefix = clip(f"{when}{how}", PAGE_BUDGET // 4) + "\n"  # its parts are escaped already
+    return _quoted(prefix, e.quote.text, e.markers[:1], sources, PAGE_BUDGET - len(also)) + also
 
 
 def _disagreement_line(d: Disagreement, sources: dict[int, Source]) -> str:
     head = "Sources disagree" if d.difference is Difference.CONFLICT else "Changed over time"
     sides = [
-        f"• **{escape(f.value)}** ({escape(date)}) “{escape(f.sentence.text)}” "
-        f"{markers(f.markers[:1], sources)}"
+        _quoted(
+            f"• **{_clip_escaped(f.value, 200)}** ({_clip_escaped(date, 200)}) ",
+            f.sentence.text,
+            f.markers[:1],
+            sources,
+            PAGE_BUDGET // 2 - 100,
+        )
         for f, date in zip(d.sides, d.dates, strict=True)
     ]
     return "\n".join([f"⚠️ **{head} on {escape(d.measure)}**", *sides])
 
 
-def _mismatch_line(x: Mismatch, sources: dict[int, Source]) -> str:
+def _mismatch_note(x: Mismatch) -> str:
     return (
-        f"⚠️ The claim says **{escape(x.claimed)}**; the quote {markers(x.quote.markers, sources)} "
-        f"states **{escape(x.stated)}**: it contradicts the claim."
+        f"\n⚠️ The claim says **{_clip_escaped(x.claimed, 100)}**; this quote states "
+        f"**{_clip_escaped(x.stated, 100)}**: it contradicts the claim."
     )
 
 
@@ -230,8 +237,9 @@ def body_items(answer: Answer) -> list[str]:
             items = [_disagreement_line(d, sources) for d in answer.disagreements]
             return items + [_figure_line(f, sources) for f in answer.figures]
         case CitationAnswer():
-            items = [_mismatch_line(x, sources) for x in answer.mismatches]
-            return items + [_cite_line(q, sources) for q in answer.quotes]
+            notes = {id(q): "".join(_mismatch_note(x) for x in answer.mismatches if x.quote == q)
+                     for q in answer.quotes}  # fmt: skip
+            return [_cite_line(q, sources, notes[id(q)]) for q in answer.quotes]
         case AskAnswer():
             return [_quote_line(q, sources) for q in answer.passages]
         case BriefingAnswer():

@@ -44,6 +44,8 @@ def test_every_quote_is_verbatim_once_unescaped(seeds: Corpus, name: str) -> Non
     plain = _UNESCAPE.sub(r"\1", render_markdown(answer))
     quotes = [q for part in ("sentences", "quotes", "passages") for q in getattr(answer, part, ())]
     quotes += [f.sentence for f in getattr(answer, "figures", ())]
+    events = (*getattr(answer, "events", ()), *getattr(answer, "unresolved", ()))
+    quotes += [e.quote for e in events]
     assert quotes or not answer.found or isinstance(answer, SourcesAnswer)
     for quote in quotes:
         assert f"“{quote.text}”" in plain
