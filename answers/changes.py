@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from answers.models import BriefingAnswer, Figure, Story
 from answers.overlap import Weigher
-from answers.relevance import terms_of
+from answers.query import terms_of
 
 log = logging.getLogger(__name__)
 

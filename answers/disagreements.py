@@ -31,7 +31,8 @@ from answers.dates import stated_dates
 from answers.models import Category, Difference, Mismatch, Quote
 from answers.overlap import Weigher, cosine
 from answers.quantities import Mention, extract
-from answers.relevance import Evidence, terms_of
+from answers.query import terms_of
+from answers.relevance import Evidence
 from answers.stories import Vector, document_vector
 from answers.stories import cosine as story_cosine
 from retrieval.documents import Document
