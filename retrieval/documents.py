@@ -6,9 +6,10 @@ import bisect
 import enum
 import hashlib
 import logging
+import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from retrieval import metadata as meta
@@ -19,8 +20,9 @@ from retrieval.reader import (
     CorpusError,
     Skipped,
     SourceFile,
+    decode_file,
     find_files,
-    read_file,
+    read_raw,
 )
 from retrieval.sentences import split_spans
 
@@ -99,10 +101,12 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class LoadResult:
-    """The documents that loaded and the files that did not (each named in a warning)."""
+    """The documents that loaded, the files that did not (each named in a warning), and the
+    digest of every listed file's bytes as read for this load (see `retrieval.reader`)."""
 
     documents: tuple[Document, ...]
     skipped: tuple[Skipped, ...]
+    digests: Mapping[str, str] = field(default_factory=dict)
 
 
 def page_at(pages: tuple[int, ...], offset: int) -> int | None:
@@ -277,8 +281,12 @@ def load_documents(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult
     documents: list[Document] = []
     skipped: list[Skipped] = []
     taken: set[str] = set()
+    digests: dict[str, str] = {}
+    real_root = os.path.realpath(root)
     for relpath, path in find_files(root):
-        source = read_file(path, relpath, max_bytes)
+        raw = read_raw(path, relpath, max_bytes, real_root)
+        digests[relpath] = raw.digest
+        source = decode_file(raw)
         if isinstance(source, Skipped):
             skipped.append(source)
             continue
@@ -294,4 +302,4 @@ def load_documents(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult
         raise CorpusError(
             f"no readable document in {root}" + (f" (skipped: {shown})" if skipped else "")
         )
-    return LoadResult(tuple(documents), tuple(skipped))
+    return LoadResult(tuple(documents), tuple(skipped), digests)

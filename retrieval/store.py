@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import functools
 import hashlib
 import json
 import logging
@@ -18,7 +20,7 @@ from retrieval.bm25 import BM25Params
 from retrieval.corpus import Corpus
 from retrieval.documents import DOCUMENT_VERSION, load_documents
 from retrieval.passages import PASSAGE_VERSION
-from retrieval.reader import DEFAULT_MAX_BYTES, CorpusError, Skipped, find_files, supported
+from retrieval.reader import DEFAULT_MAX_BYTES, CorpusError, Skipped, find_files, read_raw
 from retrieval.tokenizer import TOKENIZER_VERSION
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,7 @@ STORE_VERSION = "3"
 # A file changed twice within the filesystem's timestamp granularity can keep its size and
 # mtime; digests of files this fresh are not cached, so the next open hashes them again.
 _RACY_SECONDS = 2.0
+_STAGING_GRACE_SECONDS = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +47,9 @@ class OpenedCorpus:
 def _file_digests(root: Path, cache_path: Path, max_bytes: int) -> dict[str, str]:
     """sha256 of every corpus file; unchanged (size, mtime) files reuse the cached digest.
 
-    A file over `max_bytes` is skipped by the load, so it is not read here either: its size and
-    time stand for its content (a 100 MB file must not be hashed at every start).
+    Files are read as the load reads them (`retrieval.reader.read_raw`): only regular files
+    inside the folder, never blocking, at most max_bytes + 1 bytes. A file over the limit is
+    not read: its size and time stand for its content.
     """
     try:
         cached = json.loads(cache_path.read_text("utf-8"))
@@ -56,29 +60,24 @@ def _file_digests(root: Path, cache_path: Path, max_bytes: int) -> dict[str, str
     digests: dict[str, str] = {}
     fresh: dict[str, Any] = {}
     now_ns = time.time_ns()
+    real_root = os.path.realpath(root)
     for relpath, path in find_files(root):
-        try:
-            stat = path.stat()
-            stamp = [stat.st_size, stat.st_mtime_ns]
-            entry = cached.get(relpath)
-            if not supported(relpath):  # skipped by name: its content does not matter
-                digest = "unsupported"
-            elif stat.st_size > max_bytes:
-                digest = f"oversize:{stat.st_size}:{stat.st_mtime_ns}"
-            elif isinstance(entry, dict) and entry.get("stamp") == stamp:
-                digest = str(entry["sha256"])
-            else:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            digest = "unreadable"
-            stamp = None
-        digests[relpath] = digest
+        known = functools.partial(_cached_digest, cached.get(relpath))
+        raw = read_raw(path, relpath, max_bytes, real_root, known)
+        digests[relpath] = raw.digest
+        stamp = list(raw.stamp) if raw.stamp else None
         if stamp is not None and now_ns - stamp[1] < _RACY_SECONDS * 1e9:
             stamp = None
-        fresh[relpath] = {"stamp": stamp, "sha256": digest}
+        fresh[relpath] = {"stamp": stamp, "sha256": raw.digest}
     if fresh != cached:  # rewriting an unchanged cache cost most of a restart at 50k files
         _write_json(cache_path, fresh)
     return digests
+
+
+def _cached_digest(entry: Any, stamp: tuple[int, int]) -> str | None:
+    if isinstance(entry, dict) and entry.get("stamp") == list(stamp):
+        return str(entry["sha256"])
+    return None
 
 
 def corpus_key(digests: dict[str, str], params: BM25Params, max_bytes: int) -> str:
@@ -128,6 +127,7 @@ def open_corpus(
     params = params or BM25Params()
     store = data_dir / "index"
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _prune_staging(store)
     key = corpus_key(_file_digests(root, store / "files.json", max_bytes), params, max_bytes)
     folder = store / key
     manifest = folder / "manifest.json"
@@ -139,18 +139,26 @@ def open_corpus(
             return OpenedCorpus(corpus, key, False, float(info["built_at"]), skipped, folder)
         except (OSError, ValueError, KeyError, TypeError) as err:
             log.warning("index %s is damaged (%s); rebuilding", folder, err)
-    return _build(root, data_dir, folder, key, params, max_bytes)
+    return _build(root, data_dir, store, key, params, max_bytes)
 
 
 def _build(
-    root: Path, data_dir: Path, folder: Path, key: str, params: BM25Params, max_bytes: int
+    root: Path, data_dir: Path, store: Path, expected: str, params: BM25Params, max_bytes: int
 ) -> OpenedCorpus:
     started = time.time()
     loaded = load_documents(root, max_bytes)
+    # Keyed by the bytes parsed, not by those hashed before: a file edited in between (and
+    # reverted later) must not leave this index under the key of a text it does not hold.
+    key = corpus_key(dict(loaded.digests), params, max_bytes)
+    if key != expected:
+        log.info("the corpus changed while it was read; indexing what was read")
+    folder = store / key
     corpus = Corpus.from_documents(loaded.documents, params)
     _first_seen(data_dir, corpus, started)
-    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".build-"))
+    staging = Path(tempfile.mkdtemp(dir=store, prefix=".build-"))
+    lock = os.open(staging, os.O_RDONLY)
     try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # held until renamed: see _prune_staging
         corpus.save(staging)
         _write_json(
             staging / "manifest.json",
@@ -167,6 +175,7 @@ def _build(
         os.replace(staging, folder)  # readers see the old index or the whole new one
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)
     _prune(folder)
     log.info(
         "indexed %d documents, %d passages in %.2fs",
@@ -184,6 +193,33 @@ def _prune(keep: Path) -> None:
     for other in keep.parent.iterdir():
         if other.is_dir() and other != keep and not other.name.startswith(".build-"):
             shutil.rmtree(other, ignore_errors=True)
+
+
+def _prune_staging(store: Path) -> None:
+    """Remove the `.build-*` staging folders of builds that died (killed while saving).
+
+    A build holds an exclusive flock on its staging folder until the folder is renamed into
+    place, and the kernel drops the lock when the process dies, however it dies: a folder
+    this process can lock has no writer left, whatever its age, and one being written (by
+    another process, say `briefbot index` beside the bot) is never touched. The minute's grace
+    covers the instant between creating a folder and locking it.
+    """
+    for staging in store.glob(".build-*"):
+        try:
+            if time.time() - staging.stat().st_mtime < _STAGING_GRACE_SECONDS:
+                continue
+            lock = os.open(staging, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a live build holds it
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+            log.info("removed %s, left by a build that did not finish", staging.name)
+        finally:
+            os.close(lock)
 
 
 def describe(opened: OpenedCorpus) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from collections.abc import Callable
@@ -223,3 +224,28 @@ def test_describe(root: Path, tmp_path: Path) -> None:
         "folder": str(opened.folder),
     }
     assert status["terms"] == 13
+
+
+def test_crash_leftover_staging_folders_are_pruned(root: Path, tmp_path: Path) -> None:
+    """Regression: a `.build-*` folder left by a process killed while saving stayed forever.
+
+    The next open removes one that no build holds locked; one a live build holds (locked), and
+    one created less than a minute ago (not locked yet), are left alone.
+    """
+    index = tmp_path / "data" / "index"
+    dead, live, new = (index / f".build-{name}" for name in ("dead", "live", "new"))
+    for staging in (dead, live, new):
+        (staging / "bm25").mkdir(parents=True)
+        (staging / "bm25" / "idf.npy").write_bytes(b"half written")
+    age(dead)
+    age(live)
+    held = os.open(live, os.O_RDONLY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        reopen(root, tmp_path / "data")
+        assert not dead.exists()
+        assert live.exists() and new.exists()
+    finally:
+        os.close(held)
+    reopen(root, tmp_path / "data")
+    assert not live.exists() and new.exists()
