@@ -119,6 +119,6 @@ def run(settings: Settings) -> int:
         return _fail(str(err), 2)
     except OSError as err:
         return _fail(f"cannot use data folder {settings.data_dir}: {err.strerror or err}", 2)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):  # stopped while building the first index
         return 0
     return 0

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from retrieval import cancel
 from retrieval.bm25 import BM25Params
 from retrieval.build import build_index
 from retrieval.documents import Anchor, Document, Sentence, SentenceKind, page_at
@@ -95,14 +97,21 @@ class Corpus:
         self.ids = {rec["id"]: i for i, rec in enumerate(records)}
 
     @classmethod
-    def from_documents(cls, documents: Sequence[Document], params: BM25Params) -> Corpus:
-        """Split documents into passages and index them."""
+    def from_documents(
+        cls,
+        documents: Sequence[Document],
+        params: BM25Params,
+        stop: threading.Event | None = None,
+    ) -> Corpus:
+        """Split documents into passages and index them (`stop`: see `retrieval.cancel`)."""
         columns: dict[str, list[int]] = {name: [] for name in _ARRAYS}
         blob, passage_texts = bytearray(), []
         columns["doc_sent_ptr"].append(0)
         columns["passage_ptr"].append(0)
         columns["text_ptr"].append(0)
         for number, doc in enumerate(documents):
+            if number % 256 == 0:
+                cancel.check(stop)
             base = len(columns["sent_para"])
             for s in doc.sentences:
                 columns["sent_para"].append(s.anchor.paragraph)
@@ -127,7 +136,7 @@ class Corpus:
             name: np.asarray(values, dtype=dtypes.get(name, np.int64))
             for name, values in columns.items()
         }
-        index = build_index(passage_texts, params)
+        index = build_index(passage_texts, params, stop=stop)
         return cls([_doc_record(d) for d in documents], arrays, bytes(blob), index)
 
     def save(self, folder: Path) -> None:

@@ -8,10 +8,12 @@ import hashlib
 import logging
 import os
 import re
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from retrieval import cancel
 from retrieval import metadata as meta
 from retrieval.formats import Extracted
 from retrieval.metadata import Metadata
@@ -276,7 +278,9 @@ def _unique_id(relpath: str, taken: set[str]) -> str:
     return fallback
 
 
-def load_documents(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
+def load_documents(
+    root: Path, max_bytes: int = DEFAULT_MAX_BYTES, stop: threading.Event | None = None
+) -> LoadResult:
     """Load every readable document under root; raise CorpusError if none loads."""
     documents: list[Document] = []
     skipped: list[Skipped] = []
@@ -284,6 +288,7 @@ def load_documents(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult
     digests: dict[str, str] = {}
     real_root = os.path.realpath(root)
     for relpath, path in find_files(root):
+        cancel.check(stop)
         raw = read_raw(path, relpath, max_bytes, real_root)
         digests[relpath] = raw.digest
         source = decode_file(raw)

@@ -11,11 +11,13 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from retrieval import cancel
 from retrieval.bm25 import BM25Params
 from retrieval.corpus import Corpus
 from retrieval.documents import DOCUMENT_VERSION, load_documents
@@ -44,7 +46,9 @@ class OpenedCorpus:
     folder: Path
 
 
-def _file_digests(root: Path, cache_path: Path, max_bytes: int) -> dict[str, str]:
+def _file_digests(
+    root: Path, cache_path: Path, max_bytes: int, stop: threading.Event | None = None
+) -> dict[str, str]:
     """sha256 of every corpus file; unchanged (size, mtime) files reuse the cached digest.
 
     Files are read as the load reads them (`retrieval.reader.read_raw`): only regular files
@@ -62,6 +66,7 @@ def _file_digests(root: Path, cache_path: Path, max_bytes: int) -> dict[str, str
     now_ns = time.time_ns()
     real_root = os.path.realpath(root)
     for relpath, path in find_files(root):
+        cancel.check(stop)
         known = functools.partial(_cached_digest, cached.get(relpath))
         raw = read_raw(path, relpath, max_bytes, real_root, known)
         digests[relpath] = raw.digest
@@ -122,13 +127,18 @@ def open_corpus(
     params: BM25Params | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     rebuild: bool = False,
+    stop: threading.Event | None = None,
 ) -> OpenedCorpus:
-    """Load the persisted index for root's current files, building it first if needed."""
+    """Load the persisted index for root's current files, building it first if needed.
+
+    Setting `stop` (from another thread) ends a build early with `cancel.BuildCancelled`.
+    """
     params = params or BM25Params()
     store = data_dir / "index"
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
     _prune_staging(store)
-    key = corpus_key(_file_digests(root, store / "files.json", max_bytes), params, max_bytes)
+    digests = _file_digests(root, store / "files.json", max_bytes, stop)
+    key = corpus_key(digests, params, max_bytes)
     folder = store / key
     manifest = folder / "manifest.json"
     if manifest.exists() and not rebuild:
@@ -139,21 +149,28 @@ def open_corpus(
             return OpenedCorpus(corpus, key, False, float(info["built_at"]), skipped, folder)
         except (OSError, ValueError, KeyError, TypeError) as err:
             log.warning("index %s is damaged (%s); rebuilding", folder, err)
-    return _build(root, data_dir, store, key, params, max_bytes)
+    return _build(root, data_dir, store, key, params, max_bytes, stop)
 
 
 def _build(
-    root: Path, data_dir: Path, store: Path, expected: str, params: BM25Params, max_bytes: int
+    root: Path,
+    data_dir: Path,
+    store: Path,
+    expected: str,
+    params: BM25Params,
+    max_bytes: int,
+    stop: threading.Event | None,
 ) -> OpenedCorpus:
     started = time.time()
-    loaded = load_documents(root, max_bytes)
+    loaded = load_documents(root, max_bytes, stop)
     # Keyed by the bytes parsed, not by those hashed before: a file edited in between (and
     # reverted later) must not leave this index under the key of a text it does not hold.
     key = corpus_key(dict(loaded.digests), params, max_bytes)
     if key != expected:
         log.info("the corpus changed while it was read; indexing what was read")
     folder = store / key
-    corpus = Corpus.from_documents(loaded.documents, params)
+    corpus = Corpus.from_documents(loaded.documents, params, stop)
+    cancel.check(stop)  # the last chance: from here on the build is written and used
     _first_seen(data_dir, corpus, started)
     staging = Path(tempfile.mkdtemp(dir=store, prefix=".build-"))
     lock = os.open(staging, os.O_RDONLY)

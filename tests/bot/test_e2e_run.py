@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
+import shutil
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -114,12 +117,9 @@ async def test_a_whole_run_never_logs_the_token(
     fake.assert_clean()
 
 
-async def test_python_m_bot_run_serves_and_stops_on_sigterm(
-    fake: FakeDiscord, settings: Settings, tmp_path: Path
-) -> None:
-    """The real entry point in a subprocess: logs in, syncs, answers within 3 s, and exits 0
-    on SIGTERM (docker stop) without a traceback or the token on stderr."""
-    process = await asyncio.create_subprocess_exec(
+async def _start_bot(fake: FakeDiscord, settings: Settings, tmp_path: Path) -> Any:
+    """`python -m bot run` in a subprocess, against the fake, with the fake's token."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
         LAUNCH,
@@ -130,6 +130,14 @@ async def test_python_m_bot_run_serves_and_stops_on_sigterm(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def test_python_m_bot_run_serves_and_stops_on_sigterm(
+    fake: FakeDiscord, settings: Settings, tmp_path: Path
+) -> None:
+    """The real entry point in a subprocess: logs in, syncs, answers within 3 s, and exits 0
+    on SIGTERM (docker stop) without a traceback or the token on stderr."""
+    process = await _start_bot(fake, settings, tmp_path)
     try:
         await fake.wait_for_sync(timeout=30)
         await fake.wait_for_ready(timeout=30)
@@ -169,3 +177,80 @@ async def test_python_m_bot_run_without_token(settings: Settings, tmp_path: Path
     out, err = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 2
     assert out == b"" and len(err.decode().splitlines()) == 1
+
+
+def _write_big_corpus(folder: Path, files: int = 1500) -> None:
+    """Generated articles (20 paragraphs of 60 words each): many seconds of index building."""
+    rng = random.Random(9)
+    words = [
+        "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 9))) for _ in range(4000)
+    ]
+    folder.mkdir(parents=True)
+    for number in range(files):
+        paragraphs = [
+            " ".join(" ".join(rng.choices(words, k=12)).capitalize() + "." for _ in range(5))
+            for _ in range(20)
+        ]
+        (folder / f"g{number:04d}.txt").write_text("\n\n".join(paragraphs) + "\n")
+
+
+async def _sigterm_stops_it(process: Any, within: float = 3) -> str:
+    """SIGTERM the bot; assert it exits 0 within `within` seconds; its stderr.
+
+    Waited for up to 20 s (then killed), so a slow stop fails with its log, not a hang.
+    """
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    try:
+        _, raw = await asyncio.wait_for(process.communicate(), 20)
+    except TimeoutError:
+        process.kill()
+        _, raw = await process.communicate()
+        pytest.fail(f"still running 20 s after SIGTERM:\n{raw.decode()[-2000:]}")
+    seconds, err = time.monotonic() - started, raw.decode()
+    assert seconds < within, f"stopped in {seconds:.1f} s\n{err[-2000:]}"
+    assert process.returncode == 0, err[-2000:]
+    assert "Traceback" not in err
+    return err
+
+
+async def test_sigterm_during_a_rebuild_stops_within_3_seconds(
+    fake: FakeDiscord, settings: Settings, tmp_path: Path, seeds_dir: Path
+) -> None:
+    """Regression: SIGTERM while /corpus reload rebuilt the index waited for the build to end
+    (10.5 s, past Docker's 10-second grace). The build is stopped: exit 0 within 3 s."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus)  # same files as the prebuilt index: the start reuses it
+    process = await _start_bot(fake, settings.model_copy(update={"corpus_dir": corpus}), tmp_path)
+    try:
+        await fake.wait_for_ready(timeout=30)
+        _write_big_corpus(corpus / "generated")
+        reload = await fake.invoke("corpus reload", user="alice")
+        await reload.wait_first_response(timeout=3)
+        await asyncio.sleep(1.5)  # well into the rebuild (many seconds of work)
+        err = await _sigterm_stops_it(process)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert "indexed" not in err  # stopped, not finished
+
+
+async def test_sigterm_during_the_first_build_stops_within_3_seconds(
+    fake: FakeDiscord, settings: Settings, tmp_path: Path
+) -> None:
+    """SIGTERM while the bot builds its first index, before it connects: exit 0 within 3 s."""
+    corpus = tmp_path / "corpus"
+    _write_big_corpus(corpus)
+    process = await _start_bot(fake, settings.model_copy(update={"corpus_dir": corpus}), tmp_path)
+    try:
+        await fake.wait_for(
+            lambda: any(r.path.endswith("/users/@me") for r in fake.requests), 30, "login"
+        )
+        await asyncio.sleep(1.5)  # logged in, building the index in setup_hook
+        await _sigterm_stops_it(process)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert not fake.last_sync()

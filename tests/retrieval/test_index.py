@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from rank_bm25 import BM25Okapi
 from retrieval import build, kernels
 from retrieval import index as index_module
 from retrieval.bm25 import BM25Params
+from retrieval.cancel import BuildCancelled
 from retrieval.index import BM25Index, Scored
 
 PARAMS = BM25Params()
@@ -254,6 +256,26 @@ def test_building_from_texts_in_parallel_equals_building_serially(monkeypatch: A
     parallel = build.build_index(texts, PARAMS, workers=2)
     _same_index(serial, parallel)
     _same_index(serial, BM25Index.build([build.tokenize(t) for t in texts], PARAMS))
+
+
+def slow_tokenize(text: str) -> list[str]:
+    """The tokenizer, 50 ms a passage (module level: workers import it by name)."""
+    time.sleep(0.05)
+    return build.tokenize(text)
+
+
+def test_a_parallel_build_stops_when_asked(monkeypatch: Any) -> None:
+    """Setting `stop` mid-way ends a parallel tokenization (about 40 s of work here) at once,
+    with BuildCancelled, while workers are still busy on their chunks."""
+    texts = [f"Kursk region troops {i}" for i in range(1600)]
+    monkeypatch.setattr(build, "PARALLEL_MIN_PASSAGES", 0)
+    monkeypatch.setattr(build, "_CHUNK_PASSAGES", 200)
+    stop = threading.Event()
+    threading.Timer(1.0, stop.set).start()
+    started = time.monotonic()
+    with pytest.raises(BuildCancelled):
+        build.build_index(texts, PARAMS, tokenizer=slow_tokenize, workers=2, stop=stop)
+    assert time.monotonic() - started < 8  # one chunk takes 10 s: no chunk was waited for
 
 
 def test_empty_passages_are_indexed_but_never_found() -> None:

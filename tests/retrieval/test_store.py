@@ -5,14 +5,18 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+import retrieval.documents
 import retrieval.store
 from retrieval.bm25 import BM25Params
+from retrieval.cancel import BuildCancelled
 from retrieval.store import OpenedCorpus, describe, open_corpus
 
 WriteCorpus = Callable[[dict[str, str | bytes]], Path]
@@ -249,3 +253,23 @@ def test_crash_leftover_staging_folders_are_pruned(root: Path, tmp_path: Path) -
         os.close(held)
     reopen(root, tmp_path / "data")
     assert not live.exists() and new.exists()
+
+
+def test_a_stopped_build_leaves_no_index(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build stopped mid-way (the bot shutting down) raises BuildCancelled and leaves no
+    index folder and no staging folder; the next open builds normally."""
+    stop = threading.Event()
+    real_parse = retrieval.documents.parse_document
+
+    def _parse_then_stop(*args: Any) -> Any:
+        stop.set()  # as SIGTERM does while the first file is parsed
+        return real_parse(*args)
+
+    monkeypatch.setattr(retrieval.documents, "parse_document", _parse_then_stop)
+    with pytest.raises(BuildCancelled):
+        reopen(root, tmp_path / "data", stop=stop)
+    assert [p.name for p in (tmp_path / "data" / "index").iterdir()] == ["files.json"]
+    monkeypatch.setattr(retrieval.documents, "parse_document", real_parse)
+    assert reopen(root, tmp_path / "data").corpus.document_count == 2
