@@ -81,7 +81,8 @@ def _close_on_signals(bot: discord.Client) -> None:
     loop = asyncio.get_running_loop()
     closing: set[asyncio.Task[None]] = set()
 
-    def close() -> None:
+    def close(number: signal.Signals) -> None:
+        log.info("received %s, stopping", number.name)
         task = loop.create_task(bot.close())
         closing.add(task)
         task.add_done_callback(closing.discard)
@@ -89,7 +90,7 @@ def _close_on_signals(bot: discord.Client) -> None:
     for number in (signal.SIGTERM, signal.SIGINT):
         # Not on Windows, and not outside the main thread (tests run the bot in a thread).
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(number, close)
+            loop.add_signal_handler(number, close, number)
 
 
 def _fail(message: str, code: int) -> int:

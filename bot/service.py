@@ -72,7 +72,11 @@ class CorpusService:
     def _open(self) -> OpenedCorpus:
         s = self.settings
         params = BM25Params(k1=s.k1, b=s.b)
-        return open_corpus(s.corpus_dir, s.data_dir, params, s.max_file_bytes, stop=self._stop)
+        try:
+            return open_corpus(s.corpus_dir, s.data_dir, params, s.max_file_bytes, stop=self._stop)
+        except BuildCancelled:
+            log.info("index build stopped: the bot is stopping")
+            raise
 
     async def start(self) -> None:
         """Open (or build) the index in a worker thread; autocomplete phrases follow."""
