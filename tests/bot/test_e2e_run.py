@@ -276,3 +276,29 @@ async def test_sigterm_during_the_first_build_stops_within_3_seconds(
             process.kill()
             await process.wait()
     assert not fake.last_sync()
+
+
+async def test_a_named_pipe_in_the_corpus_blocks_neither_start_nor_reload(
+    fake: FakeDiscord, settings: Settings, tmp_path: Path, seeds_dir: Path
+) -> None:
+    """Regression: a FIFO `pipe.txt` in the corpus kept the bot from ever logging in, and
+    /corpus reload from ever answering. Now it is skipped, named in a warning."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus)
+    os.mkfifo(corpus / "pipe.txt")
+    process = await _start_bot(fake, settings.model_copy(update={"corpus_dir": corpus}), tmp_path)
+    try:
+        await fake.wait_for_sync(timeout=30)
+        await fake.wait_for_ready(timeout=30)
+        reload = await fake.invoke("corpus reload", user="alice")
+        await reload.wait_done(timeout=10)
+        assert reload.original is not None
+        assert reload.original.content.startswith("Unchanged: 5 documents")
+        process.send_signal(signal.SIGTERM)
+        _, raw = await asyncio.wait_for(process.communicate(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0
+    assert "skipping pipe.txt: not a regular file" in raw.decode()
