@@ -11,6 +11,7 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -120,9 +121,13 @@ async def test_a_whole_run_never_logs_the_token(
     fake.assert_clean()
 
 
-async def _start_bot(fake: FakeDiscord, settings: Settings, tmp_path: Path, **env: str) -> Any:
-    """`python -m bot run` in a subprocess, against the fake, with the fake's token."""
-    return await asyncio.create_subprocess_exec(
+@contextlib.asynccontextmanager
+async def _running_bot(
+    fake: FakeDiscord, settings: Settings, tmp_path: Path, **env: str
+) -> AsyncIterator[Any]:
+    """`python -m bot run` in a subprocess, against the fake, with the fake's token; killed
+    on the way out if it is still running (when an assertion failed)."""
+    process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
         LAUNCH,
@@ -133,6 +138,12 @@ async def _start_bot(fake: FakeDiscord, settings: Settings, tmp_path: Path, **en
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
 
 
 async def test_python_m_bot_run_serves_and_stops_on_sigterm(
@@ -140,8 +151,7 @@ async def test_python_m_bot_run_serves_and_stops_on_sigterm(
 ) -> None:
     """The real entry point in a subprocess: logs in, syncs, answers within 3 s, and exits 0
     on SIGTERM (docker stop) without a traceback or the token on stderr."""
-    process = await _start_bot(fake, settings, tmp_path)
-    try:
+    async with _running_bot(fake, settings, tmp_path) as process:
         await fake.wait_for_sync(timeout=30)
         await fake.wait_for_ready(timeout=30)
         record = await fake.invoke("ask", {"question": "How long is the Tumen bridge?"})
@@ -150,10 +160,6 @@ async def test_python_m_bot_run_serves_and_stops_on_sigterm(
         assert record.original is not None and "850 meters" in record.original.text()
         process.send_signal(signal.SIGTERM)
         _, raw = await asyncio.wait_for(process.communicate(), 30)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
     err = raw.decode()
     assert process.returncode == 0, err
     assert "Traceback" not in err and fake.token not in err
@@ -241,19 +247,14 @@ async def test_sigterm_during_a_rebuild_stops_within_3_seconds(
     (10.5 s, past Docker's 10-second grace). The build is stopped: exit 0 within 3 s."""
     corpus = tmp_path / "corpus"
     shutil.copytree(seeds_dir, corpus)  # same files as the prebuilt index: the start reuses it
-    big = settings.model_copy(update={"corpus_dir": corpus})
-    process = await _start_bot(fake, big, tmp_path, BRIEFBOT_LOG_FORMAT="json")
-    try:
+    own = settings.model_copy(update={"corpus_dir": corpus})
+    async with _running_bot(fake, own, tmp_path, BRIEFBOT_LOG_FORMAT="json") as process:
         await fake.wait_for_ready(timeout=30)
         _write_big_corpus(corpus / "generated")
         reload = await fake.invoke("corpus reload", user="alice")
         await reload.wait_first_response(timeout=3)
         await asyncio.sleep(1.5)  # well into the rebuild (many seconds of work)
         err = await _sigterm_stops_the_build(process)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
     assert "indexed " not in err  # stopped, not finished
 
 
@@ -264,17 +265,12 @@ async def test_sigterm_during_the_first_build_stops_within_3_seconds(
     corpus = tmp_path / "corpus"
     _write_big_corpus(corpus)
     big = settings.model_copy(update={"corpus_dir": corpus})
-    process = await _start_bot(fake, big, tmp_path, BRIEFBOT_LOG_FORMAT="json")
-    try:
+    async with _running_bot(fake, big, tmp_path, BRIEFBOT_LOG_FORMAT="json") as process:
         await fake.wait_for(
             lambda: any(r.path.endswith("/users/@me") for r in fake.requests), 30, "login"
         )
         await asyncio.sleep(1.5)  # logged in, building the index in setup_hook
         await _sigterm_stops_the_build(process)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
     assert not fake.last_sync()
 
 
@@ -286,8 +282,8 @@ async def test_a_named_pipe_in_the_corpus_blocks_neither_start_nor_reload(
     corpus = tmp_path / "corpus"
     shutil.copytree(seeds_dir, corpus)
     os.mkfifo(corpus / "pipe.txt")
-    process = await _start_bot(fake, settings.model_copy(update={"corpus_dir": corpus}), tmp_path)
-    try:
+    own = settings.model_copy(update={"corpus_dir": corpus})
+    async with _running_bot(fake, own, tmp_path) as process:
         await fake.wait_for_sync(timeout=30)
         await fake.wait_for_ready(timeout=30)
         reload = await fake.invoke("corpus reload", user="alice")
@@ -296,9 +292,5 @@ async def test_a_named_pipe_in_the_corpus_blocks_neither_start_nor_reload(
         assert reload.original.content.startswith("Unchanged: 5 documents")
         process.send_signal(signal.SIGTERM)
         _, raw = await asyncio.wait_for(process.communicate(), 20)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
     assert process.returncode == 0
     assert "skipping pipe.txt: not a regular file" in raw.decode()
