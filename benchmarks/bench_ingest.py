@@ -14,6 +14,7 @@ one changed, then a fresh process answers a query only the new text matches).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import subprocess
@@ -46,10 +47,8 @@ NEW_WORD, CHANGED_WORD = "quorblex", "zindravot"
 def _tree_rss(proc: psutil.Process) -> int:
     total = 0
     for p in [proc, *proc.children(recursive=True)]:
-        try:
+        with contextlib.suppress(psutil.Error):  # a worker may exit while we look
             total += p.memory_info().rss
-        except psutil.Error:
-            pass
     return total
 
 

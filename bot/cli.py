@@ -136,12 +136,14 @@ def _warnings_held(hold: bool) -> Iterator[None]:
 
 
 def _open(settings: Settings, verbose: bool) -> OpenedCorpus:
+    # One answer per process: numpy scores it sooner than numba can start (see BM25Index).
     with _warnings_held(not verbose):
         return open_corpus(
             settings.corpus_dir,
             settings.data_dir,
             BM25Params(k1=settings.k1, b=settings.b),
             settings.max_file_bytes,
+            compiled=False,
         )
 
 

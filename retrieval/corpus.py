@@ -10,14 +10,13 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from retrieval import cancel
 from retrieval.bm25 import BM25Params
-from retrieval.build import build_index
 from retrieval.documents import Anchor, Document, Sentence, SentenceKind, page_at
 from retrieval.index import BM25Index
 from retrieval.metadata import Metadata
@@ -80,21 +79,66 @@ def _doc_record(doc: Document) -> dict[str, Any]:
     }
 
 
+class _Records(Sequence[dict[str, Any]]):
+    """Saved document records (JSON lines, memory-mapped), each parsed when first asked for.
+
+    A restart reads none of them: a one-shot answer parses the few records of its hits, not a
+    30 MB JSON list of every document.
+    """
+
+    def __init__(self, lines: bytes | _Array, offsets: _Array) -> None:
+        self._lines, self._offsets = lines, offsets
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, number: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, number: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, number: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(number, slice):
+            return [self[i] for i in range(*number.indices(len(self)))]
+        if not -len(self) <= number < len(self):
+            raise IndexError(number)
+        number %= len(self)
+        lo, hi = int(self._offsets[number]), int(self._offsets[number + 1])
+        record: dict[str, Any] = json.loads(bytes(self._lines[lo:hi]))
+        return record
+
+
+def _save_records(folder: Path, records: Sequence[dict[str, Any]]) -> None:
+    """One JSON line per document, their byte offsets, and the ids alone (for `Corpus.ids`)."""
+    lines = [json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n" for rec in records]
+    (folder / "documents.jsonl").write_bytes(b"".join(lines))
+    offsets = np.cumsum([0, *map(len, lines)], dtype=np.int64)
+    np.save(folder / "doc_offsets.npy", offsets, allow_pickle=False)
+    ids = [rec["id"] for rec in records]
+    (folder / "doc_ids.json").write_text(json.dumps(ids, ensure_ascii=False), "utf-8")
+
+
+def _map(path: Path) -> bytes | _Array:
+    """A file's bytes, memory-mapped (an empty file cannot be mapped)."""
+    return np.memmap(path, dtype=np.uint8, mode="r") if path.stat().st_size else b""
+
+
 class Corpus:
     """Documents, their sentences and passages, and a BM25 index over the passages."""
 
     def __init__(
         self,
-        records: list[dict[str, Any]],
+        records: Sequence[dict[str, Any]],
         arrays: dict[str, _Array],
         texts: bytes | _Array,
         index: BM25Index,
+        ids: Sequence[str] | None = None,
     ) -> None:
         self.records = records
         self.arrays = arrays
         self._texts = texts
         self.index = index
-        self.ids = {rec["id"]: i for i, rec in enumerate(records)}
+        listed = ids if ids is not None else [rec["id"] for rec in records]
+        self.ids = {doc_id: i for i, doc_id in enumerate(listed)}
 
     @classmethod
     def from_documents(
@@ -136,33 +180,38 @@ class Corpus:
             name: np.asarray(values, dtype=dtypes.get(name, np.int64))
             for name, values in columns.items()
         }
+        from retrieval.build import build_index  # numba and the worker pool: building only
+
         index = build_index(passage_texts, params, stop=stop)
         return cls([_doc_record(d) for d in documents], arrays, bytes(blob), index)
 
     def save(self, folder: Path) -> None:
         """Write everything as JSON, raw UTF-8 and .npy arrays (never pickle)."""
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "documents.json").write_text(
-            json.dumps(self.records, ensure_ascii=False), "utf-8"
-        )
+        _save_records(folder, self.records)
         (folder / "texts.bin").write_bytes(bytes(self._texts))
         for name in _ARRAYS:
             np.save(folder / f"{name}.npy", self.arrays[name], allow_pickle=False)
         self.index.save(folder / "bm25")
 
     @classmethod
-    def load(cls, folder: Path) -> Corpus:
-        """Map a saved corpus (arrays memory-mapped, read-only)."""
-        records = json.loads((folder / "documents.json").read_text("utf-8"))
+    def load(cls, folder: Path, compiled: bool = True) -> Corpus:
+        """Map a saved corpus (arrays memory-mapped, read-only); see BM25Index for `compiled`."""
         arrays = {
             n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in _ARRAYS
         }
-        texts = (
-            np.memmap(folder / "texts.bin", dtype=np.uint8, mode="r")
-            if (folder / "texts.bin").stat().st_size
-            else b""
-        )
-        return cls(records, arrays, texts, BM25Index.load(folder / "bm25"))
+        offsets = np.load(folder / "doc_offsets.npy", mmap_mode="r", allow_pickle=False)
+        lines = _map(folder / "documents.jsonl")
+        ids = json.loads((folder / "doc_ids.json").read_text("utf-8"))
+        # Records are parsed when used: check now that the files agree (a cut-off or
+        # overwritten file is rebuilt by the store, not found out in the middle of an answer).
+        if not (isinstance(ids, list) and len(ids) + 1 == len(offsets) == len(arrays["text_ptr"])):
+            raise ValueError("document records and ids do not agree")
+        if int(offsets[-1]) != len(lines) or (len(lines) and lines[-1] != ord("\n")):
+            raise ValueError("documents.jsonl does not end where its offsets do")
+        records = _Records(lines, offsets)
+        index = BM25Index.load(folder / "bm25", compiled)
+        return cls(records, arrays, _map(folder / "texts.bin"), index, ids)
 
     @property
     def document_count(self) -> int:

@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from retrieval import kernels
 from retrieval.bm25 import BM25Params, okapi_idf, term_weights
 
 log = logging.getLogger(__name__)
@@ -49,13 +48,21 @@ class BM25Index:
 
     `search` scores every passage that holds a query term with rank_bm25's formula in float64,
     term by term in a compiled loop, so what callers see equals `BM25Okapi.get_scores` (with
-    the idf guards of `okapi_idf`), bit for bit.
+    the idf guards of `okapi_idf`), bit for bit. With `compiled=False` the same operations run in
+    plain numpy: slower per query, but a one-shot process never imports numba (a third of a
+    second) nor loads the kernel's machine code.
     """
 
     def __init__(
-        self, vocab: dict[str, int], arrays: dict[str, AnyArray], avgdl: float, params: BM25Params
+        self,
+        vocab: dict[str, int],
+        arrays: dict[str, AnyArray],
+        avgdl: float,
+        params: BM25Params,
+        compiled: bool = True,
     ) -> None:
         self.vocab = vocab
+        self.compiled = compiled
         # Read-only plain ndarrays whether built or memory-mapped: one compiled signature.
         ro = {name: np.asarray(arrays[name]) for name in _ARRAYS}
         for array in ro.values():
@@ -97,6 +104,8 @@ class BM25Index:
         cls, vocab: dict[str, int], flat: Int32Array, lengths: IntArray, params: BM25Params
     ) -> BM25Index:
         """Index passages given as one flat array of term ids and each passage's length."""
+        from retrieval import kernels  # numba: only building and compiled search need it
+
         n_passages = len(lengths)
         if n_passages == 0:
             raise ValueError("cannot index zero passages")
@@ -137,6 +146,10 @@ class BM25Index:
         tids = np.asarray(self.term_ids(terms), dtype=np.int64)
         if not len(tids) or k <= 0:
             return []
+        if not self.compiled:
+            return self.search_numpy(terms, k)
+        from retrieval import kernels
+
         acc, touched = self._buffers()
         ids, scores = kernels.search_top_k(
             self.indptr,
@@ -153,6 +166,28 @@ class BM25Index:
         )
         order = np.lexsort((ids, -scores))
         return [Scored(int(ids[i]), float(scores[i])) for i in order]
+
+    def search_numpy(self, terms: Sequence[str], k: int = 10) -> list[Scored]:
+        """`search` without the compiled kernel: its operations in numpy, term by term."""
+        tids = self.term_ids(terms)
+        if not tids or k <= 0:
+            return []
+        acc = np.zeros(self.passage_count, dtype=np.float64)
+        for tid in tids:
+            lo, hi = int(self.indptr[tid]), int(self.indptr[tid + 1])
+            plist = self.postings[lo:hi]
+            tf = self.tfs[lo:hi].astype(np.float64)
+            # A passage is in a posting list once, so += on the fancy index adds each once.
+            acc[plist] += self.idf[tid] * (
+                tf * (self.params.k1 + 1) / (tf + self._norm[self.doc_len[plist]])
+            )
+        matched = np.flatnonzero(acc)  # every weight is > 0 (the idf guard), so matched == hit
+        if len(matched) > k:
+            # argpartition(-x, k-1), not argpartition(x, -k): ~20x faster on mostly-equal values.
+            top = np.argpartition(-acc[matched], k - 1)[:k]
+            matched = matched[acc[matched] >= acc[matched[top]].min()]
+        order = np.lexsort((matched, -acc[matched]))[:k]
+        return [Scored(int(matched[i]), float(acc[matched[i]])) for i in order]
 
     def _buffers(self) -> tuple[FloatArray, Int32Array]:
         """This thread's scratch: zeroed accumulators for a block of passages, the touched ones."""
@@ -184,7 +219,7 @@ class BM25Index:
         (folder / "bm25.json").write_text(json.dumps(meta), "utf-8")
 
     @classmethod
-    def load(cls, folder: Path) -> BM25Index:
+    def load(cls, folder: Path, compiled: bool = True) -> BM25Index:
         """Map a saved index into memory (read-only, no pickle), ready to answer at once."""
         meta = json.loads((folder / "bm25.json").read_text("utf-8"))
         if meta.get("format") != FORMAT:
@@ -195,6 +230,8 @@ class BM25Index:
         }
         terms = json.loads((folder / "vocab.json").read_text("utf-8"))
         params = BM25Params(meta["k1"], meta["b"], meta["epsilon"])
-        index = cls({t: i for i, t in enumerate(terms)}, arrays, float(meta["avgdl"]), params)
-        index.warm()
+        vocab = {t: i for i, t in enumerate(terms)}
+        index = cls(vocab, arrays, float(meta["avgdl"]), params, compiled)
+        if compiled:
+            index.warm()
         return index

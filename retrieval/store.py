@@ -21,13 +21,14 @@ from retrieval import cancel
 from retrieval.bm25 import BM25Params
 from retrieval.corpus import Corpus
 from retrieval.documents import DOCUMENT_VERSION, load_documents
+from retrieval.listing import recall, remember, take_listing
 from retrieval.passages import PASSAGE_VERSION
 from retrieval.reader import DEFAULT_MAX_BYTES, CorpusError, Skipped, find_files, read_raw
 from retrieval.tokenizer import TOKENIZER_VERSION
 
 log = logging.getLogger(__name__)
 
-STORE_VERSION = "3"
+STORE_VERSION = "4"  # 4: documents.jsonl + offsets, no documents.json
 # A file changed twice within the filesystem's timestamp granularity can keep its size and
 # mtime; digests of files this fresh are not cached, so the next open hashes them again.
 _RACY_SECONDS = 2.0
@@ -128,28 +129,38 @@ def open_corpus(
     max_bytes: int = DEFAULT_MAX_BYTES,
     rebuild: bool = False,
     stop: threading.Event | None = None,
+    compiled: bool = True,
 ) -> OpenedCorpus:
     """Load the persisted index for root's current files, building it first if needed.
 
     Setting `stop` (from another thread) ends a build early with `cancel.BuildCancelled`.
+    compiled=False serves a one-shot process: numpy search, no numba (see BM25Index).
     """
     params = params or BM25Params()
     store = data_dir / "index"
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
     _prune_staging(store)
-    digests = _file_digests(root, store / "files.json", max_bytes, stop)
-    key = corpus_key(digests, params, max_bytes)
+    # Taken before any file is hashed: a file changed after this changes the next listing.
+    listing = take_listing(root, corpus_key({}, params, max_bytes))
+    key = recall(store / "listing", listing) if not rebuild else None
+    if key is None:
+        digests = _file_digests(root, store / "files.json", max_bytes, stop)
+        key = corpus_key(digests, params, max_bytes)
     folder = store / key
     manifest = folder / "manifest.json"
     if manifest.exists() and not rebuild:
         try:
             info = json.loads(manifest.read_text("utf-8"))
-            corpus = Corpus.load(folder)
+            corpus = Corpus.load(folder, compiled)
             skipped = tuple(Skipped(s["path"], s["reason"]) for s in info["skipped"])
+            remember(store / "listing", listing, key)
             return OpenedCorpus(corpus, key, False, float(info["built_at"]), skipped, folder)
         except (OSError, ValueError, KeyError, TypeError) as err:
             log.warning("index %s is damaged (%s); rebuilding", folder, err)
-    return _build(root, data_dir, store, key, params, max_bytes, stop)
+    opened = _build(root, data_dir, store, key, params, max_bytes, stop, compiled)
+    if opened.key == key:  # else the files changed while read: the listing is already stale
+        remember(store / "listing", listing, key)
+    return opened
 
 
 def _build(
@@ -160,6 +171,7 @@ def _build(
     params: BM25Params,
     max_bytes: int,
     stop: threading.Event | None,
+    compiled: bool,
 ) -> OpenedCorpus:
     started = time.time()
     loaded = load_documents(root, max_bytes, stop)
@@ -201,7 +213,7 @@ def _build(
         time.time() - started,
     )
     # Serve from the mapped files, so memory is the same whether we built or reused.
-    reloaded = Corpus.load(folder)
+    reloaded = Corpus.load(folder, compiled)
     return OpenedCorpus(reloaded, key, True, started, loaded.skipped, folder)
 
 

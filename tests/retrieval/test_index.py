@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -229,6 +231,39 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
         np.load(path, allow_pickle=False)
     for query in _random_queries(5, 150, 30):
         assert loaded.search(query) == index.search(query)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_numpy_search_equals_guarded_rank_bm25_and_the_kernel(seed: int) -> None:
+    """Without the compiled kernel (one-shot processes): the same top-k, bit-identical scores."""
+    corpus = _random_corpus(seed, n_docs=30 + 80 * seed, vocab=150)
+    index = BM25Index.build(corpus, PARAMS)
+    arrays = {
+        name: getattr(index, name) for name in ("indptr", "postings", "tfs", "doc_len", "idf")
+    }
+    plain = BM25Index(index.vocab, arrays, index.avgdl, PARAMS, compiled=False)
+    reference = GuardedBM25Okapi(corpus)
+    for query in _random_queries(seed, 150, 40):
+        _assert_same_as(reference, plain, query, 10)
+        _assert_same_as(reference, plain, query, len(corpus))  # every tie, in order
+        assert plain.search(query, 10) == index.search(query, 10)
+
+
+def test_loading_without_the_kernel_never_imports_numba(tmp_path: Path) -> None:
+    """A one-shot load (compiled=False) answers, and numba is not in sys.modules afterwards."""
+    BM25Index.build(_random_corpus(3, n_docs=200, vocab=50), PARAMS).save(tmp_path)
+    script = (
+        "import sys\n"
+        "from retrieval.index import BM25Index\n"
+        f"index = BM25Index.load(__import__('pathlib').Path({str(tmp_path)!r}), compiled=False)\n"
+        "assert index.search(['w1', 'w2'])\n"
+        "assert 'numba' not in sys.modules, 'numba imported'\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def test_load_refuses_another_format(tmp_path: Path) -> None:

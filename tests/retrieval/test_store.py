@@ -148,7 +148,8 @@ def test_missing_index_file_is_rebuilt(root: Path, tmp_path: Path, damaged: str)
 @pytest.mark.parametrize(
     ("damaged", "content"),
     [
-        ("documents.json", b"{not json"),
+        ("documents.jsonl", b"{not json"),
+        ("doc_ids.json", b'["a"]'),
         ("passage_doc.npy", b"\x93NUMPY garbage"),
         ("manifest.json", b"[1, 2]"),
         ("manifest.json", b"{}"),
