@@ -98,7 +98,11 @@ def tokenize_corpus(
         return merge_chunks(map(work, _chunks(texts, _CHUNK_PASSAGES)), stop)
     # forkserver: safe in a process with threads (the bot), cheaper than spawn.
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(workers) as pool:
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        # Its server imports this module, not the whole application (the default `__main__`).
+        context.set_forkserver_preload([__name__])
+    with context.Pool(workers) as pool:
         # imap keeps corpus order and lets the merge overlap with tokenizing.
         results = pool.imap(work, _chunks(texts, _CHUNK_PASSAGES))
         return merge_chunks(_polled(results, stop), stop)
