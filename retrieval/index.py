@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +22,9 @@ FloatArray = npt.NDArray[np.float64]
 AnyArray = npt.NDArray[np.generic]
 
 # Bumped when the saved arrays change meaning; an index of another format is rebuilt, not misread.
-FORMAT = 2
+FORMAT = 3
 _ARRAYS = ("indptr", "postings", "tfs", "doc_len", "idf")
+_VOCAB_ARRAYS = ("term_offsets", "term_ids")
 # Passages scored at a time: 256 KB of float64 accumulators, which stay in a core's L2 cache.
 BLOCK = 1 << 15
 
@@ -43,6 +44,61 @@ def _smallest_uint(values: npt.NDArray[np.integer]) -> AnyArray:
     return values.astype(dtype)
 
 
+class _MappedVocab(Mapping[str, int]):
+    """term -> id, read from the saved index by binary search: a restart parses no vocabulary.
+
+    Terms are stored sorted by their UTF-8 bytes, concatenated, with their offsets and ids; a
+    query looks up a few terms (about 20 probes each) instead of building a dict of 400k.
+    """
+
+    def __init__(self, blob: bytes | AnyArray, offsets: IntArray, ids: Int32Array) -> None:
+        self._blob, self._offsets, self._ids = blob, offsets, ids
+
+    def _term(self, i: int) -> bytes:
+        return bytes(self._blob[int(self._offsets[i]) : int(self._offsets[i + 1])])
+
+    def __getitem__(self, term: str) -> int:
+        key, lo, hi = term.encode("utf-8", "surrogatepass"), 0, len(self._ids)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._term(mid) < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(self._ids) and self._term(lo) == key:
+            return int(self._ids[lo])
+        raise KeyError(term)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> Iterator[str]:
+        """Terms in id order (first occurrence), as the dict of a built index."""
+        for i in np.argsort(self._ids, kind="stable").tolist():
+            yield self._term(i).decode("utf-8", "surrogatepass")
+
+
+def _save_vocab(folder: Path, vocab: Mapping[str, int]) -> None:
+    encoded = sorted((t.encode("utf-8", "surrogatepass"), i) for t, i in vocab.items())
+    (folder / "terms.bin").write_bytes(b"".join(t for t, _ in encoded))
+    offsets = np.cumsum([0, *(len(t) for t, _ in encoded)], dtype=np.int64)
+    np.save(folder / "term_offsets.npy", offsets, allow_pickle=False)
+    np.save(
+        folder / "term_ids.npy", np.array([i for _, i in encoded], np.int32), allow_pickle=False
+    )
+
+
+def _load_vocab(folder: Path) -> _MappedVocab:
+    offsets, ids = (
+        np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _VOCAB_ARRAYS
+    )
+    size = (folder / "terms.bin").stat().st_size
+    if len(offsets) != len(ids) + 1 or int(offsets[-1]) != size:
+        raise ValueError("the saved vocabulary's files do not agree")
+    blob = np.memmap(folder / "terms.bin", dtype=np.uint8, mode="r") if size else b""
+    return _MappedVocab(blob, offsets, ids)
+
+
 class BM25Index:
     """Postings per term (passage ids ascending) with their term frequencies.
 
@@ -55,7 +111,7 @@ class BM25Index:
 
     def __init__(
         self,
-        vocab: dict[str, int],
+        vocab: Mapping[str, int],
         arrays: dict[str, AnyArray],
         avgdl: float,
         params: BM25Params,
@@ -207,8 +263,7 @@ class BM25Index:
         folder.mkdir(parents=True, exist_ok=True)
         for name in _ARRAYS:
             np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
-        terms = sorted(self.vocab, key=self.vocab.__getitem__)
-        (folder / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
+        _save_vocab(folder, self.vocab)
         meta = {
             "format": FORMAT,
             "avgdl": self.avgdl,
@@ -228,10 +283,8 @@ class BM25Index:
             name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
             for name in _ARRAYS
         }
-        terms = json.loads((folder / "vocab.json").read_text("utf-8"))
         params = BM25Params(meta["k1"], meta["b"], meta["epsilon"])
-        vocab = {t: i for i, t in enumerate(terms)}
-        index = cls(vocab, arrays, float(meta["avgdl"]), params, compiled)
+        index = cls(_load_vocab(folder), arrays, float(meta["avgdl"]), params, compiled)
         if compiled:
             index.warm()
         return index

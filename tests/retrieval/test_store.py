@@ -134,7 +134,9 @@ def test_bm25_params_change_the_key(root: Path, tmp_path: Path) -> None:
     assert second.built and second.key != first.key
 
 
-@pytest.mark.parametrize("damaged", ["sent_start.npy", "bm25/idf.npy", "bm25/vocab.json"])
+@pytest.mark.parametrize(
+    "damaged", ["sent_start.npy", "bm25/idf.npy", "bm25/terms.bin", "bm25/term_ids.npy"]
+)
 def test_missing_index_file_is_rebuilt(root: Path, tmp_path: Path, damaged: str) -> None:
     """An index folder missing one of its files is rebuilt instead of crashing."""
     first = reopen(root, tmp_path / "data")
