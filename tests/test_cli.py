@@ -235,3 +235,21 @@ def test_skipped_file_warning_is_shown_when_the_rest_loads(
     proc = run_module("index", "--corpus", str(root), data=tmp_path / "data")
     assert proc.returncode == 0
     assert proc.stderr == "WARNING retrieval.reader: skipping b.md: binary content, not text\n"
+
+
+def test_a_one_shot_answer_imports_neither_numba_nor_discord(tmp_path: Path) -> None:
+    """`search` over a built index: numpy scores it, numba's start and discord.py are skipped."""
+    assert run_module("index", "--corpus", str(SEEDS), data=tmp_path).returncode == 0
+    script = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        f"assert main(['search', 'Kursk region', '--corpus', {str(SEEDS)!r}]) == 0\n"
+        "assert 'numba' not in sys.modules and 'discord' not in sys.modules\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
+    env["BRIEFBOT_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Kursk" in done.stdout
