@@ -119,7 +119,14 @@ def _save_records(folder: Path, records: Sequence[dict[str, Any]]) -> None:
 
 def _map(path: Path) -> bytes | _Array:
     """A file's bytes, memory-mapped (an empty file cannot be mapped)."""
-    return np.memmap(path, dtype=np.uint8, mode="r") if path.stat().st_size else b""
+    return _mapped(path) if path.stat().st_size else b""
+
+
+def _mapped(path: Path) -> _Array:
+    """A read-only map as a plain ndarray: memmap's own indexing cost most of an answer."""
+    if path.suffix == ".npy":
+        return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
+    return np.asarray(np.memmap(path, dtype=np.uint8, mode="r"))
 
 
 class Corpus:
@@ -197,10 +204,8 @@ class Corpus:
     @classmethod
     def load(cls, folder: Path, compiled: bool = True) -> Corpus:
         """Map a saved corpus (arrays memory-mapped, read-only); see BM25Index for `compiled`."""
-        arrays = {
-            n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in _ARRAYS
-        }
-        offsets = np.load(folder / "doc_offsets.npy", mmap_mode="r", allow_pickle=False)
+        arrays = {n: _mapped(folder / f"{n}.npy") for n in _ARRAYS}
+        offsets = _mapped(folder / "doc_offsets.npy")
         lines = _map(folder / "documents.jsonl")
         ids = json.loads((folder / "doc_ids.json").read_text("utf-8"))
         # Records are parsed when used: check now that the files agree (a cut-off or
@@ -239,20 +244,20 @@ class Corpus:
         text = bytes(self._texts[lo:hi]).decode("utf-8")
         first, last = int(a["doc_sent_ptr"][number]), int(a["doc_sent_ptr"][number + 1])
         pages = tuple(rec.get("pages", ()))
+        # One slice per column, then plain ints: indexing a memory map element by element
+        # cost most of a one-shot answer (200 documents, 30k sentences).
+        paras, nums, starts, ends, kinds = (
+            a[name][first:last].tolist() for name in _SENTENCE_ARRAYS
+        )
         sentences = tuple(
             Sentence(
-                Anchor(
-                    rec["id"],
-                    int(a["sent_para"][i]),
-                    int(a["sent_num"][i]),
-                    page_at(pages, int(a["sent_start"][i])),
-                ),
-                int(a["sent_start"][i]),
-                int(a["sent_end"][i]),
-                text[int(a["sent_start"][i]) : int(a["sent_end"][i])],
-                _KINDS[int(a["sent_kind"][i])],
+                Anchor(rec["id"], para, num, page_at(pages, start)),
+                start,
+                end,
+                text[start:end],
+                _KINDS[kind],
             )
-            for i in range(first, last)
+            for para, num, start, end, kind in zip(paras, nums, starts, ends, kinds, strict=True)
         )
         return Document(
             rec["id"],

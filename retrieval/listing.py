@@ -11,10 +11,13 @@ import hashlib
 import os
 import stat
 import time
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.reader import find_files
+import numpy as np
+
+from retrieval.reader import find_paths
 
 # Timestamps as coarse as this can hide a second change within the same tick: a listing with
 # a file (or its inode change) this fresh is not trusted next time.
@@ -29,29 +32,29 @@ class Listing:
     trusted: bool  # False when a file is too fresh for its stat to stand for its content
 
 
-def _stamp(info: os.stat_result) -> str:
-    # ctime and inode too: a copy that keeps size and mtime (rsync -a, cp -p) still changes
-    # them, and no one can set ctime back.
-    return f"{info.st_mode:o}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
-
-
 def take_listing(root: Path, salt: str) -> Listing:
     """Fingerprint root's files as `retrieval.reader.find_files` lists them (one stat each)."""
-    h = hashlib.sha256(salt.encode())
-    newest = 0
-    for relpath, path in find_files(root):
+    names, stamps = [salt], array("q")
+    for relpath, path in find_paths(root):
+        names.append(relpath)
         try:
-            info = os.lstat(path)
-            stamps = [info]
-            if stat.S_ISLNK(info.st_mode):  # the target can change under an unchanged link
-                stamps.append(os.stat(path))
+            infos = [os.lstat(path)]
+            if stat.S_ISLNK(infos[0].st_mode):  # the target can change under an unchanged link
+                infos.append(os.stat(path))
         except OSError:
-            h.update(f"\n{relpath}\0unreadable".encode())
+            stamps.extend((-1, -1, -1, -1, -1))
             continue
-        newest = max(newest, *(max(s.st_mtime_ns, s.st_ctime_ns) for s in stamps))
-        h.update(f"\n{relpath}\0{'|'.join(map(_stamp, stamps))}".encode())
-    trusted = time.time_ns() - newest >= RACY_SECONDS * 1e9
-    return Listing(h.hexdigest(), trusted)
+        for info in infos:
+            # ctime and inode too: a copy that keeps size and mtime (rsync -a, cp -p) still
+            # changes them, and no one can set ctime back.
+            stamps.extend(
+                (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+            )
+    h = hashlib.sha256("\0".join(names).encode("utf-8", "surrogatepass"))
+    h.update(stamps.tobytes())
+    times = np.frombuffer(stamps, np.int64).reshape(-1, 5)[:, 2:4]
+    newest = int(times.max()) if len(times) else 0
+    return Listing(h.hexdigest(), time.time_ns() - newest >= RACY_SECONDS * 1e9)
 
 
 def recall(path: Path, listing: Listing) -> str | None:

@@ -61,11 +61,16 @@ def _skip(relpath: str, reason: str) -> Skipped:
 def find_files(root: Path) -> list[tuple[str, Path]]:
     """Every file under root, recursively, sorted by relative path; no hidden files or symlinked
     dirs. Files of an unsupported extension are listed too, so the load can say it skipped them."""
+    return [(relpath, Path(path)) for relpath, path in find_paths(root)]
+
+
+def find_paths(root: Path) -> list[tuple[str, str]]:
+    """`find_files` with plain string paths (a Path per file costs more than its stat)."""
     if not root.exists():
         raise CorpusError(f"corpus folder {root} does not exist")
     if not root.is_dir():
         raise CorpusError(f"corpus path {root} is not a folder")
-    found: list[tuple[str, Path]] = []
+    found: list[tuple[str, str]] = []
 
     def _on_error(err: OSError) -> None:
         log.warning("skipping %s: %s", err.filename, err.strerror or err)
@@ -75,13 +80,12 @@ def find_files(root: Path) -> list[tuple[str, Path]]:
     top = os.fspath(root)
     for folder, dirs, files in os.walk(top, onerror=_on_error, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        base = Path(folder)
         prefix = os.path.relpath(folder, top).replace(os.sep, "/") + "/"
         prefix = "" if prefix == "./" else prefix
         for name in files:
             if name.startswith("."):
                 continue
-            found.append((prefix + name, base / name))
+            found.append((prefix + name, os.path.join(folder, name)))
     found.sort(key=lambda item: item[0])
     return found
 
