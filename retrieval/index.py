@@ -77,6 +77,10 @@ class _MappedVocab(Mapping[str, int]):
         for i in np.argsort(self._ids, kind="stable").tolist():
             yield self._term(i).decode("utf-8", "surrogatepass")
 
+    def to_dict(self) -> dict[str, int]:
+        """The whole vocabulary as a dict in id order: for a process that answers many queries."""
+        return {term: i for i, term in enumerate(self)}
+
 
 def _save_vocab(folder: Path, vocab: Mapping[str, int]) -> None:
     encoded = sorted((t.encode("utf-8", "surrogatepass"), i) for t, i in vocab.items())
@@ -182,7 +186,8 @@ class BM25Index:
 
     def term_ids(self, terms: Sequence[str]) -> list[int]:
         """Ids of the query terms the index knows, in query order, duplicates kept."""
-        return [self.vocab[t] for t in terms if t in self.vocab]
+        found = (self.vocab.get(t) for t in terms)
+        return [tid for tid in found if tid is not None]
 
     def exact_scores(self, terms: Sequence[str], passages: IntArray) -> FloatArray:
         """rank_bm25's float64 scores of the given passages, summed in query order."""
@@ -284,7 +289,11 @@ class BM25Index:
             for name in _ARRAYS
         }
         params = BM25Params(meta["k1"], meta["b"], meta["epsilon"])
-        index = cls(_load_vocab(folder), arrays, float(meta["avgdl"]), params, compiled)
+        mapped = _load_vocab(folder)
+        # A long-running process pays for the dict once and then looks terms up in a hash
+        # table; a one-shot one binary-searches the few terms of its query.
+        vocab: Mapping[str, int] = mapped.to_dict() if compiled else mapped
+        index = cls(vocab, arrays, float(meta["avgdl"]), params, compiled)
         if compiled:
             index.warm()
         return index

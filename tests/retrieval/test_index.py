@@ -271,12 +271,13 @@ def test_saved_vocabulary_looks_up_every_term_and_nothing_else(tmp_path: Path) -
     corpus = [["kursk", "région", "首尔", "a"], ["zz", "a", "ab", "b"], ["région", "😀"]]
     index = BM25Index.build(corpus, PARAMS)
     index.save(tmp_path)
-    loaded = BM25Index.load(tmp_path)
-    assert list(loaded.vocab) == list(index.vocab)
-    assert {t: loaded.vocab[t] for t in index.vocab} == index.vocab
-    for missing in ["", "aa", "kurs", "kursk2", "régio", "zzz", "0"]:
-        assert missing not in loaded.vocab and loaded.vocab.get(missing) is None
-    assert len(loaded.vocab) == len(index.vocab)
+    for compiled in (False, True):  # binary search, or the dict it builds
+        loaded = BM25Index.load(tmp_path, compiled)
+        assert list(loaded.vocab) == list(index.vocab)
+        assert {t: loaded.vocab[t] for t in index.vocab} == index.vocab
+        for missing in ["", "aa", "kurs", "kursk2", "régio", "zzz", "0"]:
+            assert missing not in loaded.vocab and loaded.vocab.get(missing) is None
+        assert len(loaded.vocab) == len(index.vocab)
 
 
 def test_load_refuses_another_format(tmp_path: Path) -> None:
