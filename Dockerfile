@@ -10,12 +10,15 @@ RUN python -m pip install --no-cache-dir --upgrade "pip>=24" \
     && python -m pip wheel --no-cache-dir --wheel-dir /wheels .
 
 # Stage 2: a slim runtime with only the installed wheels, the seeds and a non-root user.
+# TMPDIR: with a read-only root (`--read-only`, no /tmp) the parallel tokenizer's forkserver
+# still finds a writable folder for its socket.
 FROM python:3.11-slim AS runtime
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     BRIEFBOT_CORPUS_DIR=/app/seeds \
     BRIEFBOT_DATA_DIR=/data \
-    NUMBA_CACHE_DIR=/data/numba-cache
+    NUMBA_CACHE_DIR=/data/numba-cache \
+    TMPDIR=/data
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin briefbot \
     && mkdir -p /data \
     && chown briefbot:briefbot /data

@@ -14,9 +14,11 @@ import logging
 import re
 from collections.abc import Sequence
 
+from answers.disagreements import mismatches
 from answers.models import CitationAnswer, Quote, Support
+from answers.query import Query
 from answers.quotes import format_reference, sentence_quote
-from answers.relevance import MIN_COVERAGE, Evidence, Query, Within, find
+from answers.relevance import MIN_COVERAGE, Evidence, Within, find
 from answers.sources import cited_sources, missing_words
 from retrieval.corpus import Corpus
 
@@ -54,7 +56,7 @@ def _ranked(candidates: Sequence[Graded], cap: int) -> list[Graded]:
 
 def answer_cite(corpus: Corpus, claim: str, within: Within | None = None) -> CitationAnswer:
     """The sentences that best back `claim`, each quoted with its reference and support."""
-    findings = find(corpus, claim, within=within)
+    findings = find(corpus, claim, expand_all=True, within=within)
     graded = [(support(findings.query, e), e) for e in findings.sentences]
     strong: list[Graded] = [(s, e) for s, e in graded if s is Support.STRONG]
     weak: list[Graded] = [(s, e) for s, e in graded if s is Support.WEAK]
@@ -80,5 +82,10 @@ def answer_cite(corpus: Corpus, claim: str, within: Within | None = None) -> Cit
     verdict = Support.STRONG if strong else Support.WEAK
     notice = None if strong else ONLY_WEAK.format(claim=text)
     return CitationAnswer(
-        claim, sources=sources, quotes=tuple(quotes), notice=notice, support=verdict
+        claim,
+        sources=sources,
+        quotes=tuple(quotes),
+        notice=notice,
+        support=verdict,
+        mismatches=mismatches(claim, quotes),
     )

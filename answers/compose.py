@@ -24,11 +24,13 @@ from answers.models import (
     FiguresAnswer,
     SourcesAnswer,
     SummaryAnswer,
+    TimelineAnswer,
 )
 from answers.passages import answer_ask
 from answers.relevance import Within
 from answers.sources import answer_sources
 from answers.summary import answer_summary
+from answers.timeline import MAX_EVENTS, answer_timeline
 from retrieval.corpus import Corpus
 from retrieval.store import OpenedCorpus
 
@@ -168,6 +170,25 @@ class BriefingRequest:
     def answer(self, corpus: Corpus) -> BriefingAnswer:
         """The briefing over `corpus`."""
         return answer_briefing(corpus, self.topic, self.since, self.now, self.hours)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRequest:
+    """The dated events of `topic`, oldest first, at most `limit`."""
+
+    topic: str
+    limit: int = MAX_EVENTS
+    filters: Filters = NO_FILTERS
+
+    def answer(self, corpus: Corpus) -> TimelineAnswer:
+        """The timeline over `corpus`."""
+        return within(
+            corpus,
+            self.filters,
+            self.topic,
+            TimelineAnswer,
+            lambda w: answer_timeline(corpus, self.topic, self.limit, w),
+        )
 
 
 def compose(opened: OpenedCorpus, request: Request[A]) -> A:

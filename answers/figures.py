@@ -8,11 +8,14 @@ sentence that ties it most closely to the topic, with the markers of every docum
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from answers.models import Category, Figure, FiguresAnswer
+from answers.disagreements import disagreeing, measure, side_date
+from answers.models import Category, Difference, Disagreement, Figure, FiguresAnswer
+from answers.overlap import weigher
 from answers.quantities import Mention, extract
+from answers.query import Query
 from answers.quotes import sentence_quote
 from answers.relevance import Evidence, Within, find
 from answers.sources import cited_sources, nothing_found, partly_found
@@ -107,12 +110,47 @@ def to_figures(groups: Iterable[_Group], numbers: dict[str, int]) -> tuple[Figur
     return tuple(figures)
 
 
+def _asked_first(query: Query, groups: list[_Group]) -> list[_Group]:
+    """Figures of the asked type first ("how long will it take": durations), those whose unit
+    the question is about first among them ("how many trucks": "300 vehicles"); stable."""
+    wanted = query.question.categories if query.question else frozenset()
+    if not wanted:
+        return groups
+
+    def rank(g: _Group) -> int:
+        typed = g.mention.category in wanted
+        return -(typed + (typed and bool(g.mention.unit) and query.about(g.mention.unit or "")))
+
+    return sorted(groups, key=rank)
+
+
+Disagreeing = list[tuple["_Group", "_Group", Difference]]
+
+
+def disagreeing_groups(groups: Sequence[_Group], corpus: Corpus) -> Disagreeing:
+    """The pairs of figure groups that disagree or changed (see `answers.disagreements`)."""
+    pairs = disagreeing([(g.mention, g.evidence) for g in groups], weigher(corpus))
+    return [(groups[i], groups[j], difference) for i, j, difference in pairs]
+
+
+def to_disagreements(found: Disagreeing, numbers: dict[str, int]) -> tuple[Disagreement, ...]:
+    """Disagreeing groups as notices, each side a figure cited into the numbered sources."""
+    notices = []
+    for a, b, difference in found:
+        first, second = to_figures([a, b], numbers)
+        dates = (side_date(a.evidence), side_date(b.evidence))
+        what = measure(a.mention)
+        name = what[1] if what else first.unit or ""
+        notices.append(Disagreement(name, (first, second), difference, dates))
+    return tuple(notices)
+
+
 def answer_figures(
     corpus: Corpus, topic: str, limit: int = LIMIT, within: Within | None = None
 ) -> FiguresAnswer:
     """The figures the relevant sentences state, most relevant first, each with its sources."""
     findings = find(corpus, topic, within=within)
-    groups = group_figures(findings.sentences)
+    groups = _asked_first(findings.query, group_figures(findings.sentences))
     shown = groups[:limit]
     if not shown:
         if not findings.found:
@@ -122,6 +160,10 @@ def answer_figures(
         return FiguresAnswer(topic, sources=sources, notice=none)
     cited = (e.document.id for g in shown for e in [g.evidence, *g.others])
     sources = cited_sources(findings, cited)
-    figures = to_figures(shown, {s.id: s.number for s in sources})
+    numbers = {s.id: s.number for s in sources}
+    figures = to_figures(shown, numbers)
     notice = partly_found(findings.query)
-    return FiguresAnswer(topic, sources=sources, figures=figures, notice=notice, total=len(groups))
+    disagreements = to_disagreements(disagreeing_groups(shown, corpus), numbers)
+    return FiguresAnswer(
+        topic, sources, notice, figures, total=len(groups), disagreements=disagreements
+    )

@@ -18,6 +18,7 @@ class Kind(enum.Enum):
     CITE = "cite"
     ASK = "ask"
     BRIEFING = "briefing"
+    TIMELINE = "timeline"
 
 
 class Category(enum.StrEnum):
@@ -76,6 +77,8 @@ class Quote:
     reference: str = ""  # formatted reference (cite)
     support: Support | None = None
     score: float = 0.0
+    # Spans of `text` that state what the question asked for (a figure, a name), to emphasize.
+    emphasis: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,80 @@ class Figure:
     score: float = 0.0
 
 
+class Precision(enum.Enum):
+    """How much of the calendar a stated date pins down: a day, a week, a month, a quarter…"""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF = "half"
+    YEAR = "year"
+
+
+@dataclass(frozen=True, slots=True)
+class StatedDate:
+    """A date as a sentence states it, and the calendar span it resolves to (None: unresolved).
+
+    `start:end` is the phrase's span in the sentence's text; `how` says in words how it was
+    resolved ("on Tuesday → 27 May 2025, from the article's date") or why it was not.
+    """
+
+    phrase: str
+    start: int
+    end: int
+    precision: Precision
+    relative: bool  # resolved against the document's date ("last year", "on Tuesday")
+    first: dt.date | None = None
+    last: dt.date | None = None
+    label: str = ""  # "27 May 2025", "June 2024", "Q3 2024"; what is known when unresolved
+    how: str = ""
+
+    @property
+    def resolved(self) -> bool:
+        """False when the date could not be placed on the calendar (never guessed)."""
+        return self.first is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A dated sentence on a timeline; `also` holds other sources' reports of the same event."""
+
+    date: StatedDate
+    quote: Quote
+    markers: tuple[int, ...]  # the quote's own source first, then the sources in `also`
+    also: tuple[Quote, ...] = ()
+
+
+class Difference(enum.Enum):
+    """Two figures for the same measure: sources disagree, or one figure changed over time."""
+
+    CONFLICT = "conflict"
+    CHANGE = "change"
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """Two figures measuring the same thing (same counted noun or unit, same subject) that differ.
+
+    `dates` are what each side's source says of when: the stated date or the source's date.
+    """
+
+    measure: str  # "troops", "meters"
+    sides: tuple[Figure, Figure]
+    difference: Difference = Difference.CONFLICT
+    dates: tuple[str, str] = ("", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """A claim's number that the best quote states differently ("2 km" vs "850 meters")."""
+
+    claimed: str  # as the claim writes it: "2 km"
+    stated: str  # as the quote writes it: "850 meters"
+    quote: Quote
+
+
 @dataclass(frozen=True, slots=True)
 class Story:
     """Documents about the same event, headed by the clearest sentence."""
@@ -103,6 +180,9 @@ class Story:
     quotes: tuple[Quote, ...]
     markers: tuple[int, ...]
     figures: tuple[Figure, ...] = ()  # the story's key figures
+    continues: bool = False  # it continues a story of the previous (scheduled) briefing
+    new_sources: tuple[int, ...] = ()  # markers of its documents the previous one did not have
+    new_figures: tuple[Figure, ...] = ()  # its key figures the previous one did not state
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +205,7 @@ class SummaryAnswer(_Answered):
 
     kind: ClassVar[Kind] = Kind.SUMMARY
     sentences: tuple[Quote, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +215,7 @@ class FiguresAnswer(_Answered):
     kind: ClassVar[Kind] = Kind.FIGURES
     figures: tuple[Figure, ...] = ()
     total: int = 0
+    disagreements: tuple[Disagreement, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +232,7 @@ class CitationAnswer(_Answered):
     kind: ClassVar[Kind] = Kind.CITE
     quotes: tuple[Quote, ...] = ()
     support: Support | None = None
+    mismatches: tuple[Mismatch, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +255,23 @@ class BriefingAnswer(_Answered):
     documents: int = 0  # how many new documents the window held
 
 
+@dataclass(frozen=True, slots=True)
+class TimelineAnswer(_Answered):
+    """The dated events of a topic, oldest first; `unresolved`: dates that cannot be placed."""
+
+    kind: ClassVar[Kind] = Kind.TIMELINE
+    events: tuple[Event, ...] = ()
+    unresolved: tuple[Event, ...] = ()
+
+
 # Every kind of answer; renderers `match` on it and end with `assert_never`.
-Answer = SummaryAnswer | FiguresAnswer | SourcesAnswer | CitationAnswer | AskAnswer | BriefingAnswer
+Answer = (
+    SummaryAnswer
+    | FiguresAnswer
+    | SourcesAnswer
+    | CitationAnswer
+    | AskAnswer
+    | BriefingAnswer
+    | TimelineAnswer
+)
 ANSWER_TYPES: tuple[type[Answer], ...] = typing.get_args(Answer)

@@ -12,7 +12,7 @@ import logging
 import math
 from collections.abc import Callable, Collection
 
-from answers.relevance import idf
+from answers.query import idf
 from retrieval.corpus import Corpus
 
 log = logging.getLogger(__name__)

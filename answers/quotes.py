@@ -33,12 +33,16 @@ def sentence_quote(
 
 
 def format_reference(doc: Document, sentence: Sentence) -> str:
-    """“Title”, Outlet, 2025-05-29, https://…; anchor doc#p15.s1 (document doc, paragraph 15)."""
+    """“Title”, Outlet, 2025-05-29, https://…; doc#p15.s1 (document doc, p. 2, paragraph 15).
+
+    The page ("p. 2") is named for documents with pages (PDF) only.
+    """
     meta = doc.metadata
     parts = [f"“{doc.title}”", meta.outlet or "unknown outlet"]
     parts.append(meta.published.isoformat() if meta.published else "undated")
     if meta.url:
         parts.append(meta.url)
     anchor = sentence.anchor
-    where = f"{anchor} (document {anchor.doc_id}, paragraph {anchor.paragraph})"
+    page = f"p. {anchor.page}, " if anchor.page is not None else ""
+    where = f"{anchor.place} (document {anchor.doc_id}, {page}paragraph {anchor.paragraph})"
     return ", ".join(parts) + f"; {where}"

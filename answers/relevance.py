@@ -13,16 +13,14 @@ bridge across the Tumen River".
 
 from __future__ import annotations
 
-import functools
 import logging
-import math
-import re
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
+from answers.query import EXPANSION, Query, parse_query, terms_of
 from retrieval.corpus import Corpus, DocumentHit, Hit, Passage
 from retrieval.documents import Document, Sentence, SentenceKind
 from retrieval.passages import group_passages
@@ -31,59 +29,11 @@ from retrieval.tokenizer import tokenize
 log = logging.getLogger(__name__)
 
 MIN_COVERAGE = 0.5
-CONTEXT_WEIGHT = 0.5
 DEPTH = 200
 _EPS = 1e-9  # coverage is a ratio of float sums: 0.5 must not come out as 0.4999…
-# Words that frame a request rather than name its subject ("how many troops", "tell me about").
-_FILLER = frozenset(
-    t
-    for w in [
-        "many",
-        "much",
-        "often",
-        "tell",
-        "please",
-        "explain",
-        "describe",
-        "show",
-        "give",
-        "list",
-        "find",
-        "know",
-    ]
-    for t in tokenize(w)
-)
 # Headlines and bullet takeaways compress what the body says; prefer the body's own sentence.
 _KIND_WEIGHT = {SentenceKind.BODY: 1.0, SentenceKind.BULLET: 0.85, SentenceKind.HEADLINE: 0.8}
-# The tokenizer's notion of a word ("2,850", "u.s.", "korea's"), to name the words it drops.
-_WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*")
 Within = npt.NDArray[np.bool_]  # a mask over document numbers: the documents a search may use
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    """A query's content terms, each weighted by its idf; `unknown` words occur nowhere."""
-
-    text: str
-    weights: dict[str, float]
-    unknown: tuple[str, ...] = ()
-
-    @property
-    def mass(self) -> float:
-        return sum(self.weights.values())
-
-    def coverage(self, terms: Collection[str]) -> float:
-        """The share of the query's weight that `terms` carry (0 when the query is empty)."""
-        mass = self.mass
-        if mass <= 0:
-            return 0.0
-        return sum(w for t, w in self.weights.items() if t in terms) / mass
-
-    def in_context(self, own: Collection[str], context: Collection[str]) -> float:
-        """Coverage with own terms at full weight and context-only terms at CONTEXT_WEIGHT."""
-        alone = self.coverage(own)
-        both = self.coverage(set(own) | set(context))
-        return alone + CONTEXT_WEIGHT * (both - alone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,39 +71,6 @@ class Findings:
         return bool(self.documents)
 
 
-def idf(corpus: Corpus, term: str) -> float:
-    """Lucene's smooth BM25 idf over passages: always positive, near 0 for ubiquitous terms.
-
-    A term no passage contains weighs as much as the rarest term that does (df = 1): its true
-    rarity is unknown, and it must weigh enough that a query the corpus does not cover stays
-    uncovered ("football world cup" is not about the one passage that says "world").
-    """
-    n = corpus.index.passage_count
-    tid = corpus.index.vocab.get(term)
-    df = 1 if tid is None else int(corpus.index.indptr[tid + 1] - corpus.index.indptr[tid])
-    return math.log(1 + (n - df + 0.5) / (df + 0.5))
-
-
-def parse_query(corpus: Corpus, text: str) -> Query:
-    """The query's distinct content terms with their weights, and the words no passage holds."""
-    weights: dict[str, float] = {}
-    unknown: list[str] = []
-    for word in _WORD.findall(text):
-        for term in tokenize(word):
-            if term in weights or term in _FILLER:
-                continue
-            weights[term] = idf(corpus, term)
-            if term not in corpus.index.vocab and word not in unknown:
-                unknown.append(word)
-    return Query(text, weights, tuple(unknown))
-
-
-@functools.lru_cache(maxsize=65536)
-def terms_of(text: str) -> frozenset[str]:
-    """The distinct index terms of a text (cached: sentences recur across questions)."""
-    return frozenset(tokenize(text))
-
-
 def _union(sentences: Iterable[Sentence]) -> frozenset[str]:
     out: set[str] = set()
     for s in sentences:
@@ -175,8 +92,11 @@ def passage_coverage(corpus: Corpus, query: Query, passage: Passage) -> float:
     return query.in_context(_union(passage.sentences), context)
 
 
-def _sentence_evidence(query: Query, rank: int, doc_hit: DocumentHit) -> list[Evidence]:
-    """Every sentence of the document that passes the rule, in document order.
+def sentence_evidence(
+    query: Query, rank: int, doc_hit: DocumentHit, floor: float | None = MIN_COVERAGE
+) -> list[Evidence]:
+    """Every sentence of the document whose coverage in context reaches `floor` (the rule),
+    in document order, from the passages that hold a query term; every sentence if None.
 
     All of the document's passages are read, not only those among the search's top hits: a
     figure may stand in a passage that ranks low on its own but follows one on the topic.
@@ -189,13 +109,13 @@ def _sentence_evidence(query: Query, rank: int, doc_hit: DocumentHit) -> list[Ev
         passage = _union(doc.sentences[lo:hi])
         around = passage | previous
         previous = passage
-        if not any(t in passage for t in query.weights):
+        if floor is not None and not query.touches(passage):
             continue
         for index in range(lo, hi):
             sentence = doc.sentences[index]
             own_terms = terms_of(sentence.text)
             coverage = query.in_context(own_terms, around)
-            if coverage < MIN_COVERAGE - _EPS:
+            if floor is not None and coverage < floor - _EPS:
                 continue
             found.append(
                 Evidence(
@@ -223,21 +143,39 @@ def _relevant_hits(corpus: Corpus, query: Query, doc_hit: DocumentHit) -> tuple[
     return kept, best
 
 
+def _candidates(
+    corpus: Corpus, query: Query, depth: int, within: Within | None = None
+) -> list[DocumentHit]:
+    """Documents by BM25 of the query's own terms (exact), plus EXPANSION times the BM25 of
+    the related terms looked for in their place; both searches kept `within` the mask."""
+    terms = [t for t in tokenize(query.text) if t in query.weights]
+    hits = {s.passage: s.score for s in corpus.score(terms, depth, within)}
+    extra = sorted({a for alts in query.alternatives.values() for a in alts} - set(terms))
+    for s in corpus.score(extra, depth, within) if extra else ():
+        hits[s.passage] = hits.get(s.passage, 0.0) + EXPANSION * s.score
+    return corpus.group_hits([Hit(corpus.passage(p), score) for p, score in hits.items()], depth)
+
+
 def find(
     corpus: Corpus,
     text: str,
     limit: int = 10,
     depth: int = DEPTH,
+    expand_all: bool = False,
     within: Within | None = None,
 ) -> Findings:
     """The documents (at most `limit`) and sentences on `text` that pass the coverage rule;
+    `expand_all` looks for every term's related words, not only the rare terms' (cite);
     `within` (a mask over document numbers) keeps the search to the documents it selects."""
-    query = parse_query(corpus, text)
-    if query.mass <= 0 or all(t not in corpus.index.vocab for t in query.weights):
+    query = parse_query(corpus, text, expand_all)
+    vocab = corpus.index.vocab
+    if query.missing_name or query.mass <= 0:
+        return Findings(query)
+    if not any(t in vocab or t in query.alternatives for t in query.weights):
         return Findings(query)
     ranked: list[tuple[float, float, int, DocumentHit]] = []
     coverage: dict[str, float] = {}
-    for doc_hit in corpus.rank_documents(text, k=depth, depth=depth, within=within):
+    for doc_hit in _candidates(corpus, query, depth, within):
         hits, best = _relevant_hits(corpus, query, doc_hit)
         if not hits:
             continue
@@ -254,7 +192,7 @@ def find(
         )
     ranked.sort(key=lambda item: item[:3])
     documents = tuple(item[3] for item in ranked[:limit])
-    evidence = [e for rank, d in enumerate(documents) for e in _sentence_evidence(query, rank, d)]
+    evidence = [e for rank, d in enumerate(documents) for e in sentence_evidence(query, rank, d)]
     return Findings(
         query,
         documents,

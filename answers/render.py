@@ -15,14 +15,19 @@ from answers.models import (
     AskAnswer,
     BriefingAnswer,
     CitationAnswer,
+    Disagreement,
     Figure,
     FiguresAnswer,
+    Mismatch,
     Quote,
     Source,
     SourcesAnswer,
+    StatedDate,
     Story,
     SummaryAnswer,
+    TimelineAnswer,
 )
+from answers.models import Event as TimelineEvent
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +105,8 @@ def _quote(q: Quote) -> dict[str, Any]:
         data["reference"] = q.reference
     if q.support is not None:
         data["support"] = q.support.value
+    if q.emphasis:  # offsets into `text` of what answers the question
+        data["emphasis"] = [list(span) for span in q.emphasis]
     return data
 
 
@@ -131,6 +138,45 @@ def _story(s: Story, sources: dict[int, str]) -> dict[str, Any]:
         "markers": list(s.markers),
         "source_ids": [sources[m] for m in s.markers],
         "figures": [_figure(f, sources) for f in s.figures],
+        "continues": s.continues,
+        "new_sources": list(s.new_sources),
+        "new_figures": [_figure(f, sources) for f in s.new_figures],
+    }
+
+
+def _disagreement(d: Disagreement, ids: dict[int, str]) -> dict[str, Any]:
+    return {
+        "measure": d.measure,
+        "difference": d.difference.value,
+        "sides": [
+            _figure(f, ids) | {"date": date} for f, date in zip(d.sides, d.dates, strict=True)
+        ],
+    }
+
+
+def _mismatch(x: Mismatch) -> dict[str, Any]:
+    return {"claimed": x.claimed, "stated": x.stated, "quote": _quote(x.quote)}
+
+
+def _date(d: StatedDate) -> dict[str, Any]:
+    return {
+        "phrase": d.phrase,
+        "precision": d.precision.value,
+        "relative": d.relative,
+        "resolved": d.resolved,
+        "first": d.first.isoformat() if d.first else None,
+        "last": d.last.isoformat() if d.last else None,
+        "label": d.label,
+        "how": d.how,
+    }
+
+
+def _event(e: TimelineEvent) -> dict[str, Any]:
+    return {
+        "date": _date(e.date),
+        "quote": _quote(e.quote),
+        "markers": list(e.markers),
+        "also": [_quote(q) for q in e.also],
     }
 
 
@@ -138,9 +184,15 @@ def _lists(answer: Answer, ids: dict[int, str]) -> dict[str, Any]:
     """The lists and kind-specific fields each kind of answer carries in JSON, besides `sources`."""
     match answer:
         case SummaryAnswer():
-            return {"sentences": [_quote(q) for q in answer.sentences]}
+            return {
+                "sentences": [_quote(q) for q in answer.sentences],
+                "disagreements": [_disagreement(d, ids) for d in answer.disagreements],
+            }
         case FiguresAnswer():
-            data: dict[str, Any] = {"figures": [_figure(f, ids) for f in answer.figures]}
+            data: dict[str, Any] = {
+                "figures": [_figure(f, ids) for f in answer.figures],
+                "disagreements": [_disagreement(d, ids) for d in answer.disagreements],
+            }
             if answer.figures:
                 data["extra"] = {"total": answer.total}
             return data
@@ -148,7 +200,11 @@ def _lists(answer: Answer, ids: dict[int, str]) -> dict[str, Any]:
             return {}
         case CitationAnswer():
             support = answer.support.value if answer.support is not None else None
-            return {"quotes": [_quote(q) for q in answer.quotes], "extra": {"support": support}}
+            return {
+                "quotes": [_quote(q) for q in answer.quotes],
+                "mismatches": [_mismatch(x) for x in answer.mismatches],
+                "extra": {"support": support},
+            }
         case AskAnswer():
             return {"passages": [_quote(q) for q in answer.passages]}
         case BriefingAnswer():
@@ -159,6 +215,11 @@ def _lists(answer: Answer, ids: dict[int, str]) -> dict[str, Any]:
                 **({"window": [w.isoformat() for w in window]} if window is not None else {}),
                 "extra": {"new": answer.new, "documents": answer.documents},
                 "new": answer.new,
+            }
+        case TimelineAnswer():
+            return {
+                "events": [_event(e) for e in answer.events],
+                "unresolved": [_event(e) for e in answer.unresolved],
             }
         case _:
             assert_never(answer)

@@ -6,9 +6,11 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from answers.models import Source, SourcesAnswer
-from answers.relevance import Findings, Query, Within, find
+from answers.query import Query
+from answers.relevance import Findings, Within, find
 from retrieval.corpus import Corpus, DocumentHit
 from retrieval.documents import Document, Sentence
+from retrieval.tokenizer import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +29,16 @@ def partly_found(query: Query) -> str | None:
     if not query.unknown:
         return None
     words = ", ".join(f"“{w}”" for w in query.unknown)
-    return f"No document mentions {words}; this answer covers the rest of “{query.text.strip()}”."
+    bridged = [w for w in query.unknown if any(t in query.alternatives for t in tokenize(w))]
+    instead = (
+        " (related words stand in for " + ", ".join(f"“{w}”" for w in bridged) + ")"
+        if bridged
+        else ""
+    )
+    return (
+        f"No document mentions {words}{instead}; this answer covers the rest of "
+        f"“{query.text.strip()}”."
+    )
 
 
 def nothing_found(query: Query) -> str:

@@ -22,7 +22,8 @@ import numpy as np
 import numpy.typing as npt
 
 from answers.overlap import Weigher, repeats
-from answers.relevance import Evidence, terms_of
+from answers.query import terms_of
+from answers.relevance import Evidence
 from retrieval.documents import Document, SentenceKind
 from retrieval.tokenizer import tokenize
 

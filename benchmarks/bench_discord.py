@@ -211,7 +211,8 @@ async def main(args: argparse.Namespace) -> None:
                 DISCORD_TOKEN=fake.token,
                 BRIEFBOT_CORPUS_DIR=str(args.corpus.resolve()),
                 BRIEFBOT_DATA_DIR=str(data.resolve()),
-                BRIEFBOT_COOLDOWN_SECONDS="0",
+                BRIEFBOT_QUESTION_BURST="0",  # no token buckets: measure the answer path
+                BRIEFBOT_SERVER_BURST="0",
                 BRIEFBOT_LOG_LEVEL="WARNING",
                 BENCH_PAGE_TIMEOUT=str(args.page_timeout),
             )

@@ -1,11 +1,14 @@
 """Score the answer layer against a careful reader's expectations over seeds/, in one table.
 
     .venv/bin/python benchmarks/eval_answers.py [--set benchmarks/eval_set.json] [--corpus seeds]
+        [--questions benchmarks/eval_questions.json] [--no-bbc] [--no-synonyms]
 
 Per kind: precision and recall of the expected documents (macro-averaged over topics;
 `acceptable` documents count neither way), figure recall and noise (unwanted figures listed),
 "nothing found" correctness on off-topic queries (easy ones, and hard ones that share words
-with the corpus), cite's support grading, and the median time per answer.
+with the corpus), cite's support grading, and the median time per answer. Then the
+natural-language questions of `eval_questions.json` (see `eval_questions.py`), over seeds/
+and ../shared/data/bbc-news.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import answers.query
 from answers.briefing import answer_briefing
 from answers.citations import answer_cite
 from answers.figures import LIMIT, answer_figures
@@ -29,6 +33,7 @@ from answers.models import Answer, Figure, FiguresAnswer, Support
 from answers.passages import answer_ask
 from answers.sources import answer_sources
 from answers.summary import answer_summary
+from benchmarks.eval_questions import open_corpora, per_corpus, print_questions
 from retrieval.corpus import Corpus
 from retrieval.store import open_corpus
 
@@ -169,7 +174,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--set", type=Path, default=ROOT / "benchmarks" / "eval_set.json")
     parser.add_argument("--corpus", type=Path, default=ROOT / "seeds")
+    parser.add_argument(
+        "--questions", type=Path, default=ROOT / "benchmarks" / "eval_questions.json"
+    )
+    parser.add_argument("--no-bbc", action="store_true", help="skip the bbc-news questions")
+    parser.add_argument(
+        "--no-synonyms", action="store_true", help="measure without the WordNet related words"
+    )
     args = parser.parse_args()
+    if args.no_synonyms:
+        answers.query.related = lambda term: frozenset()
     spec = json.loads(args.set.read_text("utf-8"))
     with tempfile.TemporaryDirectory() as data:
         corpus = open_corpus(args.corpus, Path(data)).corpus
@@ -189,6 +203,12 @@ def main() -> None:
     print()
     for name, value in [*figures.items(), *claims.items()]:
         print(f"{name:<34}{_cell(value):>6}")
+    questions = json.loads(args.questions.read_text("utf-8"))
+    names = {q["corpus"] for q in questions["questions"]} - ({"bbc-news"} if args.no_bbc else set())
+    with tempfile.TemporaryDirectory() as data:
+        table = per_corpus(open_corpora(Path(data), names), questions)
+    print()
+    print_questions(table)
 
 
 if __name__ == "__main__":

@@ -22,9 +22,11 @@ from answers.compose import (
     Request,
     SourcesRequest,
     SummaryRequest,
+    TimelineRequest,
     compose,
 )
 from answers.filters import Filters
+from answers.markdown import render_markdown
 from answers.models import Answer
 from answers.render import render_text, to_json
 from bot import feedcli
@@ -55,8 +57,18 @@ ANSWERS: dict[str, tuple[str, Callable[[str, argparse.Namespace], Request[Answer
         "the quotes that back a claim, with references",
         lambda t, a: CitationRequest(t, filters=_filters(a)),
     ),
-    "search": ("the best passages for a query", lambda t, a: AskRequest(t, 10, _filters(a))),
-    "ask": ("a question answered with quoted passages", lambda t, a: AskRequest(t, 5, _filters(a))),
+    "search": (
+        "the best passages for a query",
+        lambda t, a: AskRequest(t, limit=10, filters=_filters(a)),
+    ),
+    "ask": (
+        "a question answered with quoted passages",
+        lambda t, a: AskRequest(t, limit=5, filters=_filters(a)),
+    ),
+    "timeline": (
+        "the dated events of a topic, oldest first",
+        lambda t, a: TimelineRequest(t, filters=_filters(a)),
+    ),
     "briefing": (
         "what is new (last 24 hours, or --since), grouped into stories",
         lambda t, a: BriefingRequest(t, since=a.since, hours=a.hours),
@@ -105,6 +117,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (help_text, _) in ANSWERS.items():
         sub = commands.add_parser(name, parents=[common], help=help_text)
+        sub.add_argument(
+            "--format",
+            choices=("text", "json", "md"),
+            default="text",
+            help="text (default), json (as --json) or md: Markdown with a reference list",
+        )
         if name != "briefing":
             sub.add_argument("text", nargs="+", help="topic, query, claim or question")
             _add_filters(sub)
@@ -163,12 +181,14 @@ def _warnings_held(hold: bool) -> Iterator[None]:
 
 
 def _open(settings: Settings, verbose: bool) -> OpenedCorpus:
+    # One answer per process: numpy scores it sooner than numba can start (see BM25Index).
     with _warnings_held(not verbose):
         return open_corpus(
             settings.corpus_dir,
             settings.data_dir,
             BM25Params(k1=settings.k1, b=settings.b),
             settings.max_file_bytes,
+            compiled=False,
         )
 
 
@@ -236,8 +256,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"briefbot: {err}", file=sys.stderr)
         return 2
     answer = compose(opened, asked)
-    if args.json:
+    if args.json or args.format == "json":
         print(json.dumps(to_json(answer), ensure_ascii=False, indent=2))
+    elif args.format == "md":
+        sys.stdout.write(render_markdown(answer))
     else:
         sys.stdout.write(render_text(answer, settings.templates_dir))
     return 0

@@ -13,7 +13,8 @@ from discord.ext import commands
 
 from bot.delivery import Deliverer, utcnow
 from bot.errors import BriefTree
-from bot.paging import PAGE_TIMEOUT
+from bot.limits import Gate, Rate
+from bot.paging import PAGE_TIMEOUT, ExpiredPages
 from bot.service import CorpusService
 from bot.settings import Settings
 from bot.state import StateStore
@@ -60,6 +61,12 @@ class BriefBot(commands.Bot):
         # One clock for the schedule and the delivery log it is compared with.
         self.state = StateStore(settings.data_dir / "state.sqlite3", clock=self.now)
         self.deliverer = Deliverer(self)
+        # Every question from Discord passes one gate: buckets per user and server, fair turns.
+        self.gate = Gate(
+            Rate(settings.question_burst, settings.question_window_seconds),
+            Rate(settings.server_burst, settings.server_window_seconds),
+            settings.max_queue_seconds,
+        )
         self.last_gateway_event = 0.0
         self.synced: list[str] = []
 
@@ -67,6 +74,7 @@ class BriefBot(commands.Bot):
         await self.service.start()
         for name in COGS:
             await self.load_extension(name)
+        self.add_view(ExpiredPages())  # page buttons of answers sent before a restart
         guild = discord.Object(self.settings.guild_id) if self.settings.guild_id else None
         if guild is not None:
             self.tree.copy_global_to(guild=guild)

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from answers.changes import continue_stories, dumps, fingerprints, loads
 from answers.compose import BriefingRequest
+from answers.overlap import weigher
 from bot.embeds import NO_MENTIONS, render_pages
 from bot.schedule import Action, Subscription, briefing_window, decide, next_due
 from bot.state import Delivery, StateError
@@ -104,6 +106,10 @@ class Deliverer:
             log.info("subscription %d: nothing new for %s, not posted", sub.sub_id, day)
             await asyncio.to_thread(state.mark_skipped, sub.sub_id, day, "nothing new")
             return
+        remembered = f"briefing-stories:{sub.sub_id}"
+        previous = loads(await asyncio.to_thread(state.get_meta, remembered))
+        weight = weigher(self.bot.service.opened.corpus)
+        answer = await asyncio.to_thread(continue_stories, answer, previous, weight)
         page = render_pages(answer, tag=delivery.nonce)[0]
         try:
             message = await channel.send(
@@ -112,6 +118,7 @@ class Deliverer:
         except (discord.Forbidden, discord.NotFound) as err:
             raise Unusable(f"cannot post in channel {sub.channel_id}: {err.text or err}") from err
         await asyncio.to_thread(state.confirm_delivery, delivery, message.id)
+        await asyncio.to_thread(state.set_meta, remembered, dumps(fingerprints(answer)))
         await asyncio.to_thread(state.reset_failures, sub.sub_id)
         log.info("posted briefing %s to channel %d", key, sub.channel_id)
 

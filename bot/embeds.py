@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterable
 from typing import assert_never
 
@@ -12,16 +14,21 @@ from answers.models import (
     AskAnswer,
     BriefingAnswer,
     CitationAnswer,
+    Difference,
+    Disagreement,
     Figure,
     FiguresAnswer,
     Kind,
+    Mismatch,
     Quote,
     Source,
     SourcesAnswer,
     Story,
     SummaryAnswer,
     Support,
+    TimelineAnswer,
 )
+from answers.models import Event as TimelineEvent
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -45,17 +52,37 @@ TITLES = {
     Kind.CITE: "Citation for: {q}",
     Kind.ASK: "{q}",
     Kind.BRIEFING: "Briefing{q}",
+    Kind.TIMELINE: "Timeline: {q}",
 }
 
 
-def escape(text: str) -> str:
-    """Quoted text can neither format (markdown) nor mention (users, roles, @everyone, @here).
+# Characters that format anywhere on a line. The backslash first: a document's own `\` must not
+# cancel the escape we put after it. Brackets always: discord.py's link pattern is greedy and
+# escapes only the first `[` of a line holding several links.
+_INLINE = re.compile(r"[\\*_~|`\[\]]")
+_LINE_START = re.compile(r"^(\s*)([>#-])", re.MULTILINE)
+# `scheme:` before `//`: the escaped colon keeps Discord from linking a bare URL (its URL rule
+# needs `https://` unbroken in the source) and shows the address as plain text.
+_SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]*):(?=//)", re.IGNORECASE)
+# Bidi controls (embeddings, overrides, isolates, marks) and zero-width characters: they make
+# shown text differ from its characters (an RTL override reverses what follows). Dropped from
+# what Discord shows only; quotes and their offsets stay verbatim in the answer.
+_DISGUISES = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff]")
 
-    A zero-width space after every `<` breaks each angle-bracket token (user, role and channel
-    mentions, timestamps, command links, custom emoji) and one after every `@` breaks
-    `@everyone`/`@here`; AllowedMentions.none() on every send is the second lock on the door.
+
+def escape(text: str) -> str:
+    """Quoted text can neither format (markdown), link, nor mention (users, roles, @everyone).
+
+    Every markdown character is backslash-escaped, so no masked link `[text](url)` survives;
+    `scheme\\://` makes a bare URL plain text. A zero-width space after every `<` breaks each
+    angle-bracket token (mentions, timestamps, command links, custom emoji, `<url>` autolinks)
+    and one after every `@` breaks `@everyone`/`@here`; AllowedMentions.none() on every send is
+    the second lock on the door. Bidi controls and zero-width characters are dropped.
     """
-    text = discord.utils.escape_markdown(text, ignore_links=False)
+    text = _DISGUISES.sub("", text)
+    text = _INLINE.sub(r"\\\g<0>", text)
+    text = _LINE_START.sub(r"\1\\\2", text)
+    text = _SCHEME.sub(r"\1\\:", text)
     return text.replace("<", "<\u200b").replace("@", "@\u200b")
 
 
@@ -86,24 +113,104 @@ def markers(numbers: Iterable[int], sources: dict[int, Source]) -> str:
     return "".join(parts)
 
 
-def _quote_line(q: Quote, sources: dict[int, Source]) -> str:
-    return f"“{escape(q.text)}” {markers(q.markers, sources)}"
+def _clip_escaped(text: str, limit: int) -> str:
+    """Escape, then clip; a cut that leaves a lone escaping backslash drops it too."""
+    clipped = clip(escape(text), max(limit, 2))
+    if clipped.endswith("…"):
+        body = clipped[:-1]
+        if (len(body) - len(body.rstrip("\\"))) % 2:
+            clipped = body[:-1] + "…"
+    return clipped
+
+
+def _quoted(
+    prefix: str, text: str, numbers: Iterable[int], sources: dict[int, Source], limit: int
+) -> str:
+    """`prefix“text” [n]` in at most `limit` characters: only the text is ever clipped."""
+    tail = f"” {markers(numbers, sources)}"
+    return f"{prefix}“{_clip_escaped(text, limit - len(prefix) - len(tail) - 1)}{tail}"
+
+
+def _quote_line(q: Quote, sources: dict[int, Source], limit: int = PAGE_BUDGET) -> str:
+    bold = _emphasized(q)
+    tail = f"” {markers(q.markers, sources)}"
+    if bold is not None and 1 + len(bold) + len(tail) <= limit:
+        return f"“{bold}{tail}"
+    return _quoted("", q.text, q.markers, sources, limit)
+
+
+def _emphasized(q: Quote) -> str | None:
+    """The quote escaped, what answers the question (a figure, a name) in bold; None when it
+    has no emphasis or when escaping it piece by piece would differ from escaping it whole."""
+    cuts = sorted({0, len(q.text), *(i for span in q.emphasis for i in span)})
+    if not q.emphasis or cuts[-1] != len(q.text):
+        return None
+    pieces = [(lo, q.text[lo:hi]) for lo, hi in itertools.pairwise(cuts)]
+    escaped = [escape(text) for _, text in pieces]
+    if "".join(escaped) != escape(q.text):
+        return None
+    starts = {lo for lo, _ in q.emphasis}
+    return "".join(
+        f"**{e}**" if lo in starts and e.strip() else e
+        for (lo, _), e in zip(pieces, escaped, strict=True)
+    )
 
 
 def _figure_line(f: Figure, sources: dict[int, Source]) -> str:
-    return f"**{escape(f.value)}** — “{escape(f.sentence.text)}” {markers(f.markers, sources)}"
+    prefix = f"**{_clip_escaped(f.value, 200)}** — "
+    return _quoted(prefix, f.sentence.text, f.markers, sources, PAGE_BUDGET)
 
 
-def _cite_line(q: Quote, sources: dict[int, Source]) -> str:
+def _cite_line(q: Quote, sources: dict[int, Source], notes: str = "") -> str:
     label = "⚠️ weak support: " if q.support is Support.WEAK else ""
-    reference = f"\n> {escape(q.reference)}" if q.reference else ""
-    return f"{label}{_quote_line(q, sources)}{reference}"
+    reference = f"\n> {_clip_escaped(q.reference, PAGE_BUDGET // 4)}" if q.reference else ""
+    reference += notes
+    return _quoted(label, q.text, q.markers, sources, PAGE_BUDGET - len(reference)) + reference
 
 
 def _story_line(s: Story, sources: dict[int, Source]) -> str:
-    lines = [f"**{escape(s.headline.text)}** {markers(s.markers, sources)}"]
-    lines += [f"• {_quote_line(q, sources)}" for q in s.quotes]
+    head = _clip_escaped(s.headline.text, PAGE_BUDGET // 4)
+    lines = [f"**{head}** {markers(s.markers, sources)}"]
+    if s.continues:
+        new = [f"new sources {markers(s.new_sources, sources)}"] if s.new_sources else []
+        new += [f"new: **{escape(f.value)}** {markers(f.markers, sources)}" for f in s.new_figures]
+        lines.append(
+            "↻ *continues a story from the last briefing*" + "".join(f" · {n}" for n in new)
+        )
+    share = (PAGE_BUDGET - sum(len(line) for line in lines)) // max(len(s.quotes), 1) - 1
+    lines += [_quoted("• ", q.text, q.markers, sources, share) for q in s.quotes]
     return "\n".join(lines)
+
+
+def _event_line(e: TimelineEvent, sources: dict[int, Source]) -> str:
+    d = e.date
+    when = f"**{escape(d.label)}**" if d.resolved else f"**{escape(d.phrase)}** (date unknown)"
+    how = f" · {escape(d.how)}" if d.relative else ""
+    also = f" (also reported by {markers(e.markers[1:], sources)})" if len(e.markers) > 1 else ""
+    prefix = clip(f"{when}{how}", PAGE_BUDGET // 4) + "\n"  # its parts are escaped already
+    return _quoted(prefix, e.quote.text, e.markers[:1], sources, PAGE_BUDGET - len(also)) + also
+
+
+def _disagreement_line(d: Disagreement, sources: dict[int, Source]) -> str:
+    head = "Sources disagree" if d.difference is Difference.CONFLICT else "Changed over time"
+    sides = [
+        _quoted(
+            f"• **{_clip_escaped(f.value, 200)}** ({_clip_escaped(date, 200)}) ",
+            f.sentence.text,
+            f.markers[:1],
+            sources,
+            PAGE_BUDGET // 2 - 100,
+        )
+        for f, date in zip(d.sides, d.dates, strict=True)
+    ]
+    return "\n".join([f"⚠️ **{head} on {escape(d.measure)}**", *sides])
+
+
+def _mismatch_note(x: Mismatch) -> str:
+    return (
+        f"\n⚠️ The claim says **{_clip_escaped(x.claimed, 100)}**; this quote states "
+        f"**{_clip_escaped(x.stated, 100)}**: it contradicts the claim."
+    )
 
 
 def _source_line(s: Source) -> str:
@@ -114,23 +221,34 @@ def _source_line(s: Source) -> str:
     return f"**{s.number}. {escape(s.title)}** — {outlet} · {date}{link}"
 
 
+def _source_item(s: Source) -> str:
+    line = _source_line(s)
+    return f"{line}\n“{_clip_escaped(s.snippet, PAGE_BUDGET - len(line) - 2)}”"
+
+
 def body_items(answer: Answer) -> list[str]:
     """The lines of an answer's body, in order; pages break only between them."""
     sources = {s.number: s for s in answer.sources}
     match answer:
         case SummaryAnswer():
-            return [_quote_line(q, sources) for q in answer.sentences]
+            items = [_quote_line(q, sources) for q in answer.sentences]
+            return items + [_disagreement_line(d, sources) for d in answer.disagreements]
         case FiguresAnswer():
-            return [_figure_line(f, sources) for f in answer.figures]
+            items = [_disagreement_line(d, sources) for d in answer.disagreements]
+            return items + [_figure_line(f, sources) for f in answer.figures]
         case CitationAnswer():
-            return [_cite_line(q, sources) for q in answer.quotes]
+            notes = {id(q): "".join(_mismatch_note(x) for x in answer.mismatches if x.quote == q)
+                     for q in answer.quotes}  # fmt: skip
+            return [_cite_line(q, sources, notes[id(q)]) for q in answer.quotes]
         case AskAnswer():
             return [_quote_line(q, sources) for q in answer.passages]
         case BriefingAnswer():
             items = [_story_line(s, sources) for s in answer.stories]
             return items + [_figure_line(f, sources) for f in answer.figures[:5]]
         case SourcesAnswer():
-            return [f"{_source_line(s)}\n“{escape(s.snippet)}”" for s in answer.sources]
+            return [_source_item(s) for s in answer.sources]
+        case TimelineAnswer():
+            return [_event_line(e, sources) for e in (*answer.events, *answer.unresolved)]
         case _:
             assert_never(answer)
 
@@ -150,7 +268,7 @@ def _paginate(items: list[str], budget: int) -> list[list[str]]:
 
 def _source_field(s: Source) -> tuple[str, str]:
     date = s.published.isoformat() if s.published else "undated"
-    name = clip(escape(f"[{s.number}] {s.title}"), TITLE_MAX)
+    name = clip(f"[{s.number}] {escape(s.title)}", TITLE_MAX)  # a lone "[1]" links nothing
     url = safe_url(s.url)
     link = f"\n<{url}>" if url else ""
     value = clip(

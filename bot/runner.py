@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import signal
 import sys
 
@@ -34,9 +35,29 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
+class RedactTokens(logging.Filter):
+    """Blank out interaction tokens: discord.py logs payloads and webhook URLs at DEBUG."""
+
+    _PATTERNS = (
+        # "token": "..." in a payload, as JSON or as a Python dict's repr
+        (re.compile(r"""(["']token["']\s*:\s*["'])[^"']+"""), r"\1[redacted]"),
+        # interaction callbacks and follow-ups carry the token in the URL path
+        (re.compile(r"(/(?:webhooks|interactions)/\d+/)[\w.-]+"), r"\1[redacted]"),
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = original = record.getMessage()
+        for pattern, replacement in self._PATTERNS:
+            message = pattern.sub(replacement, message)
+        if message != original:
+            record.msg, record.args = message, None
+        return True
+
+
 def configure_logging(settings: Settings) -> None:
     """Logging is configured here and nowhere else."""
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactTokens())  # on the handler: it sees every logger's records
     # discord.py's own text format (time, level, logger) unless JSON is asked for; passing
     # formatter=None would leave bare messages.
     json_format = {"formatter": JsonFormatter()} if settings.log_format == "json" else {}
@@ -60,7 +81,8 @@ def _close_on_signals(bot: discord.Client) -> None:
     loop = asyncio.get_running_loop()
     closing: set[asyncio.Task[None]] = set()
 
-    def close() -> None:
+    def close(number: signal.Signals) -> None:
+        log.info("received %s, stopping", number.name)
         task = loop.create_task(bot.close())
         closing.add(task)
         task.add_done_callback(closing.discard)
@@ -68,7 +90,7 @@ def _close_on_signals(bot: discord.Client) -> None:
     for number in (signal.SIGTERM, signal.SIGINT):
         # Not on Windows, and not outside the main thread (tests run the bot in a thread).
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(number, close)
+            loop.add_signal_handler(number, close, number)
 
 
 def _fail(message: str, code: int) -> int:
@@ -98,6 +120,6 @@ def run(settings: Settings) -> int:
         return _fail(str(err), 2)
     except OSError as err:
         return _fail(f"cannot use data folder {settings.data_dir}: {err.strerror or err}", 2)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):  # stopped while building the first index
         return 0
     return 0

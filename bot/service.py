@@ -6,6 +6,7 @@ import asyncio
 import collections
 import logging
 import re
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,9 +17,11 @@ import discord
 
 from answers.compose import A, Request, compose
 from answers.filters import outlets
+from answers.markdown import render_markdown, title_of
 from bot.embeds import render_pages
 from bot.settings import Settings
 from retrieval.bm25 import BM25Params
+from retrieval.cancel import BuildCancelled
 from retrieval.store import OpenedCorpus, open_corpus
 
 log = logging.getLogger(__name__)
@@ -74,12 +77,18 @@ class CorpusService:
         self._phrases_task: asyncio.Task[None] | None = None
         self._answers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answers")
         self._reload_lock = asyncio.Lock()
+        self._stop = threading.Event()  # set by close(): a build in progress ends early
         self.loaded_at = 0.0
         self.last_error = ""  # why the latest reload failed; empty once one succeeds
 
     def _open(self) -> OpenedCorpus:
         s = self.settings
-        return open_corpus(s.corpus_dir, s.data_dir, BM25Params(k1=s.k1, b=s.b), s.max_file_bytes)
+        params = BM25Params(k1=s.k1, b=s.b)
+        try:
+            return open_corpus(s.corpus_dir, s.data_dir, params, s.max_file_bytes, stop=self._stop)
+        except BuildCancelled:
+            log.info("index build stopped: the bot is stopping")
+            raise
 
     async def start(self) -> None:
         """Open (or build) the index in a worker thread; autocomplete phrases follow."""
@@ -109,6 +118,9 @@ class CorpusService:
             started = time.perf_counter()
             try:
                 opened = await asyncio.to_thread(self._open)
+            except BuildCancelled:
+                # close() stopped the build: the bot is stopping, nothing failed.
+                raise asyncio.CancelledError("the corpus service is closing") from None
             except Exception as err:
                 self.last_error = str(err) or type(err).__name__
                 raise
@@ -177,6 +189,16 @@ class CorpusService:
 
         return await self._in_worker(work)
 
+    async def markdown(self, request: Request[A]) -> tuple[str, str]:
+        """Compose an answer and render it as Markdown in the worker: (title, document)."""
+        opened = self.opened
+
+        def work() -> tuple[str, str]:
+            answer = compose(opened, request)
+            return title_of(answer), render_markdown(answer)
+
+        return await self._in_worker(work)
+
     async def _in_worker(self, work: Callable[[], T]) -> T:
         """Run answer work on the one answer thread.
 
@@ -187,7 +209,12 @@ class CorpusService:
         return await asyncio.get_running_loop().run_in_executor(self._answers, work)
 
     def close(self) -> None:
-        """Stop the answer thread (pending answers are abandoned)."""
+        """Stop a build in progress and the answer thread (pending answers are abandoned).
+
+        The build's thread would otherwise hold up the exit (asyncio.run waits for it) by as
+        long as the build takes: 10 s and more, past `docker stop`'s grace.
+        """
+        self._stop.set()
         self._answers.shutdown(wait=False, cancel_futures=True)
         if self._refresh is not None:
             self._refresh.cancel()

@@ -16,7 +16,7 @@ class Settings(BaseSettings):
         env_prefix="BRIEFBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
     )
 
-    corpus_dir: Path = Field(Path("seeds"), description="Folder of .txt/.md documents.")
+    corpus_dir: Path = Field(Path("seeds"), description="Folder of documents (see Formats).")
     data_dir: Path = Field(Path("data"), description="Index cache and SQLite state.")
     discord_token: SecretStr | None = Field(
         None,
@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     k1: float = Field(1.5, gt=0, description="BM25 term-frequency saturation.")
     b: float = Field(0.75, ge=0, le=1, description="BM25 length normalization.")
     max_file_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Larger files are skipped.")
+    max_upload_bytes: int = Field(
+        8 * 1024 * 1024, gt=0, description="Largest file /corpus add takes (and max_file_bytes)."
+    )
     briefing_grace_minutes: int = Field(
         180, ge=0, description="How late a missed briefing may still be posted."
     )
@@ -37,7 +40,21 @@ class Settings(BaseSettings):
     scheduler_interval_seconds: float = Field(
         30.0, gt=0, description="How often due briefings are checked."
     )
-    cooldown_seconds: float = Field(2.0, ge=0, description="Per-user pause between questions.")
+    question_burst: int = Field(
+        3, ge=0, description="Questions a user may ask at once; more wait their turn (0: no limit)."
+    )
+    question_window_seconds: float = Field(
+        10.0, gt=0, description="Seconds in which a user's burst refills."
+    )
+    server_burst: int = Field(
+        100, ge=0, description="Questions a server may ask at once (0: no limit)."
+    )
+    server_window_seconds: float = Field(
+        20.0, gt=0, description="Seconds in which a server's burst refills."
+    )
+    max_queue_seconds: float = Field(
+        60.0, ge=0, description="Longest wait a question is queued for; past it, when to ask again."
+    )
     feeds_interval_minutes: int = Field(
         30, ge=0, description="How often each feed is polled by the bot (0: only `feeds fetch`)."
     )

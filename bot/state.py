@@ -149,6 +149,7 @@ class StateStore:
         except OSError as exc:
             raise StateError(f"cannot create data directory {self.path.parent}: {exc}") from exc
         self._enable_wal()
+        self._check_integrity()
         self._migrate()
 
     # -- subscriptions ---------------------------------------------------------------------
@@ -182,6 +183,17 @@ class StateStore:
         with self._session(write=True) as conn:
             cursor = conn.execute("DELETE FROM subscriptions WHERE channel_id = ?", (channel_id,))
             return cursor.rowcount > 0
+
+    def remove(self, guild_id: int, sub_id: int) -> Subscription | None:
+        """Remove a guild's subscription by id (its channel may be gone); None if it had none."""
+        with self._session(write=True) as conn:
+            row = conn.execute(
+                f"{_SELECT_SUBSCRIPTION} WHERE s.id = ? AND s.guild_id = ?", (sub_id, guild_id)
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute("DELETE FROM subscriptions WHERE id = ?", (sub_id,))
+        return _subscription(row)
 
     def get(self, sub_id: int) -> Subscription | None:
         """The subscription with this id, if any."""
@@ -375,6 +387,20 @@ class StateStore:
                 "%s: journal mode is %s, not WAL (unsupported filesystem?)", self.path, mode
             )
 
+    def _check_integrity(self) -> None:
+        """Refuse a damaged file at open, before a migration misreads it."""
+        with self._session() as conn:
+            problems = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(3)")]
+        if problems != ["ok"]:
+            raise self._damaged("; ".join(problems))
+
+    def _damaged(self, detail: str) -> StateError:
+        return StateError(
+            f"{self.path} is damaged ({detail}). Stop briefbot, then move it aside (with"
+            f" its -wal and -shm files) to start with no subscriptions, or restore it from a"
+            f" backup."
+        )
+
     def _migrate(self) -> None:
         """Bring the schema to :data:`SCHEMA_VERSION`; a no-op on an up-to-date file."""
         with self._session(write=True) as conn:
@@ -385,6 +411,11 @@ class StateStore:
             current = int(
                 conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
             )
+            tables = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'subscriptions'")
+            if current == 0 and tables.fetchone() is not None:
+                # The version rows are gone but the tables are there: migrating would fail
+                # with "table subscriptions already exists".
+                raise self._damaged("its schema version is missing")
             if current > SCHEMA_VERSION:
                 raise StateError(
                     f"{self.path} has schema version {current}, newer than this briefbot"
@@ -430,7 +461,9 @@ class StateStore:
             return StateError(f"{where}: the disk is full; nothing was written. Free some space.")
         if code.startswith("SQLITE_IOERR") or "disk i/o error" in lowered:
             return StateError(f"{where}: disk I/O error; nothing was written. Check the disk.")
-        if code.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "not a database" in lowered:
+        if code.startswith("SQLITE_CORRUPT") or "malformed" in lowered:
+            return self._damaged(text)
+        if code.startswith("SQLITE_NOTADB") or "not a database" in lowered:
             return StateError(
                 f"{self.path} is not a usable SQLite database ({text}); move it aside to start"
                 " with empty state"

@@ -6,12 +6,15 @@ import functools
 import logging
 import multiprocessing
 import os
+import threading
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from multiprocessing.pool import IMapIterator
 
 import numpy as np
 import numpy.typing as npt
 
+from retrieval import cancel
 from retrieval.bm25 import BM25Params
 from retrieval.index import BM25Index
 from retrieval.tokenizer import tokenize
@@ -45,7 +48,7 @@ def _chunks(texts: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 
 
 def merge_chunks(
-    chunks: Iterator[Chunk],
+    chunks: Iterable[Chunk], stop: threading.Event | None = None
 ) -> tuple[dict[str, int], npt.NDArray[np.int32], npt.NDArray[np.int64]]:
     """One vocabulary for chunks taken in corpus order.
 
@@ -56,6 +59,7 @@ def merge_chunks(
     flats: list[npt.NDArray[np.int32]] = []
     lengths: list[npt.NDArray[np.int64]] = []
     for terms, ids, counts in chunks:
+        cancel.check(stop)
         mapping = np.fromiter(
             (vocab.setdefault(t, len(vocab)) for t in terms), dtype=np.int32, count=len(terms)
         )
@@ -66,22 +70,42 @@ def merge_chunks(
     return vocab, np.concatenate(flats), np.concatenate(lengths)
 
 
+def _polled(results: IMapIterator[Chunk], stop: threading.Event | None) -> Iterator[Chunk]:
+    """The pool's results in order, checking `stop` every 0.2 s while a chunk is pending."""
+    while True:
+        try:
+            yield results.next(timeout=0.2)
+        except multiprocessing.TimeoutError:
+            cancel.check(stop)
+        except StopIteration:
+            return
+
+
 def tokenize_corpus(
-    texts: Sequence[str], tokenizer: Tokenizer | None = None, workers: int | None = None
+    texts: Sequence[str],
+    tokenizer: Tokenizer | None = None,
+    workers: int | None = None,
+    stop: threading.Event | None = None,
 ) -> tuple[dict[str, int], npt.NDArray[np.int32], npt.NDArray[np.int64]]:
     """Vocabulary, flat term ids and lengths of the passages, using `workers` processes.
 
     `tokenizer` must be a module-level function when workers are used (it is sent by name).
+    Setting `stop` ends the work with `cancel.BuildCancelled` (the pool is terminated).
     """
     workers = workers or os.cpu_count() or 1
     work = functools.partial(tokenize_chunk, tokenizer=tokenizer or tokenize)
     if workers == 1 or len(texts) < PARALLEL_MIN_PASSAGES:
-        return merge_chunks(map(work, _chunks(texts, _CHUNK_PASSAGES)))
+        return merge_chunks(map(work, _chunks(texts, _CHUNK_PASSAGES)), stop)
     # forkserver: safe in a process with threads (the bot), cheaper than spawn.
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(workers) as pool:
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        # Its server imports this module, not the whole application (the default `__main__`).
+        context.set_forkserver_preload([__name__])
+    with context.Pool(workers) as pool:
         # imap keeps corpus order and lets the merge overlap with tokenizing.
-        return merge_chunks(pool.imap(work, _chunks(texts, _CHUNK_PASSAGES)))
+        results = pool.imap(work, _chunks(texts, _CHUNK_PASSAGES))
+        return merge_chunks(_polled(results, stop), stop)
 
 
 def build_index(
@@ -89,7 +113,8 @@ def build_index(
     params: BM25Params,
     tokenizer: Tokenizer | None = None,
     workers: int | None = None,
+    stop: threading.Event | None = None,
 ) -> BM25Index:
     """Tokenize passages (in parallel when there are many) and index them."""
-    vocab, flat, lengths = tokenize_corpus(texts, tokenizer, workers)
+    vocab, flat, lengths = tokenize_corpus(texts, tokenizer, workers, stop)
     return BM25Index.from_ids(vocab, flat, lengths, params)

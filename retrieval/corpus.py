@@ -6,18 +6,19 @@ import datetime as dt
 import functools
 import json
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
+from retrieval import cancel
 from retrieval.bm25 import BM25Params
-from retrieval.build import build_index
-from retrieval.documents import Anchor, Document, Sentence, SentenceKind
-from retrieval.index import BM25Index
+from retrieval.documents import Anchor, Document, Sentence, SentenceKind, page_at
+from retrieval.index import BM25Index, Scored
 from retrieval.metadata import Metadata
 from retrieval.passages import group_passages
 from retrieval.tokenizer import tokenize
@@ -75,7 +76,58 @@ def _doc_record(doc: Document) -> dict[str, Any]:
         "sha256": doc.sha256,
         "mtime": doc.mtime,
         "first_seen": doc.first_seen,
+        "pages": list(doc.pages),
     }
+
+
+class _Records(Sequence[dict[str, Any]]):
+    """Saved document records (JSON lines, memory-mapped), each parsed when first asked for.
+
+    A restart reads none of them: a one-shot answer parses the few records of its hits, not a
+    30 MB JSON list of every document.
+    """
+
+    def __init__(self, lines: bytes | _Array, offsets: _Array) -> None:
+        self._lines, self._offsets = lines, offsets
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, number: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, number: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, number: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(number, slice):
+            return [self[i] for i in range(*number.indices(len(self)))]
+        if not -len(self) <= number < len(self):
+            raise IndexError(number)
+        number %= len(self)
+        lo, hi = int(self._offsets[number]), int(self._offsets[number + 1])
+        record: dict[str, Any] = json.loads(bytes(self._lines[lo:hi]))
+        return record
+
+
+def _save_records(folder: Path, records: Sequence[dict[str, Any]]) -> None:
+    """One JSON line per document, their byte offsets, and the ids alone (for `Corpus.ids`)."""
+    lines = [json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n" for rec in records]
+    (folder / "documents.jsonl").write_bytes(b"".join(lines))
+    offsets = np.cumsum([0, *map(len, lines)], dtype=np.int64)
+    np.save(folder / "doc_offsets.npy", offsets, allow_pickle=False)
+    ids = [rec["id"] for rec in records]
+    (folder / "doc_ids.json").write_text(json.dumps(ids, ensure_ascii=False), "utf-8")
+
+
+def _map(path: Path) -> bytes | _Array:
+    """A file's bytes, memory-mapped (an empty file cannot be mapped)."""
+    return _mapped(path) if path.stat().st_size else b""
+
+
+def _mapped(path: Path) -> _Array:
+    """A read-only map as a plain ndarray: memmap's own indexing cost most of an answer."""
+    if path.suffix == ".npy":
+        return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
+    return np.asarray(np.memmap(path, dtype=np.uint8, mode="r"))
 
 
 class Corpus:
@@ -83,26 +135,35 @@ class Corpus:
 
     def __init__(
         self,
-        records: list[dict[str, Any]],
+        records: Sequence[dict[str, Any]],
         arrays: dict[str, _Array],
         texts: bytes | _Array,
         index: BM25Index,
+        ids: Sequence[str] | None = None,
     ) -> None:
         self.records = records
         self.arrays = arrays
         self._texts = texts
         self.index = index
-        self.ids = {rec["id"]: i for i, rec in enumerate(records)}
+        listed = ids if ids is not None else [rec["id"] for rec in records]
+        self.ids = {doc_id: i for i, doc_id in enumerate(listed)}
 
     @classmethod
-    def from_documents(cls, documents: Sequence[Document], params: BM25Params) -> Corpus:
-        """Split documents into passages and index them."""
+    def from_documents(
+        cls,
+        documents: Sequence[Document],
+        params: BM25Params,
+        stop: threading.Event | None = None,
+    ) -> Corpus:
+        """Split documents into passages and index them (`stop`: see `retrieval.cancel`)."""
         columns: dict[str, list[int]] = {name: [] for name in _ARRAYS}
         blob, passage_texts = bytearray(), []
         columns["doc_sent_ptr"].append(0)
         columns["passage_ptr"].append(0)
         columns["text_ptr"].append(0)
         for number, doc in enumerate(documents):
+            if number % 256 == 0:
+                cancel.check(stop)
             base = len(columns["sent_para"])
             for s in doc.sentences:
                 columns["sent_para"].append(s.anchor.paragraph)
@@ -127,33 +188,36 @@ class Corpus:
             name: np.asarray(values, dtype=dtypes.get(name, np.int64))
             for name, values in columns.items()
         }
-        index = build_index(passage_texts, params)
+        from retrieval.build import build_index  # numba and the worker pool: building only
+
+        index = build_index(passage_texts, params, stop=stop)
         return cls([_doc_record(d) for d in documents], arrays, bytes(blob), index)
 
     def save(self, folder: Path) -> None:
         """Write everything as JSON, raw UTF-8 and .npy arrays (never pickle)."""
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "documents.json").write_text(
-            json.dumps(self.records, ensure_ascii=False), "utf-8"
-        )
+        _save_records(folder, self.records)
         (folder / "texts.bin").write_bytes(bytes(self._texts))
         for name in _ARRAYS:
             np.save(folder / f"{name}.npy", self.arrays[name], allow_pickle=False)
         self.index.save(folder / "bm25")
 
     @classmethod
-    def load(cls, folder: Path) -> Corpus:
-        """Map a saved corpus (arrays memory-mapped, read-only)."""
-        records = json.loads((folder / "documents.json").read_text("utf-8"))
-        arrays = {
-            n: np.load(folder / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in _ARRAYS
-        }
-        texts = (
-            np.memmap(folder / "texts.bin", dtype=np.uint8, mode="r")
-            if (folder / "texts.bin").stat().st_size
-            else b""
-        )
-        return cls(records, arrays, texts, BM25Index.load(folder / "bm25"))
+    def load(cls, folder: Path, compiled: bool = True) -> Corpus:
+        """Map a saved corpus (arrays memory-mapped, read-only); see BM25Index for `compiled`."""
+        arrays = {n: _mapped(folder / f"{n}.npy") for n in _ARRAYS}
+        offsets = _mapped(folder / "doc_offsets.npy")
+        lines = _map(folder / "documents.jsonl")
+        ids = json.loads((folder / "doc_ids.json").read_text("utf-8"))
+        # Records are parsed when used: check now that the files agree (a cut-off or
+        # overwritten file is rebuilt by the store, not found out in the middle of an answer).
+        if not (isinstance(ids, list) and len(ids) + 1 == len(offsets) == len(arrays["text_ptr"])):
+            raise ValueError("document records and ids do not agree")
+        if int(offsets[-1]) != len(lines) or (len(lines) and lines[-1] != ord("\n")):
+            raise ValueError("documents.jsonl does not end where its offsets do")
+        records = _Records(lines, offsets)
+        index = BM25Index.load(folder / "bm25", compiled)
+        return cls(records, arrays, _map(folder / "texts.bin"), index, ids)
 
     @property
     def document_count(self) -> int:
@@ -180,15 +244,21 @@ class Corpus:
         lo, hi = int(a["text_ptr"][number]), int(a["text_ptr"][number + 1])
         text = bytes(self._texts[lo:hi]).decode("utf-8")
         first, last = int(a["doc_sent_ptr"][number]), int(a["doc_sent_ptr"][number + 1])
+        pages = tuple(rec.get("pages", ()))
+        # One slice per column, then plain ints: indexing a memory map element by element
+        # cost most of a one-shot answer (200 documents, 30k sentences).
+        paras, nums, starts, ends, kinds = (
+            a[name][first:last].tolist() for name in _SENTENCE_ARRAYS
+        )
         sentences = tuple(
             Sentence(
-                Anchor(rec["id"], int(a["sent_para"][i]), int(a["sent_num"][i])),
-                int(a["sent_start"][i]),
-                int(a["sent_end"][i]),
-                text[int(a["sent_start"][i]) : int(a["sent_end"][i])],
-                _KINDS[int(a["sent_kind"][i])],
+                Anchor(rec["id"], para, num, page_at(pages, start)),
+                start,
+                end,
+                text[start:end],
+                _KINDS[kind],
             )
-            for i in range(first, last)
+            for para, num, start, end, kind in zip(paras, nums, starts, ends, kinds, strict=True)
         )
         return Document(
             rec["id"],
@@ -199,6 +269,7 @@ class Corpus:
             rec["sha256"],
             rec["mtime"],
             rec.get("first_seen"),
+            pages,
         )
 
     def document_by_id(self, doc_id: str) -> Document:
@@ -221,19 +292,28 @@ class Corpus:
         `within`, a mask over document numbers, keeps the search to those documents: they are
         selected before ranking, so a narrow filter still gets its k best passages.
         """
-        terms = tokenize(query)
+        return [
+            Hit(self.passage(s.passage), s.score) for s in self.score(tokenize(query), k, within)
+        ]
+
+    def score(
+        self, terms: Sequence[str], k: int = 10, within: BoolArray | None = None
+    ) -> list[Scored]:
+        """The k best passages (numbers and BM25 scores) for tokenized terms, kept `within`."""
         if within is None:
-            scored = self.index.search(terms, k)
-        else:
-            scored = self.index.search_within(terms, k, self.arrays["passage_doc"], within)
-        return [Hit(self.passage(s.passage), s.score) for s in scored]
+            return self.index.search(terms, k)
+        return self.index.search_within(terms, k, self.arrays["passage_doc"], within)
 
     def rank_documents(
         self, query: str, k: int = 10, depth: int = 200, within: BoolArray | None = None
     ) -> list[DocumentHit]:
         """Documents ranked by their best passage among the top `depth` passages."""
+        return self.group_hits(self.search(query, depth, within), k)
+
+    def group_hits(self, hits: Sequence[Hit], k: int) -> list[DocumentHit]:
+        """The hits' documents ranked by their best hit (ties: the sum of the rest), at most k."""
         grouped: dict[str, list[Hit]] = {}
-        for hit in self.search(query, depth, within):
+        for hit in sorted(hits, key=lambda h: (-h.score, h.passage.number)):
             grouped.setdefault(hit.passage.doc_id, []).append(hit)
 
         def _key(item: tuple[str, list[Hit]]) -> tuple[float, float, int]:

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import bisect
 import enum
 import hashlib
+import itertools
 import logging
+import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from retrieval import cancel
 from retrieval import metadata as meta
+from retrieval.formats import Extracted
 from retrieval.metadata import Metadata
-from retrieval.reader import DEFAULT_MAX_BYTES, CorpusError, SourceFile, find_files, read_file
+from retrieval.reader import (
+    DEFAULT_MAX_BYTES,
+    CorpusError,
+    Skipped,
+    SourceFile,
+    decode_file,
+    find_files,
+    read_raw,
+)
 from retrieval.sentences import split_spans
 
 log = logging.getLogger(__name__)
@@ -22,7 +36,7 @@ _WORD = re.compile(r"[^\W_]+")
 _TERMINAL = tuple('.!?:;"”’)…')
 MIN_SENTENCE_WORDS = 3
 # Bump when parsing (metadata, sentences, ids) changes for any file: persisted indexes embed it.
-DOCUMENT_VERSION = "3"
+DOCUMENT_VERSION = "4"
 
 
 class SentenceKind(enum.Enum):
@@ -35,14 +49,21 @@ class SentenceKind(enum.Enum):
 
 @dataclass(frozen=True, slots=True, order=True)
 class Anchor:
-    """A stable place in a document: its id, paragraph and sentence (both 1-based)."""
+    """A stable place in a document: its id, paragraph and sentence (both 1-based), and the
+    page it stands on for formats with pages (PDF)."""
 
     doc_id: str
     paragraph: int
     sentence: int
+    page: int | None = None
+
+    @property
+    def place(self) -> str:
+        """The anchor without its page: `doc#p15.s1`."""
+        return f"{self.doc_id}#p{self.paragraph}.s{self.sentence}"
 
     def __str__(self) -> str:
-        return f"{self.doc_id}#p{self.paragraph}.s{self.sentence}"
+        return self.place if self.page is None else f"{self.place} (p. {self.page})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +89,7 @@ class Document:
     sha256: str
     mtime: float
     first_seen: float | None = None  # when the index first met this text (epoch seconds)
+    pages: tuple[int, ...] = ()  # offset in text where each page starts (PDF), else empty
 
     @property
     def title(self) -> str:
@@ -82,10 +104,17 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class LoadResult:
-    """The documents that loaded and the files that did not (each named in a warning)."""
+    """The documents that loaded, the files that did not (each named in a warning), and the
+    digest of every listed file's bytes as read for this load (see `retrieval.reader`)."""
 
     documents: tuple[Document, ...]
-    skipped: tuple[str, ...]
+    skipped: tuple[Skipped, ...]
+    digests: Mapping[str, str] = field(default_factory=dict)
+
+
+def page_at(pages: tuple[int, ...], offset: int) -> int | None:
+    """The 1-based page that the text at `offset` stands on, or None without pages."""
+    return bisect.bisect_right(pages, offset) if pages else None
 
 
 def _lines(text: str, start: int) -> Iterator[tuple[int, int]]:
@@ -178,8 +207,12 @@ def _is_label(line: str) -> bool:
 
 def parse_document(source: SourceFile, doc_id: str) -> Document:
     """Read metadata and anchored sentences out of a decoded file."""
-    text = source.text
-    front, body_start = meta.read_front_matter(text, source.relpath)
+    text, extracted = source.text, source.extracted
+    pages = extracted.pages if extracted else ()
+    if extracted:  # a parsed format: its own metadata stands where front matter would
+        front, body_start = _extracted_metadata(extracted), 0
+    else:
+        front, body_start = meta.read_front_matter(text, source.relpath)
     lines = list(paragraph_spans(text, body_start))
     cut, found = _trailing_boilerplate(text, lines)
     sentences: list[Sentence] = []
@@ -200,7 +233,8 @@ def parse_document(source: SourceFile, doc_id: str) -> Document:
             continue
         if number == 1 and meta.reads_as_headline(line):
             found = meta.merge(found, Metadata(title=line))
-            sentences.append(Sentence(Anchor(doc_id, 1, 1), start, end, line, kind.HEADLINE))
+            anchor = Anchor(doc_id, 1, 1, page_at(pages, start))
+            sentences.append(Sentence(anchor, start, end, line, kind.HEADLINE))
             continue
         if _is_label(line):
             continue
@@ -213,8 +247,11 @@ def parse_document(source: SourceFile, doc_id: str) -> Document:
             found = meta.merge(found, Metadata(outlet=dateline["outlet"], published=published))
             start = dateline.end()
         for index, (s, e) in enumerate(split_spans(text, start, end), start=1):
-            if len(_WORD.findall(text, s, e)) >= MIN_SENTENCE_WORDS:
-                sentences.append(Sentence(Anchor(doc_id, number, index), s, e, text[s:e], kind))
+            # Stop at the third word instead of listing every word (an ingest hot spot).
+            words = itertools.islice(_WORD.finditer(text, s, e), MIN_SENTENCE_WORDS)
+            if sum(1 for _ in words) == MIN_SENTENCE_WORDS:
+                anchor = Anchor(doc_id, number, index, page_at(pages, s))
+                sentences.append(Sentence(anchor, s, e, text[s:e], kind))
     return Document(
         id=doc_id,
         path=source.relpath,
@@ -223,7 +260,12 @@ def parse_document(source: SourceFile, doc_id: str) -> Document:
         sentences=tuple(sentences),
         sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
         mtime=source.mtime,
+        pages=pages,
     )
+
+
+def _extracted_metadata(found: Extracted) -> Metadata:
+    return Metadata(found.title, found.outlet, found.published, found.url, found.author)
 
 
 def _unique_id(relpath: str, taken: set[str]) -> str:
@@ -239,26 +281,33 @@ def _unique_id(relpath: str, taken: set[str]) -> str:
     return fallback
 
 
-def load_documents(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
-    """Load every readable .txt/.md document under root; raise CorpusError if none loads."""
+def load_documents(
+    root: Path, max_bytes: int = DEFAULT_MAX_BYTES, stop: threading.Event | None = None
+) -> LoadResult:
+    """Load every readable document under root; raise CorpusError if none loads."""
     documents: list[Document] = []
-    skipped: list[str] = []
+    skipped: list[Skipped] = []
     taken: set[str] = set()
+    digests: dict[str, str] = {}
+    real_root = os.path.realpath(root)
     for relpath, path in find_files(root):
-        source = read_file(path, relpath, max_bytes)
-        if source is None:
-            skipped.append(relpath)
+        cancel.check(stop)
+        raw = read_raw(path, relpath, max_bytes, real_root)
+        digests[relpath] = raw.digest
+        source = decode_file(raw)
+        if isinstance(source, Skipped):
+            skipped.append(source)
             continue
         doc = parse_document(source, _unique_id(relpath, taken))
         if not doc.sentences:
             log.warning("skipping %s: no sentences found", relpath)
-            skipped.append(relpath)
+            skipped.append(Skipped(relpath, "no sentences found"))
             continue
         taken.add(doc.id)
         documents.append(doc)
     if not documents:
-        shown = ", ".join(skipped[:3]) + (", …" if len(skipped) > 3 else "")
+        shown = ", ".join(s.path for s in skipped[:3]) + (", …" if len(skipped) > 3 else "")
         raise CorpusError(
             f"no readable document in {root}" + (f" (skipped: {shown})" if skipped else "")
         )
-    return LoadResult(tuple(documents), tuple(skipped))
+    return LoadResult(tuple(documents), tuple(skipped), digests)

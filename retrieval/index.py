@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from retrieval import kernels
 from retrieval.bm25 import BM25Params, okapi_idf, term_weights
 
 log = logging.getLogger(__name__)
@@ -24,8 +23,9 @@ BoolArray = npt.NDArray[np.bool_]
 AnyArray = npt.NDArray[np.generic]
 
 # Bumped when the saved arrays change meaning; an index of another format is rebuilt, not misread.
-FORMAT = 2
+FORMAT = 3
 _ARRAYS = ("indptr", "postings", "tfs", "doc_len", "idf")
+_VOCAB_ARRAYS = ("term_offsets", "term_ids")
 # Passages scored at a time: 256 KB of float64 accumulators, which stay in a core's L2 cache.
 BLOCK = 1 << 15
 
@@ -45,18 +45,85 @@ def _smallest_uint(values: npt.NDArray[np.integer]) -> AnyArray:
     return values.astype(dtype)
 
 
+class _MappedVocab(Mapping[str, int]):
+    """term -> id, read from the saved index by binary search: a restart parses no vocabulary.
+
+    Terms are stored sorted by their UTF-8 bytes, concatenated, with their offsets and ids; a
+    query looks up a few terms (about 20 probes each) instead of building a dict of 400k.
+    """
+
+    def __init__(self, blob: bytes | AnyArray, offsets: IntArray, ids: Int32Array) -> None:
+        self._blob, self._offsets, self._ids = blob, offsets, ids
+
+    def _term(self, i: int) -> bytes:
+        return bytes(self._blob[int(self._offsets[i]) : int(self._offsets[i + 1])])
+
+    def __getitem__(self, term: str) -> int:
+        key, lo, hi = term.encode("utf-8", "surrogatepass"), 0, len(self._ids)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._term(mid) < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(self._ids) and self._term(lo) == key:
+            return int(self._ids[lo])
+        raise KeyError(term)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> Iterator[str]:
+        """Terms in id order (first occurrence), as the dict of a built index."""
+        for i in np.argsort(self._ids, kind="stable").tolist():
+            yield self._term(i).decode("utf-8", "surrogatepass")
+
+    def to_dict(self) -> dict[str, int]:
+        """The whole vocabulary as a dict in id order: for a process that answers many queries."""
+        return {term: i for i, term in enumerate(self)}
+
+
+def _save_vocab(folder: Path, vocab: Mapping[str, int]) -> None:
+    encoded = sorted((t.encode("utf-8", "surrogatepass"), i) for t, i in vocab.items())
+    (folder / "terms.bin").write_bytes(b"".join(t for t, _ in encoded))
+    offsets = np.cumsum([0, *(len(t) for t, _ in encoded)], dtype=np.int64)
+    np.save(folder / "term_offsets.npy", offsets, allow_pickle=False)
+    np.save(
+        folder / "term_ids.npy", np.array([i for _, i in encoded], np.int32), allow_pickle=False
+    )
+
+
+def _load_vocab(folder: Path) -> _MappedVocab:
+    offsets, ids = (
+        np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _VOCAB_ARRAYS
+    )
+    size = (folder / "terms.bin").stat().st_size
+    if len(offsets) != len(ids) + 1 or int(offsets[-1]) != size:
+        raise ValueError("the saved vocabulary's files do not agree")
+    blob = np.memmap(folder / "terms.bin", dtype=np.uint8, mode="r") if size else b""
+    return _MappedVocab(blob, offsets, ids)
+
+
 class BM25Index:
     """Postings per term (passage ids ascending) with their term frequencies.
 
     `search` scores every passage that holds a query term with rank_bm25's formula in float64,
     term by term in a compiled loop, so what callers see equals `BM25Okapi.get_scores` (with
-    the idf guards of `okapi_idf`), bit for bit.
+    the idf guards of `okapi_idf`), bit for bit. With `compiled=False` the same operations run in
+    plain numpy: slower per query, but a one-shot process never imports numba (a third of a
+    second) nor loads the kernel's machine code.
     """
 
     def __init__(
-        self, vocab: dict[str, int], arrays: dict[str, AnyArray], avgdl: float, params: BM25Params
+        self,
+        vocab: Mapping[str, int],
+        arrays: dict[str, AnyArray],
+        avgdl: float,
+        params: BM25Params,
+        compiled: bool = True,
     ) -> None:
         self.vocab = vocab
+        self.compiled = compiled
         # Read-only plain ndarrays whether built or memory-mapped: one compiled signature.
         ro = {name: np.asarray(arrays[name]) for name in _ARRAYS}
         for array in ro.values():
@@ -98,6 +165,8 @@ class BM25Index:
         cls, vocab: dict[str, int], flat: Int32Array, lengths: IntArray, params: BM25Params
     ) -> BM25Index:
         """Index passages given as one flat array of term ids and each passage's length."""
+        from retrieval import kernels  # numba: only building and compiled search need it
+
         n_passages = len(lengths)
         if n_passages == 0:
             raise ValueError("cannot index zero passages")
@@ -118,7 +187,8 @@ class BM25Index:
 
     def term_ids(self, terms: Sequence[str]) -> list[int]:
         """Ids of the query terms the index knows, in query order, duplicates kept."""
-        return [self.vocab[t] for t in terms if t in self.vocab]
+        found = (self.vocab.get(t) for t in terms)
+        return [tid for tid in found if tid is not None]
 
     def exact_scores(self, terms: Sequence[str], passages: IntArray) -> FloatArray:
         """rank_bm25's float64 scores of the given passages, summed in query order."""
@@ -138,6 +208,10 @@ class BM25Index:
         tids = np.asarray(self.term_ids(terms), dtype=np.int64)
         if not len(tids) or k <= 0:
             return []
+        if not self.compiled:
+            return self.search_numpy(terms, k)
+        from retrieval import kernels
+
         acc, touched = self._buffers()
         ids, scores = kernels.search_top_k(
             self.indptr,
@@ -200,6 +274,28 @@ class BM25Index:
         order = np.lexsort((candidates, -scores))[:k]
         return [Scored(int(candidates[i]), float(scores[i])) for i in order]
 
+    def search_numpy(self, terms: Sequence[str], k: int = 10) -> list[Scored]:
+        """`search` without the compiled kernel: its operations in numpy, term by term."""
+        tids = self.term_ids(terms)
+        if not tids or k <= 0:
+            return []
+        acc = np.zeros(self.passage_count, dtype=np.float64)
+        for tid in tids:
+            lo, hi = int(self.indptr[tid]), int(self.indptr[tid + 1])
+            plist = self.postings[lo:hi]
+            tf = self.tfs[lo:hi].astype(np.float64)
+            # A passage is in a posting list once, so += on the fancy index adds each once.
+            acc[plist] += self.idf[tid] * (
+                tf * (self.params.k1 + 1) / (tf + self._norm[self.doc_len[plist]])
+            )
+        matched = np.flatnonzero(acc)  # every weight is > 0 (the idf guard), so matched == hit
+        if len(matched) > k:
+            # argpartition(-x, k-1), not argpartition(x, -k): ~20x faster on mostly-equal values.
+            top = np.argpartition(-acc[matched], k - 1)[:k]
+            matched = matched[acc[matched] >= acc[matched[top]].min()]
+        order = np.lexsort((matched, -acc[matched]))[:k]
+        return [Scored(int(matched[i]), float(acc[matched[i]])) for i in order]
+
     def _buffers(self) -> tuple[FloatArray, Int32Array]:
         """This thread's scratch: zeroed accumulators for a block of passages, the touched ones."""
         scratch = self._scratch
@@ -218,8 +314,7 @@ class BM25Index:
         folder.mkdir(parents=True, exist_ok=True)
         for name in _ARRAYS:
             np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
-        terms = sorted(self.vocab, key=self.vocab.__getitem__)
-        (folder / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
+        _save_vocab(folder, self.vocab)
         meta = {
             "format": FORMAT,
             "avgdl": self.avgdl,
@@ -230,7 +325,7 @@ class BM25Index:
         (folder / "bm25.json").write_text(json.dumps(meta), "utf-8")
 
     @classmethod
-    def load(cls, folder: Path) -> BM25Index:
+    def load(cls, folder: Path, compiled: bool = True) -> BM25Index:
         """Map a saved index into memory (read-only, no pickle), ready to answer at once."""
         meta = json.loads((folder / "bm25.json").read_text("utf-8"))
         if meta.get("format") != FORMAT:
@@ -239,8 +334,12 @@ class BM25Index:
             name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
             for name in _ARRAYS
         }
-        terms = json.loads((folder / "vocab.json").read_text("utf-8"))
         params = BM25Params(meta["k1"], meta["b"], meta["epsilon"])
-        index = cls({t: i for i, t in enumerate(terms)}, arrays, float(meta["avgdl"]), params)
-        index.warm()
+        mapped = _load_vocab(folder)
+        # A long-running process pays for the dict once and then looks terms up in a hash
+        # table; a one-shot one binary-searches the few terms of its query.
+        vocab: Mapping[str, int] = mapped.to_dict() if compiled else mapped
+        index = cls(vocab, arrays, float(meta["avgdl"]), params, compiled)
+        if compiled:
+            index.warm()
         return index

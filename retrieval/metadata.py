@@ -8,8 +8,6 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlparse
 
-import yaml
-
 log = logging.getLogger(__name__)
 
 _MONTHS = {
@@ -97,6 +95,8 @@ def read_front_matter(text: str, name: str) -> tuple[Metadata, int]:
     m = FRONT_MATTER.match(text)
     if not m:
         return Metadata(), 0
+    import yaml  # only documents with front matter need it: a restart skips the import
+
     try:
         data = yaml.safe_load(m["yaml"])
     except (yaml.YAMLError, ValueError) as err:

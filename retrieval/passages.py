@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from retrieval.documents import Sentence, SentenceKind
@@ -11,7 +10,6 @@ from retrieval.documents import Sentence, SentenceKind
 PASSAGE_VERSION = "1"
 MAX_SENTENCES = 3
 MAX_WORDS = 90
-_WORD = re.compile(r"\S+")
 
 
 def group_passages(sentences: Sequence[Sentence]) -> list[tuple[int, int]]:
@@ -19,7 +17,7 @@ def group_passages(sentences: Sequence[Sentence]) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     start, words = 0, 0
     for i, sentence in enumerate(sentences):
-        count = len(_WORD.findall(sentence.text))
+        count = len(sentence.text.split())  # runs of non-space, as a regex \S+ counts them
         if i > start and (
             sentence.anchor.paragraph != sentences[start].anchor.paragraph
             or sentence.kind is SentenceKind.HEADLINE

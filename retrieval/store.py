@@ -3,30 +3,36 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import functools
 import hashlib
 import json
 import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from retrieval import cancel
 from retrieval.bm25 import BM25Params
 from retrieval.corpus import Corpus
 from retrieval.documents import DOCUMENT_VERSION, load_documents
+from retrieval.listing import recall, remember, take_listing
 from retrieval.passages import PASSAGE_VERSION
-from retrieval.reader import DEFAULT_MAX_BYTES, CorpusError, find_files
+from retrieval.reader import DEFAULT_MAX_BYTES, CorpusError, Skipped, find_files, read_raw
 from retrieval.tokenizer import TOKENIZER_VERSION
 
 log = logging.getLogger(__name__)
 
-STORE_VERSION = "2"
+STORE_VERSION = "4"  # 4: documents.jsonl + offsets, no documents.json
 # A file changed twice within the filesystem's timestamp granularity can keep its size and
 # mtime; digests of files this fresh are not cached, so the next open hashes them again.
 _RACY_SECONDS = 2.0
+_STAGING_GRACE_SECONDS = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +43,18 @@ class OpenedCorpus:
     key: str
     built: bool  # True when this call (re)built the index, False when it reused one
     built_at: float
-    skipped: tuple[str, ...]
+    skipped: tuple[Skipped, ...]
     folder: Path
 
 
-def _file_digests(root: Path, cache_path: Path, max_bytes: int) -> dict[str, str]:
+def _file_digests(
+    root: Path, cache_path: Path, max_bytes: int, stop: threading.Event | None = None
+) -> dict[str, str]:
     """sha256 of every corpus file; unchanged (size, mtime) files reuse the cached digest.
 
-    A file over `max_bytes` is skipped by the load, so it is not read here either: its size and
-    time stand for its content (a 100 MB file must not be hashed at every start).
+    Files are read as the load reads them (`retrieval.reader.read_raw`): only regular files
+    inside the folder, never blocking, at most max_bytes + 1 bytes. A file over the limit is
+    not read: its size and time stand for its content.
     """
     try:
         cached = json.loads(cache_path.read_text("utf-8"))
@@ -56,27 +65,25 @@ def _file_digests(root: Path, cache_path: Path, max_bytes: int) -> dict[str, str
     digests: dict[str, str] = {}
     fresh: dict[str, Any] = {}
     now_ns = time.time_ns()
+    real_root = os.path.realpath(root)
     for relpath, path in find_files(root):
-        try:
-            stat = path.stat()
-            stamp = [stat.st_size, stat.st_mtime_ns]
-            entry = cached.get(relpath)
-            if stat.st_size > max_bytes:
-                digest = f"oversize:{stat.st_size}:{stat.st_mtime_ns}"
-            elif isinstance(entry, dict) and entry.get("stamp") == stamp:
-                digest = str(entry["sha256"])
-            else:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            digest = "unreadable"
-            stamp = None
-        digests[relpath] = digest
+        cancel.check(stop)
+        known = functools.partial(_cached_digest, cached.get(relpath))
+        raw = read_raw(path, relpath, max_bytes, real_root, known)
+        digests[relpath] = raw.digest
+        stamp = list(raw.stamp) if raw.stamp else None
         if stamp is not None and now_ns - stamp[1] < _RACY_SECONDS * 1e9:
             stamp = None
-        fresh[relpath] = {"stamp": stamp, "sha256": digest}
+        fresh[relpath] = {"stamp": stamp, "sha256": raw.digest}
     if fresh != cached:  # rewriting an unchanged cache cost most of a restart at 50k files
         _write_json(cache_path, fresh)
     return digests
+
+
+def _cached_digest(entry: Any, stamp: tuple[int, int]) -> str | None:
+    if isinstance(entry, dict) and entry.get("stamp") == list(stamp):
+        return str(entry["sha256"])
+    return None
 
 
 def corpus_key(digests: dict[str, str], params: BM25Params, max_bytes: int) -> str:
@@ -121,42 +128,73 @@ def open_corpus(
     params: BM25Params | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     rebuild: bool = False,
+    stop: threading.Event | None = None,
+    compiled: bool = True,
 ) -> OpenedCorpus:
-    """Load the persisted index for root's current files, building it first if needed."""
+    """Load the persisted index for root's current files, building it first if needed.
+
+    Setting `stop` (from another thread) ends a build early with `cancel.BuildCancelled`.
+    compiled=False serves a one-shot process: numpy search, no numba (see BM25Index).
+    """
     params = params or BM25Params()
     store = data_dir / "index"
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = corpus_key(_file_digests(root, store / "files.json", max_bytes), params, max_bytes)
+    _prune_staging(store)
+    # Taken before any file is hashed: a file changed after this changes the next listing.
+    listing = take_listing(root, corpus_key({}, params, max_bytes))
+    key = recall(store / "listing", listing) if not rebuild else None
+    if key is None:
+        digests = _file_digests(root, store / "files.json", max_bytes, stop)
+        key = corpus_key(digests, params, max_bytes)
     folder = store / key
     manifest = folder / "manifest.json"
     if manifest.exists() and not rebuild:
         try:
             info = json.loads(manifest.read_text("utf-8"))
-            corpus = Corpus.load(folder)
-            return OpenedCorpus(
-                corpus, key, False, float(info["built_at"]), tuple(info["skipped"]), folder
-            )
+            corpus = Corpus.load(folder, compiled)
+            skipped = tuple(Skipped(s["path"], s["reason"]) for s in info["skipped"])
+            remember(store / "listing", listing, key)
+            return OpenedCorpus(corpus, key, False, float(info["built_at"]), skipped, folder)
         except (OSError, ValueError, KeyError, TypeError) as err:
             log.warning("index %s is damaged (%s); rebuilding", folder, err)
-    return _build(root, data_dir, folder, key, params, max_bytes)
+    opened = _build(root, data_dir, store, key, params, max_bytes, stop, compiled)
+    if opened.key == key:  # else the files changed while read: the listing is already stale
+        remember(store / "listing", listing, key)
+    return opened
 
 
 def _build(
-    root: Path, data_dir: Path, folder: Path, key: str, params: BM25Params, max_bytes: int
+    root: Path,
+    data_dir: Path,
+    store: Path,
+    expected: str,
+    params: BM25Params,
+    max_bytes: int,
+    stop: threading.Event | None,
+    compiled: bool,
 ) -> OpenedCorpus:
     started = time.time()
-    loaded = load_documents(root, max_bytes)
-    corpus = Corpus.from_documents(loaded.documents, params)
+    loaded = load_documents(root, max_bytes, stop)
+    # Keyed by the bytes parsed, not by those hashed before: a file edited in between (and
+    # reverted later) must not leave this index under the key of a text it does not hold.
+    key = corpus_key(dict(loaded.digests), params, max_bytes)
+    if key != expected:
+        log.info("the corpus changed while it was read; indexing what was read")
+    folder = store / key
+    corpus = Corpus.from_documents(loaded.documents, params, stop)
+    cancel.check(stop)  # the last chance: from here on the build is written and used
     _first_seen(data_dir, corpus, started)
-    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".build-"))
+    staging = Path(tempfile.mkdtemp(dir=store, prefix=".build-"))
+    lock = os.open(staging, os.O_RDONLY)
     try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # held until renamed: see _prune_staging
         corpus.save(staging)
         _write_json(
             staging / "manifest.json",
             {
                 "key": key,
                 "built_at": started,
-                "skipped": list(loaded.skipped),
+                "skipped": _skipped_json(loaded.skipped),
                 "documents": corpus.document_count,
                 "passages": corpus.passage_count,
             },
@@ -166,6 +204,7 @@ def _build(
         os.replace(staging, folder)  # readers see the old index or the whole new one
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)
     _prune(folder)
     log.info(
         "indexed %d documents, %d passages in %.2fs",
@@ -174,7 +213,7 @@ def _build(
         time.time() - started,
     )
     # Serve from the mapped files, so memory is the same whether we built or reused.
-    reloaded = Corpus.load(folder)
+    reloaded = Corpus.load(folder, compiled)
     return OpenedCorpus(reloaded, key, True, started, loaded.skipped, folder)
 
 
@@ -183,6 +222,33 @@ def _prune(keep: Path) -> None:
     for other in keep.parent.iterdir():
         if other.is_dir() and other != keep and not other.name.startswith(".build-"):
             shutil.rmtree(other, ignore_errors=True)
+
+
+def _prune_staging(store: Path) -> None:
+    """Remove the `.build-*` staging folders of builds that died (killed while saving).
+
+    A build holds an exclusive flock on its staging folder until the folder is renamed into
+    place, and the kernel drops the lock when the process dies, however it dies: a folder
+    this process can lock has no writer left, whatever its age, and one being written (by
+    another process, say `briefbot index` beside the bot) is never touched. The minute's grace
+    covers the instant between creating a folder and locking it.
+    """
+    for staging in store.glob(".build-*"):
+        try:
+            if time.time() - staging.stat().st_mtime < _STAGING_GRACE_SECONDS:
+                continue
+            lock = os.open(staging, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a live build holds it
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+            log.info("removed %s, left by a build that did not finish", staging.name)
+        finally:
+            os.close(lock)
 
 
 def describe(opened: OpenedCorpus) -> dict[str, Any]:
@@ -196,9 +262,13 @@ def describe(opened: OpenedCorpus) -> dict[str, Any]:
         "passages": c.passage_count,
         "sentences": c.sentence_count,
         "terms": len(c.index.vocab),
-        "skipped": list(opened.skipped),
+        "skipped": _skipped_json(opened.skipped),
         "folder": str(opened.folder),
     }
+
+
+def _skipped_json(skipped: tuple[Skipped, ...]) -> list[dict[str, str]]:
+    return [{"path": s.path, "reason": s.reason} for s in skipped]
 
 
 __all__ = ["CorpusError", "OpenedCorpus", "corpus_key", "describe", "open_corpus"]

@@ -134,3 +134,27 @@ def memo_docx() -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def image_only_pdf() -> bytes:
+    """A scanned-looking PDF: one page that is a picture, with no text layer."""
+    from fpdf import FPDF
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("L", (200, 100), color=128).save(picture, format="PNG")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(picture, x=10, y=10, w=150)
+    return bytes(pdf.output())
+
+
+def encrypted_pdf(user_password: str = "secret") -> bytes:
+    """The two-page report, encrypted (an empty user password only restricts editing)."""
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(two_page_pdf()))
+    writer.encrypt(user_password, owner_password="owner")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -104,6 +104,41 @@ def test_search_json(run: Run) -> None:
     assert text[first["start"] : first["end"]] == KURSK
 
 
+def test_format_md_is_the_markdown_export(run: Run, tmp_path: Path) -> None:
+    """`--format md` prints the Markdown document: heading, quotes, the sources as references."""
+    from answers.markdown import render_markdown
+    from answers.summary import answer_summary
+    from retrieval.store import open_corpus
+
+    code, out, err = run("summary", "Kursk", "region", "--format", "md", "--corpus", str(SEEDS))
+    assert (code, err) == (0, "")
+    assert out.startswith("# Summary: Kursk region\n")
+    assert "## Sources\n" in out and "- \\[1\\] **" in out
+    corpus = open_corpus(SEEDS, tmp_path / "data").corpus
+    assert out == render_markdown(answer_summary(corpus, "Kursk region"))
+
+
+def test_format_json_is_json(run: Run) -> None:
+    """`--format json` is the same object as `--json`."""
+    _, as_format, _ = run("sources", "Kursk region", "--format", "json", "--corpus", str(SEEDS))
+    _, as_flag, _ = run("sources", "Kursk region", "--json", "--corpus", str(SEEDS))
+    assert json.loads(as_format) == json.loads(as_flag)
+
+
+def test_index_lists_skipped_files_with_their_reasons(run: Run, write_corpus: WriteCorpus) -> None:
+    """`index --json` names each skipped file and why: an unsupported extension, a corrupt PDF."""
+    root = write_corpus(
+        {"a.txt": "Ferry fares will rise by five percent in May.\n", "b.csv": "x,y\n",
+         "c.pdf": b"%PDF-1.4 broken"}
+    )  # fmt: skip
+    code, out, _ = run("index", "--json", "--corpus", str(root))
+    assert code == 0
+    skipped = json.loads(out)["skipped"]
+    assert [s["path"] for s in skipped] == ["b.csv", "c.pdf"]
+    assert skipped[0]["reason"] == "unsupported extension .csv"
+    assert skipped[1]["reason"].startswith("corrupt PDF")
+
+
 def test_index_builds_then_reuses(run: Run, tmp_path: Path) -> None:
     """`index` builds on first use and reports reuse afterwards, with the seed counts."""
     code, out, err = run("index", "--corpus", str(SEEDS))
@@ -235,3 +270,21 @@ def test_filter_flags_keep_the_answer_to_an_outlet_and_dates(run: Run) -> None:
         "ask", "bridge", "--since", "2025-06-02", "--until", "2025-06-01", "--corpus", str(SEEDS)
     )
     assert (code, out) == (2, "") and "is after until" in err
+
+
+def test_a_one_shot_answer_imports_neither_numba_nor_discord(tmp_path: Path) -> None:
+    """`search` over a built index: numpy scores it, numba's start and discord.py are skipped."""
+    assert run_module("index", "--corpus", str(SEEDS), data=tmp_path).returncode == 0
+    script = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        f"assert main(['search', 'Kursk region', '--corpus', {str(SEEDS)!r}]) == 0\n"
+        "assert 'numba' not in sys.modules and 'discord' not in sys.modules\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
+    env["BRIEFBOT_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Kursk" in done.stdout

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -21,11 +19,14 @@ from answers.compose import (
     Request,
     SourcesRequest,
     SummaryRequest,
+    TimelineRequest,
 )
 from answers.filters import Filters
 from answers.models import Answer
 from bot.embeds import NO_MENTIONS
 from bot.errors import GENERIC, UserError
+from bot.export import FORMAT, Export, send_markdown
+from bot.limits import cost
 from bot.paging import send_pages
 
 if TYPE_CHECKING:
@@ -54,24 +55,26 @@ def read_filters(since: str | None, until: str | None, outlet: str | None) -> Fi
         raise UserError(f"Dates are YYYY-MM-DD, since before until ({err}).") from None
 
 
-class Cooldown:
-    """A per-user pause between questions, answered politely rather than silently."""
-
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.seconds = seconds
-        self._clock = clock
-        self._last: dict[int, float] = {}
-
-    def check(self, user_id: int) -> None:
-        """Raise UserError if `user_id` asked less than `seconds` ago; otherwise note this ask."""
-        now = self._clock()
-        wait = self._last.get(user_id, -1e9) + self.seconds - now
-        if wait > 0:
-            raise UserError(f"One moment please: you can ask again in {wait:.1f}s.")
-        self._last[user_id] = now
-        if len(self._last) > 10_000:  # forget old users so the map stays small
-            cutoff = now - self.seconds
-            self._last = {u: t for u, t in self._last.items() if t > cutoff}
+async def respond(
+    bot: BriefBot,
+    interaction: discord.Interaction,
+    request: Request[Answer],
+    private: bool,
+    output: Export = Export.embed,
+) -> None:
+    """Admit the question (or say when to ask again), defer, wait a fair turn, answer (as
+    embeds, or as an attached Markdown file)."""
+    ticket = bot.gate.reserve(interaction.user.id, interaction.guild_id, cost(request))
+    # Acknowledge first: Discord's 3-second deadline holds however long the answer takes.
+    await interaction.response.defer(ephemeral=private, thinking=True)
+    if output is Export.markdown:
+        async with bot.gate.turn(ticket):
+            title, document = await bot.service.markdown(request)
+        await send_markdown(interaction, title, document, private=private)
+        return
+    async with bot.gate.turn(ticket):
+        pages = await bot.service.pages(request)
+    await send_pages(interaction, pages, private=private, timeout=bot.page_timeout)
 
 
 class AnswersCog(commands.Cog):
@@ -79,16 +82,15 @@ class AnswersCog(commands.Cog):
 
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
-        self.cooldown = Cooldown(bot.settings.cooldown_seconds)
 
     async def _respond(
-        self, interaction: discord.Interaction, request: Request[Answer], private: bool
+        self,
+        interaction: discord.Interaction,
+        request: Request[Answer],
+        private: bool,
+        output: Export = Export.embed,
     ) -> None:
-        self.cooldown.check(interaction.user.id)
-        # Acknowledge first: Discord's 3-second deadline holds however long the answer takes.
-        await interaction.response.defer(ephemeral=private, thinking=True)
-        pages = await self.bot.service.pages(request)
-        await send_pages(interaction, pages, private=private, timeout=self.bot.page_timeout)
+        await respond(self.bot, interaction, request, private, output)
 
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -104,41 +106,68 @@ class AnswersCog(commands.Cog):
     @app_commands.command(
         name="summary", description="A summary of a topic, quoted from the documents."
     )
-    @app_commands.describe(topic="What to summarize", private=PRIVATE, **FILTERS)
+    @app_commands.describe(topic="What to summarize", private=PRIVATE, output=FORMAT, **FILTERS)
+    @app_commands.rename(output="format")
     @app_commands.autocomplete(topic=topic_autocomplete, outlet=outlet_autocomplete)
     async def summary(
         self,
         interaction: discord.Interaction,
         topic: Topic,
         private: bool = False,
+        output: Export = Export.embed,
         since: Day | None = None,
         until: Day | None = None,
         outlet: str | None = None,
     ) -> None:
         filters = read_filters(since, until, outlet)
-        await self._respond(interaction, SummaryRequest(topic, filters=filters), private)
+        await self._respond(interaction, SummaryRequest(topic, filters=filters), private, output)
 
     @app_commands.command(
         name="figures", description="The numbers, quantities and dates on a topic."
     )
-    @app_commands.describe(topic="What the figures are about", private=PRIVATE, **FILTERS)
+    @app_commands.describe(
+        topic="What the figures are about", private=PRIVATE, output=FORMAT, **FILTERS
+    )
+    @app_commands.rename(output="format")
     @app_commands.autocomplete(topic=topic_autocomplete, outlet=outlet_autocomplete)
     async def figures(
         self,
         interaction: discord.Interaction,
         topic: Topic,
         private: bool = False,
+        output: Export = Export.embed,
         since: Day | None = None,
         until: Day | None = None,
         outlet: str | None = None,
     ) -> None:
         filters = read_filters(since, until, outlet)
-        await self._respond(interaction, FiguresRequest(topic, filters=filters), private)
+        await self._respond(interaction, FiguresRequest(topic, filters=filters), private, output)
 
     @app_commands.command(name="sources", description="The documents on a topic, ranked.")
-    @app_commands.describe(topic="What the documents should be about", private=PRIVATE, **FILTERS)
+    @app_commands.describe(
+        topic="What the documents should be about", private=PRIVATE, output=FORMAT, **FILTERS
+    )
+    @app_commands.rename(output="format")
     @app_commands.autocomplete(topic=topic_autocomplete, outlet=outlet_autocomplete)
     async def sources(
+        self,
+        interaction: discord.Interaction,
+        topic: Topic,
+        private: bool = False,
+        output: Export = Export.embed,
+        since: Day | None = None,
+        until: Day | None = None,
+        outlet: str | None = None,
+    ) -> None:
+        filters = read_filters(since, until, outlet)
+        await self._respond(interaction, SourcesRequest(topic, filters=filters), private, output)
+
+    @app_commands.command(
+        name="timeline", description="The dated events of a topic, oldest first, quoted."
+    )
+    @app_commands.describe(topic="What the timeline is about", private=PRIVATE, **FILTERS)
+    @app_commands.autocomplete(topic=topic_autocomplete, outlet=outlet_autocomplete)
+    async def timeline(
         self,
         interaction: discord.Interaction,
         topic: Topic,
@@ -148,47 +177,62 @@ class AnswersCog(commands.Cog):
         outlet: str | None = None,
     ) -> None:
         filters = read_filters(since, until, outlet)
-        await self._respond(interaction, SourcesRequest(topic, filters=filters), private)
+        await self._respond(interaction, TimelineRequest(topic, filters=filters), private)
 
     @app_commands.command(
         name="cite", description="The exact quote that backs a claim, with a reference."
     )
-    @app_commands.describe(claim="The claim to back with a quote", private=PRIVATE, **FILTERS)
+    @app_commands.describe(
+        claim="The claim to back with a quote", private=PRIVATE, output=FORMAT, **FILTERS
+    )
+    @app_commands.rename(output="format")
     @app_commands.autocomplete(outlet=outlet_autocomplete)
     async def cite(
         self,
         interaction: discord.Interaction,
         claim: Claim,
         private: bool = False,
+        output: Export = Export.embed,
         since: Day | None = None,
         until: Day | None = None,
         outlet: str | None = None,
     ) -> None:
         filters = read_filters(since, until, outlet)
-        await self._respond(interaction, CitationRequest(claim, filters=filters), private)
+        await self._respond(interaction, CitationRequest(claim, filters=filters), private, output)
 
     @app_commands.command(name="ask", description="A question answered with quoted passages.")
-    @app_commands.describe(question="Your question about the documents", private=PRIVATE, **FILTERS)
+    @app_commands.describe(
+        question="Your question about the documents", private=PRIVATE, output=FORMAT, **FILTERS
+    )
+    @app_commands.rename(output="format")
     @app_commands.autocomplete(outlet=outlet_autocomplete)
     async def ask(
         self,
         interaction: discord.Interaction,
         question: Claim,
         private: bool = False,
+        output: Export = Export.embed,
         since: Day | None = None,
         until: Day | None = None,
         outlet: str | None = None,
     ) -> None:
         filters = read_filters(since, until, outlet)
-        await self._respond(interaction, AskRequest(question, filters=filters), private)
+        await self._respond(interaction, AskRequest(question, filters=filters), private, output)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """A message that mentions the bot is a question, answered in a reply like /ask."""
+        """A message whose text mentions the bot is a question, answered in a reply like /ask.
+
+        The text, not `message.mentions`: a reply to any bot message pings the bot and so puts
+        it in `mentions`, though nobody asked anything.
+        """
         me = self.bot.user
-        if message.author.bot or me is None or me not in message.mentions:
+        if message.author.bot or me is None:
             return
-        question = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()[:500]
+        named = re.compile(rf"<@!?{me.id}>")
+        if not named.search(message.content):
+            return
+        question = named.sub(" ", message.content).strip()[:500]
         try:
             await self._answer_mention(message, question)
         except UserError as err:
@@ -203,9 +247,11 @@ class AnswersCog(commands.Cog):
         if not question:
             await self._reply(message, HELP)
             return
-        self.cooldown.check(message.author.id)
-        async with message.channel.typing():
-            pages = await self.bot.service.pages(AskRequest(question))
+        guild_id = message.guild.id if message.guild else None
+        request = AskRequest(question)
+        ticket = self.bot.gate.reserve(message.author.id, guild_id, cost(request))
+        async with message.channel.typing(), self.bot.gate.turn(ticket):
+            pages = await self.bot.service.pages(request)
         await send_pages(message, pages, timeout=self.bot.page_timeout)
 
     @staticmethod

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from answers.compose import BriefingRequest
+from bot.cogs.answers import respond
 from bot.embeds import NO_MENTIONS, clip_lines
 from bot.errors import UserError
-from bot.paging import send_pages
+from bot.export import FORMAT, Export
+from bot.periodic import periodic
 from bot.schedule import parse_local_time, parse_timezone
 
 if TYPE_CHECKING:
@@ -39,7 +41,11 @@ class BriefingCog(commands.Cog):
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
         self.deliverer = bot.deliverer
-        self.loop = tasks.loop(seconds=bot.settings.scheduler_interval_seconds)(self._tick)
+        self.loop = periodic(
+            self._tick,
+            what="the briefing scheduler",
+            seconds=bot.settings.scheduler_interval_seconds,
+        )
         self.loop.before_loop(self.bot.wait_until_ready)
 
     async def cog_load(self) -> None:
@@ -49,24 +55,23 @@ class BriefingCog(commands.Cog):
         self.loop.cancel()
 
     async def _tick(self) -> None:
-        try:
-            await self.deliverer.tick()
-        except Exception:  # an escaped error would end the loop, and every later briefing
-            log.exception("the briefing scheduler failed; trying again next time")
+        await self.deliverer.tick()
 
     @briefing.command(name="now", description="What is new in the documents (last 24 hours).")
-    @app_commands.describe(topic="Only stories about this topic", private="Only you see it")
+    @app_commands.describe(
+        topic="Only stories about this topic", private="Only you see it", output=FORMAT
+    )
+    @app_commands.rename(output="format")
     async def now(
         self,
         interaction: discord.Interaction,
         topic: app_commands.Range[str, 1, 200] | None = None,
         private: bool = False,
+        output: Export = Export.embed,
     ) -> None:
-        await interaction.response.defer(ephemeral=private, thinking=True)
         now = self.bot.now()
         request = BriefingRequest(topic or "", since=now - timedelta(hours=24), now=now)
-        pages = await self.bot.service.pages(request)
-        await send_pages(interaction, pages, private=private, timeout=self.bot.page_timeout)
+        await respond(self.bot, interaction, request, private, output)
 
     @briefing.command(name="subscribe", description="Post the briefing to a channel every day.")
     @app_commands.describe(
@@ -109,18 +114,49 @@ class BriefingCog(commands.Cog):
         found = [z for z in _ZONES if needle in z.casefold()][:25]
         return [app_commands.Choice(name=z, value=z) for z in found]
 
-    @briefing.command(name="unsubscribe", description="Stop posting the briefing to a channel.")
-    @app_commands.describe(channel="The channel to stop posting to")
+    @briefing.command(name="unsubscribe", description="Stop posting the briefing somewhere.")
+    @app_commands.describe(
+        channel="The channel to stop posting to",
+        subscription="A subscription of this server, by id (also one whose channel is gone)",
+    )
     @app_commands.checks.has_permissions(manage_guild=True)
     async def unsubscribe(
-        self, interaction: discord.Interaction, channel: discord.TextChannel
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel | None = None,
+        subscription: int | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        removed = await asyncio.to_thread(self.bot.state.unsubscribe, channel.id)
-        text = "Unsubscribed" if removed else "There was no subscription for"
-        await interaction.followup.send(
-            f"{text} {channel.mention}.", ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        if subscription is not None:
+            guild_id = interaction.guild_id or 0
+            sub = await asyncio.to_thread(self.bot.state.remove, guild_id, subscription)
+            text = (
+                f"Removed subscription #{sub.sub_id} (<#{sub.channel_id}>)."
+                if sub
+                else f"This server has no subscription #{subscription}."
+            )
+        elif channel is not None:
+            removed = await asyncio.to_thread(self.bot.state.unsubscribe, channel.id)
+            verb = "Unsubscribed" if removed else "There was no subscription for"
+            text = f"{verb} {channel.mention}."
+        else:
+            text = "Pick a channel or a subscription (`/briefing list` shows them)."
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @unsubscribe.autocomplete("subscription")
+    async def _subscriptions(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        subs = await asyncio.to_thread(self.bot.state.list_guild, interaction.guild_id or 0)
+        choices = []
+        for sub in subs:
+            found = interaction.guild.get_channel(sub.channel_id) if interaction.guild else None
+            where = f"#{found.name}" if found else f"deleted channel {sub.channel_id}"
+            state = "" if sub.enabled else " · disabled"
+            name = f"#{sub.sub_id} · {where} · {sub.local_time:%H:%M} {sub.timezone}{state}"
+            if current.strip().casefold() in name.casefold():
+                choices.append(app_commands.Choice(name=name[:100], value=sub.sub_id))
+        return choices[:25]
 
     @briefing.command(name="list", description="The channels that get the daily briefing.")
     async def list_(self, interaction: discord.Interaction) -> None:

@@ -1,4 +1,4 @@
-"""/corpus status and /corpus reload, and the periodic check for changed documents."""
+"""/corpus status, reload and add, and the periodic check for changed documents."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.embeds import NO_MENTIONS
-from retrieval.reader import CorpusError
+from bot.periodic import periodic
+from retrieval.intake import Added, add_file
+from retrieval.reader import SUFFIXES, CorpusError
 
 if TYPE_CHECKING:
     from bot.client import BriefBot
@@ -39,7 +42,9 @@ class CorpusCog(commands.Cog):
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
         minutes = bot.settings.reload_interval_minutes
-        self.watch = tasks.loop(minutes=minutes)(self._check) if minutes else None
+        self.watch = (
+            periodic(self._check, what="the corpus check", minutes=minutes) if minutes else None
+        )
 
     async def cog_load(self) -> None:
         if self.watch is not None:
@@ -70,10 +75,19 @@ class CorpusCog(commands.Cog):
             f"**{len(c.index.vocab)}** terms",
             f"index built {_age(time.time() - opened.built_at)} ago (`{opened.key[:12]}`)",
         ]
+        # Skip reasons and the reload error name paths: for the server's managers only.
+        manager = interaction.permissions.manage_guild
         if opened.skipped:
-            lines.append(f"skipped files: {len(opened.skipped)} (see the log)")
+            lines.append(
+                f"skipped files: {len(opened.skipped)}" + ("" if manager else " (see the log)")
+            )
+            escape = discord.utils.escape_markdown
+            lines += [
+                f"- {escape(s.path)}: {escape(s.reason)}" for s in opened.skipped[:5] if manager
+            ]
         if self.bot.service.last_error:
-            lines.append(f"last reload failed: {self.bot.service.last_error[:300]}")
+            why = self.bot.service.last_error[:300] if manager else "see the log"
+            lines.append(f"last reload failed: {why}")
         subs = await asyncio.to_thread(self.bot.state.list_guild, interaction.guild_id or 0)
         for sub in [s for s in subs if s.enabled][:10]:
             due = await self.bot.deliverer.next_due(sub)
@@ -97,6 +111,47 @@ class CorpusCog(commands.Cog):
                 f"({result.seconds:.2f}s)."
             )
         await interaction.followup.send(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @corpus.command(name="add", description="Add a document to the folder and index it.")
+    @app_commands.describe(file="A .txt, .md, .html, .pdf or .docx file")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def add(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        text = await self._add(file)
+        await interaction.followup.send(text[:2000], ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    async def _add(self, file: discord.Attachment) -> str:
+        """Download, save under uploads/, reindex; say what was read or why not."""
+        settings = self.bot.settings
+        limit = min(settings.max_upload_bytes, settings.max_file_bytes)
+        if not file.filename.lower().endswith(SUFFIXES):
+            return f"Not added: only {' '.join(SUFFIXES)} files are read."
+        if file.size > limit:
+            return f"Not added: {file.size:,} bytes is over the {limit:,}-byte limit."
+        try:
+            data = await file.read()
+        except (discord.HTTPException, aiohttp.ClientError) as err:
+            return f"Not added: the file could not be downloaded ({err})."
+        added = await asyncio.to_thread(add_file, settings.corpus_dir, file.filename, data, limit)
+        if not isinstance(added, Added):
+            return f"Not added: {added.reason}."
+        try:
+            result = await self.bot.service.reload()
+        except (CorpusError, OSError) as err:
+            return f"Saved as `{added.relpath}`, but the reload failed: {err}"
+        return f"{_describe(added)}\nThe corpus now has {result.documents} documents."
+
+
+def _describe(added: Added) -> str:
+    """What was read from an added file: title, outlet, date, passages."""
+    doc, meta = added.document, added.document.metadata
+    parts = [
+        f"“{discord.utils.escape_markdown(doc.title)}”",
+        meta.outlet or "no outlet",
+        meta.published.isoformat() if meta.published else "undated",
+        f"{added.passages} passage" + ("" if added.passages == 1 else "s"),
+    ]
+    return f"Added `{added.relpath}`: " + " · ".join(parts)
 
 
 async def setup(bot: BriefBot) -> None:

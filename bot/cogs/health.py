@@ -8,9 +8,11 @@ import os
 import time
 from typing import TYPE_CHECKING
 
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.health import Heartbeat, write_heartbeat
+from bot.periodic import periodic
+from bot.state import StateError
 
 if TYPE_CHECKING:
     from bot.client import BriefBot
@@ -25,7 +27,7 @@ class HealthCog(commands.Cog):
 
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
-        self.loop = tasks.loop(seconds=INTERVAL_SECONDS)(self.beat)
+        self.loop = periodic(self.beat, what="the heartbeat", seconds=INTERVAL_SECONDS)
 
     async def cog_load(self) -> None:
         self.loop.start()
@@ -36,7 +38,11 @@ class HealthCog(commands.Cog):
     async def beat(self) -> None:
         bot = self.bot
         opened = bot.service.opened
-        subs = await asyncio.to_thread(bot.state.list_enabled)
+        try:
+            subs = await asyncio.to_thread(bot.state.list_enabled)
+        except StateError as err:  # the heartbeat is about the bot; a locked database is not
+            log.warning("heartbeat without the next briefing: %s", err)
+            subs = []
         dues = [await bot.deliverer.next_due(s) for s in subs]
         beat = Heartbeat(
             pid=os.getpid(),

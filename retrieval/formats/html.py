@@ -7,7 +7,7 @@ import logging
 
 import trafilatura
 
-from retrieval.formats import NO_TEXT, Extracted, UnreadableFile, clean
+from retrieval.formats import NO_TEXT, PARAGRAPH_BREAK, Extracted, UnreadableFile, clean
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,8 @@ def extract_html(data: bytes, url: str | None = None) -> Extracted:
 
 
 def _paragraphs(text: str) -> str:
-    """One paragraph a line, blank lines dropped."""
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+    """Each non-blank line a paragraph, a blank line between paragraphs."""
+    return PARAGRAPH_BREAK.join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _date(value: object) -> dt.date | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +16,7 @@ from retrieval.documents import load_documents
 from retrieval.store import open_corpus
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+GOLDEN = Path(__file__).parent / "golden"
 
 MakeCorpus = Callable[[dict[str, str]], Corpus]
 StampedCorpus = Callable[[Path, Sequence[dt.datetime | None]], Corpus]
@@ -49,3 +51,11 @@ def stamped(root: Path, first_seen: Sequence[dt.datetime | None]) -> Corpus:
         for d, moment in zip(docs, first_seen, strict=True)
     ]
     return Corpus.from_documents(stamped_docs, BM25Params())
+
+
+def check_golden(name: str, text: str, suffix: str = ".txt") -> None:
+    """`text` is exactly golden/<name><suffix>; UPDATE_GOLDEN=1 rewrites the file for review."""
+    path = GOLDEN / f"{name}{suffix}"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"re-run with UPDATE_GOLDEN=1 to review {path}"

@@ -55,3 +55,10 @@ def test_one_quote_per_document_first(seeds: Corpus) -> None:
     answer = answer_cite(seeds, "North Korea and Russia build a road bridge over the Tumen River")
     ids = [q.source_id for q in answer.quotes]
     assert len(ids) >= 2 and len(set(ids[:2])) == 2
+
+
+def test_a_synonym_counts_as_support(seeds: Corpus) -> None:
+    """ "sent 12,000 troops to Russia" is backed by "dispatched approximately 12,000 troops"."""
+    answer = answer_cite(seeds, "North Korea sent 12,000 troops to Russia")
+    assert answer.support is Support.STRONG
+    assert answer.quotes[0].text.startswith("Reports indicate that North Korea has dispatched")

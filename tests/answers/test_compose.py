@@ -17,12 +17,14 @@ from answers.compose import (
     Request,
     SourcesRequest,
     SummaryRequest,
+    TimelineRequest,
 )
 from answers.figures import answer_figures
 from answers.models import ANSWER_TYPES, Answer
 from answers.passages import answer_ask
 from answers.sources import answer_sources
 from answers.summary import answer_summary
+from answers.timeline import answer_timeline
 from retrieval.corpus import Corpus
 
 NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
@@ -40,6 +42,7 @@ CASES: list[tuple[Request[Answer], Callable[[Corpus], Answer]]] = [
         BriefingRequest(TOPIC, now=NOW, hours=1e6),
         lambda c: answer_briefing(c, TOPIC, now=NOW, hours=1e6),
     ),
+    (TimelineRequest(TOPIC, limit=2), lambda c: answer_timeline(c, TOPIC, 2)),
 ]
 
 

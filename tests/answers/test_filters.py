@@ -14,6 +14,7 @@ from answers.compose import (
     FiguresRequest,
     SourcesRequest,
     SummaryRequest,
+    TimelineRequest,
     compose,
 )
 from answers.filters import Filters, document_day, outlets
@@ -89,12 +90,19 @@ def test_a_document_without_a_date_is_dated_when_first_seen(opened: OpenedCorpus
     assert document_day({"published": "2026-03-14", "first_seen": 0.0}) == dt.date(2026, 3, 14)
 
 
-REQUESTS = [SummaryRequest, FiguresRequest, SourcesRequest, AskRequest, CitationRequest]
+REQUESTS = [
+    SummaryRequest,
+    FiguresRequest,
+    SourcesRequest,
+    AskRequest,
+    CitationRequest,
+    TimelineRequest,
+]
 
 
 @pytest.mark.parametrize("request_type", REQUESTS)
 def test_every_answer_kind_is_filtered_and_says_so(opened: OpenedCorpus, request_type: Any) -> None:
-    """Summary, figures, sources, ask and cite draw only on the kept documents."""
+    """Summary, figures, sources, ask, cite and timeline draw only on the kept documents."""
     island = Filters(outlet="Island Times")
     answer = compose(opened, request_type("ferry strike", filters=island))
     assert answer.notice is not None and answer.notice.startswith("Filtered: only documents")
@@ -118,6 +126,15 @@ def test_documents_are_selected_before_ranking(opened: OpenedCorpus) -> None:
     assert [d.document.metadata.outlet for d in best.documents] != ["Island Times"]
     within = Filters(outlet="Island Times").mask(corpus)
     kept = find(corpus, "ferry strike", depth=1, within=within)
+    assert [d.document.metadata.outlet for d in kept.documents] == ["Island Times"]
+
+
+def test_related_words_are_looked_for_only_in_the_kept_documents(opened: OpenedCorpus) -> None:
+    """A word that occurs nowhere ("walkout") is searched as "strike", filtered too."""
+    corpus = opened.corpus
+    assert len(find(corpus, "walkout").documents) == 4
+    within = Filters(outlet="Island Times").mask(corpus)
+    kept = find(corpus, "walkout", within=within)
     assert [d.document.metadata.outlet for d in kept.documents] == ["Island Times"]
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from answers.relevance import MIN_COVERAGE, find, idf, parse_query
+from answers.query import idf, parse_query
+from answers.relevance import MIN_COVERAGE, find
 from retrieval.corpus import Corpus
 
 KURSK_DOC = "003_b8d619ddcb3a68c6"

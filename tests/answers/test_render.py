@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,13 +13,14 @@ from answers.briefing import answer_briefing
 from answers.citations import answer_cite
 from answers.figures import answer_figures
 from answers.models import ANSWER_TYPES, Answer
+from answers.passages import answer_ask
 from answers.render import format_number, format_ordinal, render_text, to_json
 from answers.sources import answer_sources
 from answers.summary import answer_summary
+from answers.timeline import answer_timeline
 from retrieval.corpus import Corpus
-from tests.answers.conftest import SEEDS, stamped
+from tests.answers.conftest import SEEDS, check_golden, stamped
 
-GOLDEN = Path(__file__).parent / "golden"
 NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
 
 CASES: dict[str, Callable[[Corpus], Answer]] = {
@@ -30,26 +30,20 @@ CASES: dict[str, Callable[[Corpus], Answer]] = {
     "cite_900_meters": lambda c: answer_cite(c, "The Tumen River bridge will be 900 meters long"),
     "summary_nothing_found": lambda c: answer_summary(c, "zzqx unobtainium"),
     "sources_kursk_region": lambda c: answer_sources(c, "Kursk region"),
+    "timeline_north_korea_russia": lambda c: answer_timeline(c, "North Korea Russia"),
 }
-
-
-def _check(name: str, text: str) -> None:
-    path = GOLDEN / f"{name}.txt"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"re-run with UPDATE_GOLDEN=1 to review {path}"
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_golden_text(seeds: Corpus, name: str) -> None:
     """The rendered answer is exactly the reviewed text in tests/answers/golden/."""
-    _check(name, render_text(CASES[name](seeds)))
+    check_golden(name, render_text(CASES[name](seeds)))
 
 
 def test_golden_briefing() -> None:
     """A briefing at a fixed moment over seeds first seen an hour before."""
     corpus = stamped(SEEDS, [NOW - dt.timedelta(hours=1)] * 5)
-    _check("briefing_seeds", render_text(answer_briefing(corpus, now=NOW)))
+    check_golden("briefing_seeds", render_text(answer_briefing(corpus, now=NOW)))
 
 
 def test_json_field_names(seeds: Corpus) -> None:
@@ -115,3 +109,12 @@ def test_json_keeps_the_extra_keys(seeds: Corpus) -> None:
     briefing = to_json(answer_briefing(stamped(SEEDS, [NOW - dt.timedelta(hours=1)] * 5), now=NOW))
     assert (briefing["extra"], briefing["new"]) == ({"new": True, "documents": 5}, True)
     assert list(briefing)[-3:] == ["window", "extra", "new"]
+
+
+def test_json_carries_what_answers_the_question(seeds: Corpus) -> None:
+    """An ask passage lists the offsets of its answering figure, into its own text."""
+    answer = to_json(answer_ask(seeds, "how many trucks a day will cross the new road bridge?"))
+    passage = answer["passages"][0]
+    assert [passage["text"][lo:hi] for lo, hi in passage["emphasis"]] == [
+        "nearly 300 vehicles daily"
+    ]

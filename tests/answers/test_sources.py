@@ -47,10 +47,21 @@ def test_ask_off_topic_is_a_notice(seeds: Corpus) -> None:
     assert answer.notice and answer.notice.startswith("Nothing in the documents matches")
 
 
-def test_partly_covered_query_names_the_missing_words(seeds: Corpus) -> None:
-    """'Chinese tourists in Paris': the tourists are there, Paris is not, and the answer says so."""
+def test_a_missing_name_means_the_question_is_about_something_else(seeds: Corpus) -> None:
+    """'Chinese tourists in Paris': tourists are there, Paris is not: nothing, and it says so."""
     answer = answer_sources(seeds, "Chinese tourists in Paris")
-    assert answer.sources
+    assert not answer.sources
     assert answer.notice == (
-        "No document mentions “Paris”; this answer covers the rest of “Chinese tourists in Paris”."
+        "Nothing in the documents matches “Chinese tourists in Paris”. "
+        "No document mentions “Paris”."
+    )
+
+
+def test_partly_covered_query_names_the_missing_words(seeds: Corpus) -> None:
+    """A common word no document holds does not veto a question whose other words are there."""
+    answer = answer_sources(seeds, "customs facilities zzqx Yalu River bridge")
+    assert [s.id[:3] for s in answer.sources] == ["001"]
+    assert answer.notice == (
+        "No document mentions “zzqx”; this answer covers the rest of "
+        "“customs facilities zzqx Yalu River bridge”."
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from answers.models import Kind
 from answers.overlap import SAME_FACT, cosine, weigher
-from answers.relevance import terms_of
+from answers.query import terms_of
 from answers.summary import MAX_SENTENCES, answer_summary
 from retrieval.corpus import Corpus
 from tests.answers.conftest import MakeCorpus
@@ -77,3 +77,26 @@ def test_summary_off_topic(seeds: Corpus) -> None:
     answer = answer_summary(seeds, "zzqx unobtainium")
     assert (answer.sentences, answer.sources) == ((), ())
     assert answer.notice and "zzqx" in answer.notice
+
+
+ARTICLE = (
+    "Shipyard wins navy order\n\n"
+    "The Clyde shipyard has won a navy order for three frigates worth two billion pounds.\n"
+    "The frigates will be built over the next decade, securing about 1,700 jobs at the yard.\n\n"
+    "Unions welcomed the order, saying the jobs had been at risk for several years.\n"
+    "The yard's owners said the first of the warships would be delivered in 2029.\n\n"
+    "Local councillors said the shipbuilding contract was the best news in a generation.\n"
+    "Rival yards in the north had also bid for the work.\n"
+)
+
+
+def test_one_article_gives_several_body_sentences_and_never_its_headline(
+    make_corpus: MakeCorpus,
+) -> None:
+    """With its headline as topic, an article's summary has 3+ body sentences, not the title."""
+    corpus = make_corpus({"yard.txt": ARTICLE})
+    answer = answer_summary(corpus, "Shipyard wins navy order", limit=4)
+    texts = [q.text for q in answer.sentences]
+    assert len(texts) == 4
+    assert "Shipyard wins navy order" not in texts
+    assert texts[0].startswith("The Clyde shipyard has won")

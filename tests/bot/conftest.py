@@ -70,11 +70,10 @@ def prebuilt_data(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> 
 
 
 def make_settings(corpus: Path, data: Path, **overrides: Any) -> Settings:
-    """Settings for a test: offline defaults, no cooldown, no timers unless asked for."""
+    """Settings for a test: offline defaults (question limits too), no timers unless asked for."""
     values: dict[str, Any] = {
         "corpus_dir": corpus,
         "data_dir": data,
-        "cooldown_seconds": 0,
         "reload_interval_minutes": 0,
         "scheduler_interval_seconds": 3600,
         "feeds_interval_minutes": 0,

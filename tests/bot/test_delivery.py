@@ -199,3 +199,19 @@ async def test_forbidden_channel_is_disabled_after_repeated_failures(
     await bot.deliverer.tick()
     assert _posts(fake, "briefings") == []  # disabled means disabled, until re-subscribed
     fake.assert_clean()
+
+
+async def test_a_posted_briefing_remembers_its_stories_for_the_next(
+    fake: FakeDiscord, settings: Settings, clock: Any, new_bot: Any
+) -> None:
+    """After posting, the delivery log holds the stories' fingerprints (documents, names)."""
+    from answers.changes import loads
+
+    async with fake.running(new_bot(settings, clock), timeout=15) as bot:
+        sub = _due_soon(bot, fake, clock, "briefings")
+        assert bot.state.get_meta(f"briefing-stories:{sub.sub_id}") is None
+        clock.advance(minutes=3)
+        await bot.deliverer.tick()
+        prints = loads(bot.state.get_meta(f"briefing-stories:{sub.sub_id}"))
+    assert len(_posts(fake, "briefings")) == 1
+    assert prints and all(p.documents and p.names for p in prints)

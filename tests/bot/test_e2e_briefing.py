@@ -44,7 +44,8 @@ async def test_briefing_now_posts_the_briefing(
     assert embed["title"] == "Briefing" and "\\[1\\]" in embed["description"]
     assert "Nothing new" not in embed["description"]  # seeds/ were first indexed just now
     assert embed["fields"]  # the sources, numbered as the markers are
-    on_topic = await answered(fake, "briefing now", {"topic": "Rason", "private": True})
+    # bob: one briefing takes a user's whole burst (alice's second would wait 10 s for it)
+    on_topic = await answered(fake, "briefing now", {"topic": "Rason", "private": True}, user="bob")
     assert on_topic.original is not None and on_topic.original.ephemeral
     assert on_topic.original.embeds[0]["title"] == "Briefing: Rason"
     no_pings(bot_messages(fake))
@@ -188,4 +189,35 @@ async def test_missed_beyond_grace_is_skipped_with_a_log_line(
             await bot.deliverer.tick()
     assert fake.messages("briefings") == []
     assert "missed" in caplog.text and "skipped" in caplog.text
+    fake.assert_clean()
+
+
+async def test_a_deleted_channels_subscription_can_be_removed_by_id(
+    fake: FakeDiscord, bot: BriefBot, answered: Any
+) -> None:
+    """The channel is gone, so it can't be picked: autocomplete lists the server's
+    subscriptions by id, and picking one removes it; the channel form still works."""
+    await _subscribe(fake, answered, "briefings", "07:30", user="bob")
+    await _subscribe(fake, answered, "general", "08:00", user="bob")
+    gone = bot.state.get_by_channel(fake.channel("briefings").id)
+    assert gone is not None
+    await fake.delete_channel("briefings")
+    typed = await fake.autocomplete("briefing unsubscribe", "subscription", "", user="bob")
+    await typed.wait_done()
+    names = {c["value"]: c["name"] for c in typed.choices or []}
+    assert names[gone.sub_id] == f"#{gone.sub_id} · deleted channel {gone.channel_id} · 07:30 UTC"
+    assert len(names) == 2
+    removed = await answered(
+        fake, "briefing unsubscribe", {"subscription": gone.sub_id}, user="bob"
+    )
+    assert _content(removed) == f"Removed subscription #{gone.sub_id} (<#{gone.channel_id}>)."
+    assert [s.channel_id for s in bot.state.list_guild(fake.guild.id)] == [
+        fake.channel("general").id
+    ]
+    again = await answered(fake, "briefing unsubscribe", {"subscription": gone.sub_id}, user="bob")
+    assert _content(again) == f"This server has no subscription #{gone.sub_id}."
+    neither = await answered(fake, "briefing unsubscribe", user="bob")
+    assert _content(neither).startswith("Pick a channel or a subscription")
+    denied = await answered(fake, "briefing unsubscribe", {"subscription": 1}, user="carol")
+    assert _content(denied) == MANAGE
     fake.assert_clean()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -12,7 +14,17 @@ from bot.cogs.answers import HELP
 from bot.errors import GENERIC
 from tests.fakediscord import EPHEMERAL, FakeDiscord
 
-COMMANDS = ["summary", "figures", "sources", "cite", "ask", "briefing", "corpus", "feeds"]
+COMMANDS = [
+    "summary",
+    "figures",
+    "sources",
+    "cite",
+    "ask",
+    "timeline",
+    "briefing",
+    "corpus",
+    "feeds",
+]
 # (command, options, expected title start): one of each, over seeds/
 EVERY_COMMAND: list[tuple[str, dict[str, Any], str]] = [
     ("summary", {"topic": "Tumen River bridge"}, "Summary: Tumen River bridge"),
@@ -20,6 +32,7 @@ EVERY_COMMAND: list[tuple[str, dict[str, Any], str]] = [
     ("sources", {"topic": "Tumen River bridge"}, "Sources: Tumen River bridge"),
     ("cite", {"claim": "the road bridge will be 850 meters long"}, "Citation for: the road"),
     ("ask", {"question": "How long is the Tumen bridge?"}, "How long is the Tumen bridge?"),
+    ("timeline", {"topic": "Tumen River bridge"}, "Timeline: Tumen River bridge"),
     ("briefing now", {}, "Briefing"),
 ]
 
@@ -55,7 +68,7 @@ async def test_logs_in_and_syncs_every_command_described(fake: FakeDiscord, bot:
     assert options["briefing", "channel"]["channel_types"] == [0, 5]  # text and news
     subcommands = {o["name"] for o in synced["briefing"]["options"]}
     assert subcommands == {"now", "subscribe", "unsubscribe", "list"}
-    assert {o["name"] for o in synced["corpus"]["options"]} == {"status", "reload"}
+    assert {o["name"] for o in synced["corpus"]["options"]} == {"status", "reload", "add"}
     assert {o["name"] for o in synced["feeds"]["options"]} == {"add", "remove", "list"}
     assert options["feeds", "url"]["max_length"] == 500
     # Everyone may read (/briefing now|list, /corpus status): Discord applies
@@ -201,6 +214,23 @@ async def test_mention_is_answered_in_a_reply(
     fake.assert_clean()
 
 
+async def test_a_reply_ping_is_not_a_question(fake: FakeDiscord, bot: BriefBot) -> None:
+    """Replying to the bot pings it (it is in `mentions`) but the text does not name it: no
+    answer; a message whose text mentions it, as `<@id>` or `<@!id>`, is answered."""
+    first = await fake.send_message("general", f"{fake.mention()} Rason?", author="carol")
+    answer = await fake.wait_for_message("general")
+    await fake.send_message(
+        "general", "thanks, nice", author="carol", reply_to=answer, mentions=[fake.bot_user]
+    )
+    nick = await fake.send_message(
+        "general", f"<@!{fake.bot_user.id}> Tumen bridge?", author="carol"
+    )
+    await fake.wait_for_message("general")
+    replied = [m.message_reference["message_id"] for m in fake.messages("general")]
+    assert replied == [str(first.id), str(nick.id)]
+    fake.assert_clean()
+
+
 async def test_empty_mention_gets_short_help(fake: FakeDiscord, bot: BriefBot) -> None:
     """A bare mention is answered with how to ask, not with a search for nothing."""
     await fake.send_message("general", f"{fake.mention()}   ", author="carol")
@@ -252,12 +282,45 @@ async def test_command_failure_is_a_private_generic_message(
     fake.assert_clean()
 
 
-async def test_cooldown_answers_politely(
+async def test_two_questions_half_a_second_apart_are_both_answered(
+    fake: FakeDiscord, bot: BriefBot, answered: Any
+) -> None:
+    """With the default limits, /summary then /figures half a second later: both answered."""
+    first = await answered(fake, "summary", {"topic": "Tumen River bridge"}, user="carol")
+    await asyncio.sleep(0.5)
+    second = await answered(fake, "figures", {"topic": "Tumen River bridge"}, user="carol")
+    for record in (first, second):
+        assert record.original is not None and record.original.embeds, record.original
+    fake.assert_clean()
+
+
+async def test_questions_past_the_burst_wait_and_are_answered(
+    fake: FakeDiscord, settings: Any, new_bot: Any
+) -> None:
+    """Five questions and a mention at once past a burst of two: all deferred in time,
+    all answered, none refused."""
+    quick = settings.model_copy(update={"question_burst": 2, "question_window_seconds": 1.0})
+    async with fake.running(new_bot(quick), timeout=15):
+        records = [await fake.invoke("ask", {"question": "Rason"}, user="carol") for _ in range(5)]
+        await fake.send_message("general", f"{fake.mention()} Rason?", author="carol")
+        reply = await fake.wait_for_message("general", timeout=10)
+        for record in records:
+            await record.wait_done(timeout=10)
+            assert record.latency is not None and record.latency < 3
+            assert record.original is not None and record.original.embeds
+    assert reply.embeds
+    fake.assert_clean()
+
+
+async def test_past_the_longest_wait_the_asker_is_told_when_to_ask_again(
     fake: FakeDiscord, settings: Any, new_bot: Any, answered: Any
 ) -> None:
-    """A second question inside the cooldown gets a private 'one moment', not silence."""
-    settings = settings.model_copy(update={"cooldown_seconds": 60})
-    async with fake.running(new_bot(settings), timeout=15):
+    """A wait longer than max_queue_seconds: a private "ask again <t:…:R>", never silence;
+    other users are not affected."""
+    strict = settings.model_copy(
+        update={"question_burst": 1, "question_window_seconds": 60.0, "max_queue_seconds": 1.0}
+    )
+    async with fake.running(new_bot(strict), timeout=15):
         first = await answered(fake, "sources", {"topic": "Rason"}, user="carol")
         second = await answered(fake, "ask", {"question": "Rason"}, user="carol")
         other = await answered(fake, "ask", {"question": "Rason"}, user="bob")
@@ -265,11 +328,47 @@ async def test_cooldown_answers_politely(
         mention = await fake.wait_for_message("general", lambda m: bool(m.message_reference))
     assert first.original is not None and first.original.embeds
     assert second.response_type == 4 and second.original is not None
-    assert second.original.ephemeral and second.original.content.startswith("One moment please")
-    assert other.original is not None and other.original.embeds  # per user, not global
-    assert mention.content.startswith("One moment please")
+    assert second.original.ephemeral
+    assert re.fullmatch(ASK_AGAIN, second.original.content), second.original.content
+    assert other.original is not None and other.original.embeds  # per user
+    assert re.fullmatch(ASK_AGAIN, mention.content), mention.content
     fake.assert_clean()
 
+
+async def test_a_flood_from_one_user_does_not_hold_up_another(
+    fake: FakeDiscord, settings: Any, new_bot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """carol sends six questions, then bob one, while the answer thread is busy: bob's answer
+    comes within the first three, not after all of carol's (ordering, not timing)."""
+    bot = new_bot(settings.model_copy(update={"question_burst": 10}))
+    async with fake.running(bot, timeout=15):
+        release, real = asyncio.Event(), bot.service.pages
+
+        async def held(*args: Any, **kwargs: Any) -> Any:
+            await release.wait()
+            return await real(*args, **kwargs)
+
+        monkeypatch.setattr(bot.service, "pages", held)
+        flood = [
+            await fake.invoke("sources", {"topic": f"Rason {n}"}, user="carol") for n in range(6)
+        ]
+        other = await fake.invoke("sources", {"topic": "Tumen River bridge"}, user="bob")
+        await fake.wait_for(lambda: all(r.callbacks for r in [*flood, other]), timeout=5)
+        async with asyncio.timeout(5):
+            while bot.gate.queue.waiting < 6:  # carol's first holds the turn; the rest wait
+                await asyncio.sleep(0.01)
+        release.set()
+        for record in [*flood, other]:
+            await record.wait_done(timeout=10)
+    answered_order = [
+        r.path.split("/")[3] for r in fake.requests_to("PATCH", "/webhooks/*/messages/@original")
+    ]
+    assert len(answered_order) == 7
+    assert answered_order.index(other.token) <= 2, answered_order
+    fake.assert_clean()
+
+
+ASK_AGAIN = r"You're asking faster than I can answer: please ask again <t:\d+:R> \(in \d+ s\)\."
 
 HOSTILE_INPUTS = [
     " ",

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bot.client import BriefBot
+from bot.paging import DELIVERY_FAILED
 from bot.settings import Settings
 from bot.state import StateStore
 from tests.fakediscord import FakeDiscord, MemberSpec, UserSpec, default_guild, default_users
@@ -131,8 +132,12 @@ async def test_vanished_corpus_keeps_the_last_good_index(
         assert "still serving the last good index" in caplog.text
         still = await answered(fake, "sources", {"topic": "Tumen River bridge"})
         assert still.original is not None and still.original.embeds[0].get("description")
-        status = await answered(fake, "corpus status")
+        status = await answered(fake, "corpus status", user="bob")
         assert status.original is not None and "last reload failed" in status.original.content
+        assert str(own_corpus) in status.original.content  # Manage Server sees the path
+        member = await answered(fake, "corpus status", user="carol")
+        assert member.original is not None and "last reload failed" in member.original.content
+        assert str(own_corpus) not in member.original.content  # any member does not
     fake.assert_clean()
 
 
@@ -208,4 +213,66 @@ async def test_locked_database_is_explained_and_nothing_is_lost(
         assert len(fake.messages("briefings")) == 1
         await cog._tick()
         assert len(fake.messages("briefings")) == 1
+    fake.assert_clean()
+
+
+def _answered_requests(fake: FakeDiscord, method: str, pattern: str) -> int:
+    """Requests the fake has finished (recorded at arrival, their status set at the end)."""
+    return sum(1 for r in fake.requests_to(method, pattern) if r.status)
+
+
+class _QuickRetries:
+    """discord.py's webhook module with its 1-9 s pauses between 5xx retries made instant."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def sleep(delay: float, result: Any = None) -> Any:
+        return await asyncio.sleep(0, result)
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    import discord.webhook.async_ as webhooks
+
+    monkeypatch.setattr(webhooks, "asyncio", _QuickRetries())
+
+
+async def test_a_5xx_after_the_answer_was_made_posts_it_once(
+    fake: FakeDiscord, bot: BriefBot, quick_retries: None
+) -> None:
+    """Discord creates the answer, then answers 500: the retry does not post it twice."""
+    fake.fail_next("*", "/webhooks/*", 500, after=True)
+    record = await fake.invoke("sources", {"topic": "Tumen River bridge"})
+    await record.wait_done(timeout=10)
+    await fake.wait_for(lambda: _answered_requests(fake, "*", "/webhooks/*") >= 2, timeout=5)
+    shown = [m for m in record.messages if not m.deleted]
+    assert len(shown) == 1 and shown[0].embeds and not shown[0].loading
+    fake.assert_clean()
+
+
+async def test_a_follow_up_that_keeps_failing_ends_with_a_short_visible_error(
+    fake: FakeDiscord, bot: BriefBot, quick_retries: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every retry of the answer gets a 5xx: the user sees a short error, not "thinking…"
+    forever and not the generic "went wrong on my side"."""
+    fake.fail_next("*", "/webhooks/*", 502, times=5)
+    record = await fake.invoke("summary", {"topic": "Rason"})
+    await fake.wait_for(lambda: record.original is not None and not record.original.loading)
+    assert record.original is not None and record.original.content == DELIVERY_FAILED
+    assert len(record.messages) == 1 and not record.original.embeds
+    assert "could not deliver the answer" in caplog.text
+    fake.assert_clean()
+
+
+async def test_a_mention_reply_that_gets_a_5xx_after_posting_is_posted_once(
+    fake: FakeDiscord, bot: BriefBot
+) -> None:
+    """The reply is created, then Discord answers 500 and discord.py retries: the nonce
+    makes Discord return the first reply instead of posting a second."""
+    fake.fail_next("POST", "/channels/*/messages", 500, after=True)
+    await fake.send_message("general", f"{fake.mention()} Rason?", author="carol")
+    await fake.wait_for(lambda: _answered_requests(fake, "POST", "/channels/*/messages") >= 2, 10)
+    assert len(fake.messages("general")) == 1
     fake.assert_clean()

@@ -10,7 +10,7 @@ import pytest
 from answers.compose import AskRequest
 from bot.client import BriefBot
 from bot.embeds import body_items
-from bot.paging import NOT_YOURS
+from bot.paging import EXPIRED, NOT_YOURS
 from tests.fakediscord import FakeDiscord, MessageRecord, UsageError
 
 _FILLER = "engineers surveyed river banks harbour cranes rail yards customs posts freight depots"
@@ -139,4 +139,27 @@ async def test_a_mention_answer_pages_too(
         assert refused.original is not None and refused.original.content == NOT_YOURS
         turned = await (await fake.click(reply, label="Next", user="carol")).wait_done()
         assert turned.response_type == 7 and _footer(reply).startswith("page 2/")
+    fake.assert_clean()
+
+
+async def test_page_buttons_pressed_after_a_restart_get_an_answer(
+    fake: FakeDiscord,
+    long_corpus: Path,
+    tmp_path: Path,
+    settings_for: Any,
+    new_bot: Any,
+    answered: Any,
+) -> None:
+    """The pages lived in the old process: a press after a restart is answered privately
+    ("expired, ask again"), not left to fail."""
+    settings = settings_for(long_corpus, tmp_path / "d")
+    async with fake.running(new_bot(settings), timeout=15):
+        record = await answered(fake, "ask", {"question": "zeppelin flew"}, user="carol")
+    message = record.original
+    assert message is not None and _buttons(message)["Next"] is False
+    async with fake.running(new_bot(settings), timeout=15):
+        press = await (await fake.click(message, label="Next", user="carol")).wait_done()
+        assert press.response_type == 4 and press.original is not None
+        assert press.original.ephemeral and press.original.content == EXPIRED
+    assert _footer(message).startswith("page 1/")
     fake.assert_clean()

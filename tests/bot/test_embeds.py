@@ -17,13 +17,22 @@ from answers.models import (
     AskAnswer,
     BriefingAnswer,
     Category,
+    CitationAnswer,
+    Difference,
+    Disagreement,
+    Event,
     Figure,
+    FiguresAnswer,
+    Mismatch,
+    Precision,
     Quote,
     Source,
     SourcesAnswer,
+    StatedDate,
     Story,
     SummaryAnswer,
     Support,
+    TimelineAnswer,
 )
 from bot.embeds import (
     CONTENT_MAX,
@@ -43,6 +52,9 @@ from bot.embeds import (
 )
 from tests.fakediscord.validation import FormErrors, validate_embeds
 
+# Bidi controls and zero-width characters: they can make shown text differ from stored text.
+DISGUISES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+DISGUISES += "\u200b\u200c\u200d\u2060\ufeff"
 # Mention and markdown syntax a document or a user might contain.
 HOSTILE = "@everyone @here <@1> <@!2> <@&3> <#4> <t:1700000000:F> </ask:5> <:e:6> **b** `c` # h"
 _TOKENS = re.compile(r"@everyone|@here|<@|<#|<t:|</|<:|<a:")
@@ -95,6 +107,18 @@ def _answer(
         ),
         passages=quotes,
         stories=stories,
+        events=tuple(
+            Event(StatedDate("on Tuesday", 0, 10, Precision.DAY, True, how="*x*" * 50), q, (1, 2))
+            for q in quotes
+        ),
+        unresolved=tuple(
+            Event(StatedDate("last year", 0, 9, Precision.YEAR, True), q, (1,)) for q in quotes
+        ),
+        disagreements=tuple(
+            Disagreement("meters", (f, f), Difference.CONFLICT, ("undated", "2025-05-29"))
+            for f in figures
+        ),
+        mismatches=tuple(Mismatch("2 km", f"{n} meters", q) for n, q in enumerate(quotes)),
         notice=notice,
     )
     own = {f.name for f in dataclasses.fields(kind)}
@@ -143,9 +167,12 @@ def test_pages_split_only_between_items() -> None:
 
 
 def test_an_item_longer_than_a_page_is_clipped_with_an_ellipsis() -> None:
-    """One 12,000-character quote cannot be split: it is cut at a word with '…'."""
+    """One 12,000-character quote cannot be split: it is cut at a word, inside the quote."""
     page = render_pages(_answer(AskAnswer, 1, 12_000, notice=None))[0]
-    assert page.description is not None and page.description.endswith("…")
+    assert page.description is not None
+    assert page.description.endswith(
+        "verbatim something…” [\\[1\\]](<https://example.com/story/1>)"
+    )
     assert len(page.description) <= PAGE_BUDGET
 
 
@@ -181,6 +208,34 @@ def test_not_found_is_one_grey_embed_with_the_notice() -> None:
     assert page.colour == discord.Colour.light_grey()
 
 
+def test_timeline_lines_say_when_how_and_who_else() -> None:
+    """A resolved event shows its date and how; an unresolved one says its date is unknown."""
+    q = _quote(1, 40)
+    placed = StatedDate(
+        "Tuesday",
+        0,
+        7,
+        Precision.DAY,
+        True,
+        dt.date(2025, 5, 27),
+        dt.date(2025, 5, 27),
+        "27 May 2025",
+        "Tuesday → 27 May 2025, from the article's date",
+    )
+    lost = StatedDate(
+        "last year", 0, 9, Precision.YEAR, True, how="not resolved: the document has no date"
+    )
+    answer = _answer(TimelineAnswer, 1, 10)
+    answer = dataclasses.replace(
+        answer, events=(Event(placed, q, (1, 2), (q,)),), unresolved=(Event(lost, q, (1,)),)
+    )  # type: ignore[type-var]
+    first, second = body_items(answer)
+    assert (
+        first.startswith("**27 May 2025** · Tuesday → 27 May 2025") and "also reported by" in first
+    )
+    assert second.startswith("**last year** (date unknown)")
+
+
 def test_briefing_titles() -> None:
     """The briefing's title names its topic when it has one."""
     topic = _answer(BriefingAnswer, 3, 50)
@@ -207,7 +262,7 @@ def test_escape_breaks_every_token_and_loses_no_text(text: str) -> None:
     """Whatever the input: no mention token survives, and unescaping gives the text back."""
     escaped = escape(text)
     assert not _TOKENS.search(escaped)
-    assert _unescape(escaped) == text.replace("\u200b", "")
+    assert _unescape(escaped) == re.sub(f"[{''.join(DISGUISES)}]", "", text)
 
 
 @given(st.text(max_size=400), st.integers(min_value=2, max_value=300))
@@ -226,3 +281,96 @@ def test_clip_lines_says_how_many_lines_did_not_fit() -> None:
     kept = text.splitlines()
     assert kept[-1] == f"… and {100 - len(kept) + 1} more"
     assert clip_lines(lines[:3]) == "\n".join(lines[:3]) and clip_lines([]) == ""
+
+
+# A model of how Discord's markdown finds links: `\` + punctuation is a literal character;
+# a masked link, an <autolink> or a bare URL is live only if made of unescaped characters.
+_LIVE_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)|<[a-z][a-z0-9+.-]*:[^>\s]*>|https?://\S", re.I)
+LINKS = (
+    "… [update] tickets are sold at [click here](https://evil.example/phish) now. "
+    "See <https://evil.example/a>, https://evil.example/b, [x](<https://evil.example/c>), "
+    "[[nested]](http://evil.example/d) and \\[e](https://evil.example/e) [f] (g)"
+)
+
+
+def _live_links(markdown: str) -> list[str]:
+    """The links Discord would make clickable in `markdown` (escaped characters are inert)."""
+    unescaped = re.sub(r"\\([^0-9A-Za-z\s])", "\x00", markdown)
+    return _LIVE_LINK.findall(unescaped)
+
+
+def test_no_markdown_link_in_quoted_text_is_live() -> None:
+    """Masked links, autolinks and bare URLs, several with brackets on one line: none live."""
+    assert len(_live_links(LINKS)) >= 5  # the model does see the links in the raw text
+    assert _live_links(escape(LINKS)) == []
+    assert _unescape(escape(LINKS)) == LINKS
+
+
+def test_a_document_link_never_reaches_the_embed_live() -> None:
+    """A quote, a title and a snippet carrying masked links: every rendered text is inert."""
+    source = Source(1, "001", LINKS, LINKS, None, None, 1.0, LINKS, "001#p1.s1")
+    quote = Quote(LINKS, "001", "001#p1.s1", 0, 1, (1,))
+    answer = AskAnswer(LINKS, sources=(source,), passages=(quote,))
+    for page in render_pages(answer) + render_pages(SourcesAnswer("x", sources=(source,))):
+        texts = [page.title or "", page.description or ""]
+        texts += [t for f in page.fields for t in (f.name or "", f.value or "")]
+        for text in texts:
+            assert _live_links(text) == [], text
+
+
+@given(st.text(alphabet=st.sampled_from("[]()<>\\:/ahtps x"), max_size=80))
+def test_escaped_text_never_holds_a_live_link(text: str) -> None:
+    """Whatever mix of brackets, slashes and schemes: no live link once escaped."""
+    assert _live_links(escape(text)) == []
+
+
+@pytest.mark.parametrize(
+    "kind", [SummaryAnswer, AskAnswer, CitationAnswer, FiguresAnswer, BriefingAnswer]
+)
+def test_a_long_quote_keeps_its_closing_mark_and_marker(kind: type[Answer]) -> None:
+    """A 5,000-character quote is clipped inside the quote: '…”' then its [n] marker stay."""
+    answer = _answer(kind, 1, 5_000, sources=1, notice=None)
+    description = render_pages(answer)[0].description or ""
+    assert "…” [\\[1\\]](<https://example.com/story/1>)" in description, description[-200:]
+    assert len(description) <= PAGE_BUDGET
+
+
+def test_several_long_quotes_of_a_story_each_keep_their_close() -> None:
+    """A briefing story of three long quotes: each quote closes and keeps its marker."""
+    answer = _answer(BriefingAnswer, 3, 2_500, sources=1, notice=None)
+    description = render_pages(answer)[0].description or ""
+    assert description.count("…” [\\[1\\]]") == 3, description
+
+
+def test_bidi_and_zero_width_characters_are_dropped_from_what_is_shown() -> None:
+    """An RTL override or zero-width character in a title or a quote never reaches the embed;
+    the quote itself (and its offsets) is not changed."""
+    disguised = "Tumen\u200b bridge \u202eegdirb\u202c costs \u2066$5\u2069\ufeff"
+    source = Source(1, "001", disguised, disguised, None, None, 1.0, disguised, "001#p1.s1")
+    quote = Quote(disguised, "001", "001#p1.s1", 0, len(disguised), (1,))
+    answer = AskAnswer(disguised, sources=(source,), passages=(quote,))
+    assert escape(disguised) == "Tumen bridge egdirb costs $5"
+    for page in render_pages(answer) + render_pages(SourcesAnswer("x", sources=(source,))):
+        texts = [page.title or "", page.description or ""]
+        texts += [t for f in page.fields for t in (f.name or "", f.value or "")]
+        for text in texts:
+            assert not set(text.replace("<\u200b", "").replace("@\u200b", "")) & set(DISGUISES)
+    assert quote.text == disguised and quote.end == len(disguised)
+
+
+def test_what_answers_the_question_is_bold_and_the_rest_escaped() -> None:
+    """An emphasized figure is in bold; markdown around it stays escaped."""
+    text = "It takes *about* nearly 300 vehicles daily."
+    lo = text.index("nearly")
+    quote = Quote(text, "d", "d#p0.s0", 0, len(text), (1,), emphasis=((lo, len(text) - 1),))
+    (line,) = body_items(AskAnswer("q", passages=(quote,)))
+    assert line.startswith("“It takes \\*about\\* **nearly 300 vehicles daily**.”")
+
+
+def test_emphasis_inside_a_link_leaves_it_inert() -> None:
+    """Bold never splits what escaping must see whole: a link stays dead, emphasis or not."""
+    text = "Tickets at https://evil.example/300 and [here](https://evil.example/x) now."
+    lo = text.index("300")
+    quote = Quote(text, "d", "d#p0.s0", 0, len(text), (1,), emphasis=((lo, lo + 3),))
+    (line,) = body_items(AskAnswer("q", passages=(quote,)))
+    assert _live_links(line) == []

@@ -6,7 +6,6 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.cogs.answers import Cooldown
 from bot.errors import UserError, _known_message
 from bot.schedule import ScheduleError
 from bot.state import StateError
@@ -68,36 +67,3 @@ def test_known_errors_have_short_messages(
 def test_bugs_are_not_known(original: Exception) -> None:
     """Anything else is a bug: no message, so the caller logs it and says something generic."""
     assert _known_message(_invoked(original)) is None
-
-
-def test_cooldown_is_per_user_and_says_how_long() -> None:
-    """A second ask within the cooldown is refused politely; other users and later asks pass."""
-    now = [100.0]
-    cooldown = Cooldown(2.0, clock=lambda: now[0])
-    cooldown.check(1)
-    cooldown.check(2)
-    now[0] += 0.5
-    with pytest.raises(UserError, match=r"^One moment please: you can ask again in 1\.5s\.$"):
-        cooldown.check(1)
-    now[0] += 1.5
-    cooldown.check(1)
-    with pytest.raises(UserError):
-        cooldown.check(1)
-
-
-def test_zero_cooldown_never_refuses() -> None:
-    """cooldown_seconds = 0 turns the pause off."""
-    cooldown = Cooldown(0.0, clock=lambda: 5.0)
-    for _ in range(3):
-        cooldown.check(1)
-
-
-def test_cooldown_forgets_old_users() -> None:
-    """The per-user map stays bounded: users past their pause are dropped."""
-    now = [0.0]
-    cooldown = Cooldown(1.0, clock=lambda: now[0])
-    for user in range(10_001):
-        cooldown.check(user)
-    now[0] += 5
-    cooldown.check(-1)
-    assert len(cooldown._last) == 1

@@ -377,3 +377,53 @@ def test_state_does_not_import_discord() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def _empty_btree_page(path: Path, name: str) -> None:
+    """Overwrite the root page of table or index `name` with an empty leaf: rows vanish."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root, kind = conn.execute(
+        "SELECT rootpage, type FROM sqlite_master WHERE name = ?", (name,)
+    ).fetchone()
+    conn.close()
+    leaf = bytearray(page_size)
+    leaf[0] = 0x0D if kind == "table" else 0x0A  # b-tree leaf page types
+    leaf[5:7] = page_size.to_bytes(2, "big")  # cell content starts at the end: no cells
+    with path.open("r+b") as file:
+        file.seek((root - 1) * page_size)
+        file.write(leaf)
+
+
+@pytest.mark.parametrize("damaged", ["schema_version", "subscriptions_by_guild"])
+def test_damaged_file_says_so_and_what_to_do(
+    db_path: Path, sub: Subscription, damaged: str
+) -> None:
+    """A file whose pages lost rows is refused as damaged, naming it and what to do, not
+    "table subscriptions already exists" or a silent start on a broken file."""
+    _empty_btree_page(db_path, damaged)
+    with pytest.raises(StateError) as caught:
+        StateStore(db_path)
+    message = str(caught.value)
+    assert message.startswith(f"{db_path} is damaged"), message
+    assert "move it aside" in message and "backup" in message
+    assert "already exists" not in message
+
+
+def test_malformed_file_says_it_is_damaged(db_path: Path, sub: Subscription) -> None:
+    """A truncated database file: the damage and the remedy are named."""
+    StateStore(db_path).subscribe(10, 200, time(8, 0), "UTC")
+    sqlite3.connect(db_path).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    with db_path.open("r+b") as file:
+        file.truncate(db_path.stat().st_size - 4096)
+    with pytest.raises(StateError, match=r"is damaged .*move it aside"):
+        StateStore(db_path)
+
+
+def test_remove_by_id_only_in_its_own_guild(store: StateStore, sub: Subscription) -> None:
+    """A subscription is removed by id only by its own guild; removed twice is False."""
+    assert store.remove(99, sub.sub_id) is None
+    assert store.get(sub.sub_id) == sub
+    assert store.remove(10, sub.sub_id) == sub
+    assert store.get(sub.sub_id) is None and store.remove(10, sub.sub_id) is None

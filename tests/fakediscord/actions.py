@@ -120,7 +120,9 @@ class ActionsMixin:
         require_synced: bool = True,
         enforce_permissions: bool = True,
     ) -> InteractionRecord:
-        """Send a slash command, e.g. invoke("briefing subscribe", {"channel": "briefings"})."""
+        """Send a slash command, e.g. invoke("briefing subscribe", {"channel": "briefings"}).
+
+        An attachment option takes (filename, bytes), served at its resolved CDN-like url."""
         ch, u = self._channel(channel), self._user(user)
         data = build_command_data(
             self.state,

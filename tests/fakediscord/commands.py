@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 
 from .models import ADMINISTRATOR, ChannelSpec, GuildSpec, RoleSpec, UserSpec
+from .records import FileRecord
 from .rest import API, PAYLOAD, ok, payload_of, state_of
 from .state import FakeState
 from .validation import DiscordError, validate_commands
@@ -221,6 +224,8 @@ class _Ctx:
             return self._role(value)
         if kind == 7:
             return self._channel(self.state.channel(value, self.guild), spec)
+        if kind == 11:
+            return self._attachment(value)
         raise UsageError(f"cannot build an option of type {kind} from {value!r}")
 
     def _user(self, user: UserSpec) -> str:
@@ -241,6 +246,27 @@ class _Ctx:
             raise UsageError(f"unknown role {value!r}")
         self.resolved.setdefault("roles", {})[str(role.id)] = role.payload()
         return str(role.id)
+
+    def _attachment(self, value: Any) -> str:
+        """An uploaded file, (filename, bytes): resolved with a CDN-like URL the fake serves."""
+        if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], bytes)):
+            raise UsageError(f"an attachment option takes (filename, bytes), not {value!r}")
+        filename, data = value
+        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        aid = self.state.ids.next()
+        self.state.uploads[aid] = FileRecord(filename, content_type, data)
+        shown = quote(filename.replace("/", "_").replace("\\", "_"), safe="")
+        url = f"{self.state.http_base}/ephemeral-attachments/{aid}/{shown}"
+        self.resolved.setdefault("attachments", {})[str(aid)] = {
+            "id": str(aid),
+            "filename": filename,
+            "size": len(data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type,
+            "ephemeral": True,
+        }
+        return str(aid)
 
     def _channel(self, channel: ChannelSpec, spec: dict[str, Any]) -> str:
         allowed = spec.get("channel_types")

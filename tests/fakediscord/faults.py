@@ -26,10 +26,16 @@ class FaultsMixin:
         message: str = "",
         retry_after: float = 0.05,
         is_global: bool = False,
+        after: bool = False,
     ) -> Fault:
         """Fail the next `times` requests matching METHOD and a path glob under /api/v10,
-        e.g. fail_next("POST", "/channels/*/messages", 429, retry_after=0.1)."""
-        fault = Fault(method.upper(), path, status, times, code, message, retry_after, is_global)
+        e.g. fail_next("POST", "/channels/*/messages", 429, retry_after=0.1).
+
+        after=True: the request is carried out (a message is created) and only then answered
+        with the fault, as when Discord's edge fails after the backend did the work."""
+        fault = Fault(
+            method.upper(), path, status, times, code, message, retry_after, is_global, after=after
+        )
         self.state.faults.append(fault)
         return fault
 

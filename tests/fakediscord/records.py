@@ -78,6 +78,7 @@ class Fault:
     retry_after: float = 0.05
     is_global: bool = False
     hits: int = 0
+    after: bool = False  # the request takes effect first, then the fault is the answer
 
     def matches(self, method: str, path: str) -> bool:
         if self.remaining <= 0:

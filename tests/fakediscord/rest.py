@@ -123,6 +123,8 @@ async def middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     try:
         fault = state.take_fault(request.method, rel)
         if fault is not None:
+            if fault.after:
+                await handler(request)
             response = _fault_response(fault)
             state.note_fault(rel, request[PAYLOAD], fault.status)
         elif _needs_bot_auth(request.method, rel) and (

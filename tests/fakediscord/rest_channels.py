@@ -57,6 +57,13 @@ async def create_message(request: web.Request) -> web.Response:
     validate_message(payload, edit=False, has_files=bool(files))
     if int(payload.get("flags") or 0) & (1 << 6):
         state.violation("ephemeral_channel_message", "EPHEMERAL flag on a channel message")
+    nonce = payload.get("nonce") if payload.get("enforce_nonce") else None
+    same = [
+        m for m in state.visible_messages(channel.id) if nonce and m.payload.get("nonce") == nonce
+    ]
+    if same and same[0].author_id == state.bot.id:
+        # Discord: with enforce_nonce, a nonce seen in the last few minutes returns that message
+        return ok(same[0].data)
     record = state.create_message(channel, state.bot, payload, files=files)
     await state.echo("MESSAGE_CREATE", record)
     return ok(record.data)
@@ -132,3 +139,13 @@ async def attachment(request: web.Request) -> web.Response:
         if f.filename == request.match_info["filename"]:
             return web.Response(body=f.data, content_type=f.content_type)
     return web.Response(status=404)
+
+
+@routes.get("/ephemeral-attachments/{attachment_id:\\d+}/{filename}")
+async def uploaded(request: web.Request) -> web.Response:
+    """The CDN stand-in for files given to an attachment option of a slash command (found by
+    id: the name in the URL is a quoted copy, which may not survive URL normalization)."""
+    f = state_of(request).uploads.get(int(request.match_info["attachment_id"]))
+    if f is None:
+        return web.Response(status=404)
+    return web.Response(body=f.data, content_type=f.content_type)

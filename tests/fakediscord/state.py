@@ -22,6 +22,7 @@ from .payloads import channel_payload, member_payload
 from .records import (
     CallbackRecord,
     Fault,
+    FileRecord,
     InteractionRecord,
     MessageRecord,
     Notifier,
@@ -77,6 +78,7 @@ class FakeState(MessagesMixin):
         self.blocked_requests: list[str] = []
         self.reactions: list[tuple[str, int, int, str]] = []  # (op, channel, message, emoji)
         self.typing: list[int] = []
+        self.uploads: dict[int, FileRecord] = {}  # attachment options, served like the CDN
 
     # -- setup / lookups ---------------------------------------------------------
     def _add_guild(self, guild: GuildSpec, bot_permissions: int) -> None:

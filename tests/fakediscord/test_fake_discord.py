@@ -48,6 +48,11 @@ def make_bot(fake: FakeDiscord) -> commands.Bot:
         await asyncio.sleep(0.01)
         await interaction.followup.send("done thinking", ephemeral=True)
 
+    @bot.tree.command(description="Read an attached file")
+    async def upload(interaction: discord.Interaction, file: discord.Attachment) -> None:
+        data = await file.read()
+        await interaction.response.send_message(f"{file.filename}: {file.size} {data!r}")
+
     @bot.tree.command(description="Ask for confirmation")
     async def ask(interaction: discord.Interaction) -> None:
         await interaction.response.send_message("Are you sure?", view=Confirm())
@@ -140,7 +145,7 @@ async def test_login_ready_and_sync(fake: FakeDiscord, bot: commands.Bot) -> Non
     assert {c.name for c in guild.text_channels} == {"general", "briefings", "readonly"}
     assert not guild.me.guild_permissions.administrator
     synced = {scope: [c["name"] for c in payload] for scope, payload in fake.sync_log}
-    assert sorted(synced[None]) == ["ask", "briefing", "ping", "slow"]
+    assert sorted(synced[None]) == ["ask", "briefing", "ping", "slow", "upload"]
     assert synced[fake.guild.id] == ["local"]
     assert (fake.last_sync(fake.guild) or [{}])[0]["description"] == "Only in the test guild"
     assert all(c["id"] and c["application_id"] for c in fake.commands())
@@ -297,6 +302,22 @@ async def test_dm_attachment_roundtrip(fake: FakeDiscord, bot: commands.Bot) -> 
     reply = await fake.wait_for_message(dm)
     assert reply.content == "shouted" and reply.guild_id is None
     assert [(f.filename, f.data) for f in reply.files] == [("upper.txt", b"HELLO")]
+    fake.assert_clean()
+
+
+async def test_attachment_option_is_resolved_and_served(
+    fake: FakeDiscord, bot: commands.Bot
+) -> None:
+    """An attachment option (type 11) arrives resolved, and its URL serves the bytes."""
+    record = await (await fake.invoke("upload", {"file": ("../a b.txt", b"hello")})).wait_done()
+    assert record.original is not None
+    assert record.original.content == "../a b.txt: 5 b'hello'"
+    option = record.payload["data"]["options"][0]
+    assert option["type"] == 11
+    resolved = record.payload["data"]["resolved"]["attachments"][option["value"]]
+    assert resolved["url"].startswith("http://127.0.0.1:")
+    with pytest.raises(UsageError):
+        await fake.invoke("upload", {"file": "not a file"})
     fake.assert_clean()
 
 

@@ -108,7 +108,7 @@ def test_save_load_round_trip(corpus: Corpus, tmp_path: Path) -> None:
     """A saved and loaded corpus gives identical documents and search results."""
     corpus.save(tmp_path / "saved")
     loaded = Corpus.load(tmp_path / "saved")
-    assert loaded.records == corpus.records
+    assert list(loaded.records) == corpus.records
     assert (loaded.passage_count, loaded.sentence_count) == (74, 101)
     for query in QUERIES:
         assert loaded.search(query, k=20) == corpus.search(query, k=20)

@@ -154,7 +154,7 @@ def test_file_without_sentences_is_skipped(
     with caplog.at_level(logging.WARNING):
         loaded = load_documents(root)
     assert [d.id for d in loaded.documents] == ["a"]
-    assert loaded.skipped == ("b.txt",)
+    assert [s.path for s in loaded.skipped] == ["b.txt"]
     assert "skipping b.txt: no sentences found" in caplog.text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 from hypothesis import HealthCheck, example, given, settings
@@ -125,3 +126,9 @@ def test_query_of_only_stopwords_or_punctuation_is_empty(noise: str) -> None:
     """Only stopwords and punctuation make an empty query (which later means 'nothing found')."""
     words = " ".join(w for w in noise.split() if w.lower() in STOPWORDS)
     assert tokenize(words + " ?!.,;") == []
+
+
+@given(st.lists(_NEWSY | st.text(), max_size=30).map("".join))
+def test_passage_word_count_is_the_count_of_non_space_runs(text: str) -> None:
+    """group_passages counts words with str.split(): the same runs as the regex \\S+ it replaced."""
+    assert len(text.split()) == len(re.findall(r"\S+", text))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from rank_bm25 import BM25Okapi
 from retrieval import build, kernels
 from retrieval import index as index_module
 from retrieval.bm25 import BM25Params
+from retrieval.cancel import BuildCancelled
 from retrieval.index import BM25Index, Scored
 from retrieval.tokenizer import tokenize
 
@@ -230,6 +234,53 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
         assert loaded.search(query) == index.search(query)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_numpy_search_equals_guarded_rank_bm25_and_the_kernel(seed: int) -> None:
+    """Without the compiled kernel (one-shot processes): the same top-k, bit-identical scores."""
+    corpus = _random_corpus(seed, n_docs=30 + 80 * seed, vocab=150)
+    index = BM25Index.build(corpus, PARAMS)
+    arrays = {
+        name: getattr(index, name) for name in ("indptr", "postings", "tfs", "doc_len", "idf")
+    }
+    plain = BM25Index(index.vocab, arrays, index.avgdl, PARAMS, compiled=False)
+    reference = GuardedBM25Okapi(corpus)
+    for query in _random_queries(seed, 150, 40):
+        _assert_same_as(reference, plain, query, 10)
+        _assert_same_as(reference, plain, query, len(corpus))  # every tie, in order
+        assert plain.search(query, 10) == index.search(query, 10)
+
+
+def test_loading_without_the_kernel_never_imports_numba(tmp_path: Path) -> None:
+    """A one-shot load (compiled=False) answers, and numba is not in sys.modules afterwards."""
+    BM25Index.build(_random_corpus(3, n_docs=200, vocab=50), PARAMS).save(tmp_path)
+    script = (
+        "import sys\n"
+        "from retrieval.index import BM25Index\n"
+        f"index = BM25Index.load(__import__('pathlib').Path({str(tmp_path)!r}), compiled=False)\n"
+        "assert index.search(['w1', 'w2'])\n"
+        "assert 'numba' not in sys.modules, 'numba imported'\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_saved_vocabulary_looks_up_every_term_and_nothing_else(tmp_path: Path) -> None:
+    """The loaded (binary-searched) vocabulary maps each term to its id, in id order."""
+    corpus = [["kursk", "région", "首尔", "a"], ["zz", "a", "ab", "b"], ["région", "😀"]]
+    index = BM25Index.build(corpus, PARAMS)
+    index.save(tmp_path)
+    for compiled in (False, True):  # binary search, or the dict it builds
+        loaded = BM25Index.load(tmp_path, compiled)
+        assert list(loaded.vocab) == list(index.vocab)
+        assert {t: loaded.vocab[t] for t in index.vocab} == index.vocab
+        for missing in ["", "aa", "kurs", "kursk2", "régio", "zzz", "0"]:
+            assert missing not in loaded.vocab and loaded.vocab.get(missing) is None
+        assert len(loaded.vocab) == len(index.vocab)
+
+
 def test_load_refuses_another_format(tmp_path: Path) -> None:
     """An index saved in an older layout is reported (the store then rebuilds), never misread."""
     BM25Index.build([["kursk"]], PARAMS).save(tmp_path)
@@ -255,6 +306,26 @@ def test_building_from_texts_in_parallel_equals_building_serially(monkeypatch: A
     parallel = build.build_index(texts, PARAMS, workers=2)
     _same_index(serial, parallel)
     _same_index(serial, BM25Index.build([build.tokenize(t) for t in texts], PARAMS))
+
+
+def slow_tokenize(text: str) -> list[str]:
+    """The tokenizer, 50 ms a passage (module level: workers import it by name)."""
+    time.sleep(0.05)
+    return build.tokenize(text)
+
+
+def test_a_parallel_build_stops_when_asked(monkeypatch: Any) -> None:
+    """Setting `stop` mid-way ends a parallel tokenization (about 40 s of work here) at once,
+    with BuildCancelled, while workers are still busy on their chunks."""
+    texts = [f"Kursk region troops {i}" for i in range(1600)]
+    monkeypatch.setattr(build, "PARALLEL_MIN_PASSAGES", 0)
+    monkeypatch.setattr(build, "_CHUNK_PASSAGES", 200)
+    stop = threading.Event()
+    threading.Timer(1.0, stop.set).start()
+    started = time.monotonic()
+    with pytest.raises(BuildCancelled):
+        build.build_index(texts, PARAMS, tokenizer=slow_tokenize, workers=2, stop=stop)
+    assert time.monotonic() - started < 8  # one chunk takes 10 s: no chunk was waited for
 
 
 def test_empty_passages_are_indexed_but_never_found() -> None:

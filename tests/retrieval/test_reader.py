@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from retrieval import reader
 from retrieval.documents import load_documents
-from retrieval.reader import CorpusError, find_files, read_file
+from retrieval.reader import CorpusError, Skipped, find_files, read_file
 
 WriteCorpus = Callable[[dict[str, str | bytes]], Path]
 GOOD = "The bridge over the Tumen River opens next year.\n"
@@ -29,7 +31,7 @@ def test_binary_file_is_skipped_with_a_warning(
     with caplog.at_level(logging.WARNING):
         loaded = load_documents(root)
     assert [d.id for d in loaded.documents] == ["good"]
-    assert loaded.skipped == ("blob.txt",)
+    assert [s.path for s in loaded.skipped] == ["blob.txt"]
     assert "skipping blob.txt: binary content, not text" in caplog.text
 
 
@@ -37,7 +39,7 @@ def test_control_characters_read_as_binary(tmp_path: Path) -> None:
     """Mostly control bytes (no NUL) are binary too."""
     path = tmp_path / "ctl.txt"
     path.write_bytes(bytes(range(1, 9)) * 20)
-    assert read_file(path, "ctl.txt") is None
+    assert isinstance(read_file(path, "ctl.txt"), Skipped)
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n\n\t \r\n"])
@@ -48,7 +50,7 @@ def test_empty_file_is_skipped(
     root = write_corpus({"good.txt": GOOD, "empty.md": content})
     with caplog.at_level(logging.WARNING):
         loaded = load_documents(root)
-    assert loaded.skipped == ("empty.md",)
+    assert [s.path for s in loaded.skipped] == ["empty.md"]
     assert "skipping empty.md: empty" in caplog.text
 
 
@@ -99,7 +101,7 @@ def test_unreadable_file_is_skipped(
             loaded = load_documents(root)
     finally:
         (root / "secret.txt").chmod(0o644)
-    assert loaded.skipped == ("secret.txt",)
+    assert [s.path for s in loaded.skipped] == ["secret.txt"]
     assert "skipping secret.txt: unreadable" in caplog.text
 
 
@@ -108,14 +110,14 @@ def test_read_error_is_skipped(
 ) -> None:
     """An OSError while opening a file (as for chmod 000, even as root) skips it, named."""
     root = write_corpus({"good.txt": GOOD, "secret.txt": GOOD})
-    real_open = Path.open
+    real_open = os.open
 
-    def _open(self: Path, *args: object, **kwargs: object) -> object:
-        if self.name == "secret.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+    def _open(path: str, *args: object, **kwargs: object) -> int:
+        if Path(path).name == "secret.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "open", _open)
+    monkeypatch.setattr(reader.os, "open", _open)
     with caplog.at_level(logging.WARNING):
         loaded = load_documents(root)
     assert [d.id for d in loaded.documents] == ["good"]
@@ -130,24 +132,32 @@ def test_symlink_loop_does_not_hang(write_corpus: WriteCorpus) -> None:
     assert [relpath for relpath, _ in find_files(root)] == ["self.txt", "sub/a.txt"]
     loaded = load_documents(root)
     assert [d.path for d in loaded.documents] == ["sub/a.txt"]
-    assert loaded.skipped == ("self.txt",)
+    assert [s.path for s in loaded.skipped] == ["self.txt"]
 
 
-def test_only_txt_and_md_files(write_corpus: WriteCorpus) -> None:
-    """Other suffixes and hidden files or folders are ignored; suffixes match in any case."""
+def test_unsupported_files_are_skipped_with_their_reason(write_corpus: WriteCorpus) -> None:
+    """Other suffixes are listed as skipped with the reason; hidden files or folders are not
+    seen at all; suffixes match in any case."""
     root = write_corpus(
         {
             "a.txt": GOOD,
             "b.md": GOOD,
             "C.TXT": GOOD,
-            "d.html": GOOD,
             "e.txt.bak": GOOD,
             "notes": GOOD,
             ".hidden.txt": GOOD,
             ".git/f.txt": GOOD,
         }
     )
-    assert [relpath for relpath, _ in find_files(root)] == ["C.TXT", "a.txt", "b.md"]
+    assert [relpath for relpath, _ in find_files(root)] == [
+        "C.TXT", "a.txt", "b.md", "e.txt.bak", "notes",
+    ]  # fmt: skip
+    loaded = load_documents(root)
+    assert [d.path for d in loaded.documents] == ["C.TXT", "a.txt", "b.md"]
+    assert loaded.skipped == (
+        Skipped("e.txt.bak", "unsupported extension .bak"),
+        Skipped("notes", "no extension"),
+    )
 
 
 def test_recursive_sorted_order(write_corpus: WriteCorpus) -> None:
@@ -202,4 +212,57 @@ def test_fifo_is_not_opened(write_corpus: WriteCorpus) -> None:
     root = write_corpus({"good.txt": GOOD})
     os.mkfifo(root / "pipe.txt")
     loaded = load_documents(root)
-    assert loaded.skipped == ("pipe.txt",)
+    assert [s.path for s in loaded.skipped] == ["pipe.txt"]
+
+
+def test_fifo_swapped_in_after_the_check_does_not_block(
+    write_corpus: WriteCorpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that was regular when looked at and is a FIFO when opened: the open does not
+    wait for a writer (O_NONBLOCK), and the opened file is checked again (fstat)."""
+    root = write_corpus({"good.txt": GOOD})
+    os.mkfifo(root / "pipe.txt")
+    regular = os.lstat(root / "good.txt")
+    real_lstat = os.lstat
+    monkeypatch.setattr(
+        reader.os, "lstat", lambda p: regular if Path(p).name == "pipe.txt" else real_lstat(p)
+    )
+    result: list[object] = []
+    worker = threading.Thread(
+        target=lambda: result.append(read_file(root / "pipe.txt", "pipe.txt")), daemon=True
+    )
+    worker.start()
+    worker.join(10)
+    if worker.is_alive():  # blocked in open(): a writer releases it, then fail
+        os.close(os.open(root / "pipe.txt", os.O_WRONLY))
+        worker.join(10)
+        pytest.fail("opening a FIFO blocked")
+    assert len(result) == 1 and isinstance(result[0], Skipped)
+
+
+def test_a_file_growing_past_the_limit_is_read_only_to_the_limit(
+    write_corpus: WriteCorpus, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file under the limit when checked that grows before it is read is read to the limit
+    plus one byte, no further, and skipped with a warning."""
+    root = write_corpus({"good.txt": GOOD, "log.txt": GOOD})
+    real_fstat, real_read = os.fstat, os.read
+    read: list[int] = []
+
+    def _fstat_then_grow(fd: int) -> os.stat_result:
+        info = real_fstat(fd)
+        with (root / "log.txt").open("ab") as handle:
+            handle.write(b"x" * 10_000_000)  # an appending writer, between check and read
+        return info
+
+    def _read(fd: int, size: int) -> bytes:
+        data = real_read(fd, size)
+        read.append(len(data))
+        return data
+
+    monkeypatch.setattr(reader.os, "fstat", _fstat_then_grow)
+    monkeypatch.setattr(reader.os, "read", _read)
+    with caplog.at_level(logging.WARNING):
+        assert isinstance(read_file(root / "log.txt", "log.txt", max_bytes=1000), Skipped)
+    assert sum(read) == 1001
+    assert "skipping log.txt: grew past the 1000-byte limit while reading" in caplog.text

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+import retrieval.documents
 import retrieval.store
 from retrieval.bm25 import BM25Params
+from retrieval.cancel import BuildCancelled
 from retrieval.store import OpenedCorpus, describe, open_corpus
 
 WriteCorpus = Callable[[dict[str, str | bytes]], Path]
@@ -129,7 +134,9 @@ def test_bm25_params_change_the_key(root: Path, tmp_path: Path) -> None:
     assert second.built and second.key != first.key
 
 
-@pytest.mark.parametrize("damaged", ["sent_start.npy", "bm25/idf.npy", "bm25/vocab.json"])
+@pytest.mark.parametrize(
+    "damaged", ["sent_start.npy", "bm25/idf.npy", "bm25/terms.bin", "bm25/term_ids.npy"]
+)
 def test_missing_index_file_is_rebuilt(root: Path, tmp_path: Path, damaged: str) -> None:
     """An index folder missing one of its files is rebuilt instead of crashing."""
     first = reopen(root, tmp_path / "data")
@@ -143,7 +150,8 @@ def test_missing_index_file_is_rebuilt(root: Path, tmp_path: Path, damaged: str)
 @pytest.mark.parametrize(
     ("damaged", "content"),
     [
-        ("documents.json", b"{not json"),
+        ("documents.jsonl", b"{not json"),
+        ("doc_ids.json", b'["a"]'),
         ("passage_doc.npy", b"\x93NUMPY garbage"),
         ("manifest.json", b"[1, 2]"),
         ("manifest.json", b"{}"),
@@ -203,7 +211,8 @@ def test_skipped_files_are_remembered(write_corpus: WriteCorpus, tmp_path: Path)
     root = write_corpus({"a.txt": A, "blob.txt": b"\x00\x01"})
     first = reopen(root, tmp_path / "data")
     second = reopen(root, tmp_path / "data")
-    assert first.skipped == second.skipped == ("blob.txt",)
+    assert first.skipped == second.skipped
+    assert [s.path for s in first.skipped] == ["blob.txt"]
 
 
 def test_describe(root: Path, tmp_path: Path) -> None:
@@ -222,3 +231,48 @@ def test_describe(root: Path, tmp_path: Path) -> None:
         "folder": str(opened.folder),
     }
     assert status["terms"] == 13
+
+
+def test_crash_leftover_staging_folders_are_pruned(root: Path, tmp_path: Path) -> None:
+    """Regression: a `.build-*` folder left by a process killed while saving stayed forever.
+
+    The next open removes one that no build holds locked; one a live build holds (locked), and
+    one created less than a minute ago (not locked yet), are left alone.
+    """
+    index = tmp_path / "data" / "index"
+    dead, live, new = (index / f".build-{name}" for name in ("dead", "live", "new"))
+    for staging in (dead, live, new):
+        (staging / "bm25").mkdir(parents=True)
+        (staging / "bm25" / "idf.npy").write_bytes(b"half written")
+    age(dead)
+    age(live)
+    held = os.open(live, os.O_RDONLY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        reopen(root, tmp_path / "data")
+        assert not dead.exists()
+        assert live.exists() and new.exists()
+    finally:
+        os.close(held)
+    reopen(root, tmp_path / "data")
+    assert not live.exists() and new.exists()
+
+
+def test_a_stopped_build_leaves_no_index(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build stopped mid-way (the bot shutting down) raises BuildCancelled and leaves no
+    index folder and no staging folder; the next open builds normally."""
+    stop = threading.Event()
+    real_parse = retrieval.documents.parse_document
+
+    def _parse_then_stop(*args: Any) -> Any:
+        stop.set()  # as SIGTERM does while the first file is parsed
+        return real_parse(*args)
+
+    monkeypatch.setattr(retrieval.documents, "parse_document", _parse_then_stop)
+    with pytest.raises(BuildCancelled):
+        reopen(root, tmp_path / "data", stop=stop)
+    assert [p.name for p in (tmp_path / "data" / "index").iterdir()] == ["files.json"]
+    monkeypatch.setattr(retrieval.documents, "parse_document", real_parse)
+    assert reopen(root, tmp_path / "data").corpus.document_count == 2

@@ -30,11 +30,11 @@ def test_metadata_comes_from_opengraph_json_ld_and_meta_tags() -> None:
     assert found.author == "Maria Lindqvist"
 
 
-def test_text_is_one_paragraph_a_line() -> None:
-    """Each <p> of the article is one line; no blank lines."""
-    lines = extract_html(article_html()).text.splitlines()
-    assert all(line.strip() == line and line for line in lines)
-    assert sum(line.startswith("The Port of Kellan handled") for line in lines) == 1
+def test_text_is_one_paragraph_a_line_with_blank_lines_between() -> None:
+    """Each <p> of the article is one line, a blank line between paragraphs."""
+    paragraphs = extract_html(article_html()).text.split("\n\n")
+    assert all(p.strip() == p and p and "\n" not in p for p in paragraphs)
+    assert sum(p.startswith("The Port of Kellan handled") for p in paragraphs) == 1
 
 
 def test_page_without_text_is_unreadable() -> None:
