@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
 from discord.ext import commands
 
-from bot.delivery import Deliverer, utcnow
 from bot.errors import BriefTree
 from bot.limits import Gate, Rate
 from bot.paging import PAGE_TIMEOUT, ExpiredPages
@@ -22,6 +21,11 @@ from bot.state import StateStore
 log = logging.getLogger(__name__)
 
 COGS = ("bot.cogs.answers", "bot.cogs.briefing", "bot.cogs.corpus", "bot.cogs.health")
+
+
+def _utcnow() -> datetime:
+    """The real clock, aware and in UTC."""
+    return datetime.now(UTC)
 
 
 class BriefBot(commands.Bot):
@@ -49,12 +53,11 @@ class BriefBot(commands.Bot):
             **options,
         )
         self.settings = settings
-        self.clock = clock or utcnow
+        self.clock = clock or _utcnow
         self.page_timeout = page_timeout
         self.service = CorpusService(settings)
         # One clock for the schedule and the delivery log it is compared with.
         self.state = StateStore(settings.data_dir / "state.sqlite3", clock=self.now)
-        self.deliverer = Deliverer(self)
         # Every question from Discord passes one gate: buckets per user and server, fair turns.
         self.gate = Gate(
             Rate(settings.question_burst, settings.question_window_seconds),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable
+from datetime import date
 from typing import assert_never
 
 import discord
@@ -278,10 +279,31 @@ def _source_field(s: Source) -> tuple[str, str]:
 
 
 def _title(answer: Answer) -> str:
-    query = answer.query
-    if answer.kind is Kind.BRIEFING:
-        query = f": {query}" if query else ""
-    return clip(escape(TITLES[answer.kind].format(q=query)), TITLE_MAX)
+    if isinstance(answer, BriefingAnswer):
+        return briefing_title(answer)
+    return clip(escape(TITLES[answer.kind].format(q=answer.query)), TITLE_MAX)
+
+
+def briefing_title(answer: BriefingAnswer, day: date | None = None) -> str:
+    """ "Briefing: topic · Wednesday 2 December 2026": `day`, else the UTC day the window ends."""
+    if day is None and answer.window is not None:
+        day = answer.window[1].date()
+    topic = f": {answer.query}" if answer.query else ""
+    when = f" · {day:%A} {day.day} {day:%B %Y}" if day else ""
+    return clip(escape(TITLES[Kind.BRIEFING].format(q=topic)) + when, TITLE_MAX)
+
+
+def briefing_summary(answer: BriefingAnswer) -> str:
+    """What a briefing covers: "**5 new documents** since <t:…:f>", in the reader's time zone."""
+    if answer.window is None:
+        return escape(answer.notice or "")
+    since = f"<t:{int(answer.window[0].timestamp())}:f>"
+    if not answer.new:
+        return f"*Nothing new since {since}. The most recent stories:*"
+    count = answer.documents
+    noun = "document" if count == 1 else "documents"
+    notice = f"\n*{escape(answer.notice)}*" if answer.notice else ""
+    return f"**{count} new {noun}** since {since}{notice}"
 
 
 def render_pages(answer: Answer, tag: str = "") -> list[discord.Embed]:
@@ -297,11 +319,15 @@ def render_pages(answer: Answer, tag: str = "") -> list[discord.Embed]:
             embed.set_footer(text=clip(tag, FOOTER_MAX))
         return [embed]
     notice = [f"*{escape(answer.notice)}*"] if answer.notice else []
+    if isinstance(answer, BriefingAnswer):
+        notice = [summary] if (summary := briefing_summary(answer)) else []
     pages = _paginate(notice + body_items(answer), PAGE_BUDGET)
     listed = () if isinstance(answer, SourcesAnswer) else answer.sources
     embeds = []
     for number, page in enumerate(pages, start=1):
         embed = discord.Embed(title=title, description="\n\n".join(page) or None, colour=colour)
+        if isinstance(answer, BriefingAnswer) and answer.window is not None:
+            embed.timestamp = answer.window[1]
         for source in listed[: min(SOURCES_PER_PAGE, FIELDS_MAX)]:
             name, value = _source_field(source)
             embed.add_field(name=name, value=value, inline=False)

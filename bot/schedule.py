@@ -66,6 +66,7 @@ class Subscription:
     enabled: bool = True
     failures: int = 0
     last_delivered_at: datetime | None = None
+    topic: str = ""  # only stories on this topic; empty: everything new
 
     def __post_init__(self) -> None:
         if (

@@ -5,20 +5,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import zoneinfo
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from answers.changes import continue_stories, loads
 from answers.compose import BriefingRequest
+from answers.models import BriefingAnswer
+from answers.overlap import weigher
 from bot.cogs.answers import respond
+from bot.delivery import Deliverer, Unusable, stories_key
 from bot.embeds import NO_MENTIONS, clip_lines
 from bot.errors import UserError
 from bot.export import FORMAT, Export
 from bot.periodic import periodic
-from bot.schedule import parse_local_time, parse_timezone
+from bot.schedule import Subscription, parse_local_time, parse_timezone
 
 if TYPE_CHECKING:
     from bot.client import BriefBot
@@ -40,7 +44,14 @@ class BriefingCog(commands.Cog):
 
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
-        self.deliverer = bot.deliverer
+        # The feature owns its deliverer, given only what it needs: no import of the client.
+        self.deliverer = Deliverer(
+            bot.state,
+            self._compose,
+            self._channel,
+            bot.now,
+            grace=timedelta(minutes=bot.settings.briefing_grace_minutes),
+        )
         self.loop = periodic(
             self._tick,
             what="the briefing scheduler",
@@ -53,6 +64,25 @@ class BriefingCog(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.loop.cancel()
+
+    async def _compose(self, sub: Subscription, since: datetime, until: datetime) -> BriefingAnswer:
+        """The subscription's briefing, with the stories that continue its last one marked."""
+        service, state = self.bot.service, self.bot.state
+        answer = await service.answer(BriefingRequest(sub.topic, since=since, now=until))
+        previous = loads(await asyncio.to_thread(state.get_meta, stories_key(sub.sub_id)))
+        weight = weigher(service.opened.corpus)
+        return await asyncio.to_thread(continue_stories, answer, previous, weight)
+
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
+        channel = self.bot.get_channel(channel_id)
+        if channel is None:
+            try:
+                channel = await self.bot.fetch_channel(channel_id)
+            except (discord.NotFound, discord.Forbidden) as err:
+                raise Unusable(f"channel {channel_id} is gone or hidden: {err.text}") from err
+        if not isinstance(channel, discord.abc.Messageable):
+            raise Unusable(f"channel {channel_id} cannot receive messages")
+        return channel
 
     async def _tick(self) -> None:
         await self.deliverer.tick()

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from discord.ext import commands
 
@@ -43,7 +43,8 @@ class HealthCog(commands.Cog):
         except StateError as err:  # the heartbeat is about the bot; a locked database is not
             log.warning("heartbeat without the next briefing: %s", err)
             subs = []
-        dues = [await bot.deliverer.next_due(s) for s in subs]
+        briefing: Any = bot.get_cog("BriefingCog")  # it owns the deliverer
+        dues = [await briefing.deliverer.next_due(s) for s in subs] if briefing else []
         beat = Heartbeat(
             pid=os.getpid(),
             updated_at=time.time(),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bot.client import BriefBot
 from bot.settings import Settings
+from tests.bot.helpers import deliverer, whole_once
 from tests.fakediscord import FakeDiscord, InteractionRecord
 
 MANAGE = "You need the **Manage Server** permission to do that."
@@ -37,17 +38,23 @@ def _content(record: InteractionRecord) -> str:
 async def test_briefing_now_posts_the_briefing(
     fake: FakeDiscord, bot: BriefBot, answered: Any, no_pings: Any, bot_messages: Any
 ) -> None:
-    """/briefing now, with and without a topic: a cited briefing embed within the deadline."""
+    """/briefing now, with and without a topic: a cited briefing embed within the deadline,
+    saying the day, how many documents are new since when, and the time it was made."""
+    now = bot.now()
     everything = await answered(fake, "briefing now")
     assert everything.original is not None
     embed = everything.original.embeds[0]
-    assert embed["title"] == "Briefing" and "\\[1\\]" in embed["description"]
+    day = f"{now:%A} {now.day} {now:%B %Y}"
+    assert embed["title"] == f"Briefing · {day}" and "\\[1\\]" in embed["description"]
+    since = int((now - timedelta(hours=24)).timestamp())
+    assert embed["description"].startswith(f"**5 new documents** since <t:{since}:f>")
+    assert datetime.fromisoformat(embed["timestamp"]) == now
     assert "Nothing new" not in embed["description"]  # seeds/ were first indexed just now
     assert embed["fields"]  # the sources, numbered as the markers are
     # bob: one briefing takes a user's whole burst (alice's second would wait 10 s for it)
     on_topic = await answered(fake, "briefing now", {"topic": "Rason", "private": True}, user="bob")
     assert on_topic.original is not None and on_topic.original.ephemeral
-    assert on_topic.original.embeds[0]["title"] == "Briefing: Rason"
+    assert on_topic.original.embeds[0]["title"] == f"Briefing: Rason · {day}"
     no_pings(bot_messages(fake))
     fake.assert_clean()
 
@@ -138,15 +145,17 @@ async def test_scheduled_briefing_fires_once_under_a_controllable_clock(
         await asyncio.sleep(0.1)
         assert fake.messages("briefings") == []  # not yet due
         clock.advance(minutes=3)
-        posted = await fake.wait_for_message("briefings", timeout=5)
-        await asyncio.sleep(0.2)  # ten more ticks
-        assert fake.messages("briefings") == [posted]
-        day = clock.current.date().isoformat()
-        assert posted.embeds[0]["footer"]["text"].startswith(f"briefing #1 · {day}")
-        assert posted.embeds[0]["title"] == "Briefing"
-        assert posted.payload["nonce"] and posted.payload["enforce_nonce"] is True
+        await fake.wait_for_message("briefings", timeout=5)
+        await asyncio.sleep(0.3)  # the other parts, then more ticks
+        posted = fake.messages("briefings")
+        assert whole_once(posted)
+        day = clock.current.date()
+        first = posted[0].embeds[0]
+        assert first["title"] == f"Briefing · {day:%A} {day.day} {day:%B %Y}"
+        assert "#b1-" in first["url"] and "briefing #" not in str(posted[0].embeds)
+        assert posted[0].payload["nonce"] and posted[0].payload["enforce_nonce"] is True
         sent = bot.state.last_delivered(1)
-        assert sent is not None and sent.message_id == posted.id
+        assert sent is not None and sent.message_id == posted[0].id
     no_pings(bot_messages(fake))
     fake.assert_clean()
 
@@ -165,8 +174,8 @@ async def test_nothing_new_is_not_posted(
         await _subscribe(fake, answered, "briefings", _soon(clock), user="bob")
         clock.advance(minutes=3)
         with caplog.at_level(logging.INFO, logger="bot.delivery"):
-            await bot.deliverer.tick()
-            await bot.deliverer.tick()
+            await deliverer(bot).tick()
+            await deliverer(bot).tick()
     assert fake.messages("briefings") == []
     assert "nothing new" in caplog.text
     assert bot.state.last_handled_day(1) == clock.current.date()
@@ -186,7 +195,7 @@ async def test_missed_beyond_grace_is_skipped_with_a_log_line(
         await _subscribe(fake, answered, "briefings", _soon(clock), user="bob")
         clock.advance(minutes=2 + settings.briefing_grace_minutes + 5)
         with caplog.at_level(logging.WARNING, logger="bot.delivery"):
-            await bot.deliverer.tick()
+            await deliverer(bot).tick()
     assert fake.messages("briefings") == []
     assert "missed" in caplog.text and "skipped" in caplog.text
     fake.assert_clean()
