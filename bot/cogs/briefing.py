@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import zoneinfo
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -18,11 +17,12 @@ from answers.models import BriefingAnswer
 from answers.overlap import weigher
 from bot.cogs.answers import respond
 from bot.delivery import Deliverer, Unusable, stories_key
-from bot.embeds import NO_MENTIONS, clip_lines
+from bot.embeds import NO_MENTIONS, clip_lines, escape
 from bot.errors import UserError
 from bot.export import FORMAT, Export
 from bot.periodic import periodic
-from bot.schedule import Subscription, parse_local_time, parse_timezone
+from bot.schedule import Subscription, parse_local_time
+from bot.zones import resolve_zone, suggest_zones, zone_label
 
 if TYPE_CHECKING:
     from bot.client import BriefBot
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NEEDED = ("view_channel", "send_messages", "embed_links", "read_message_history")
-_ZONES = sorted(zoneinfo.available_timezones())
 
 
 class BriefingCog(commands.Cog):
@@ -106,32 +105,34 @@ class BriefingCog(commands.Cog):
     @briefing.command(name="subscribe", description="Post the briefing to a channel every day.")
     @app_commands.describe(
         channel="Where to post",
-        time="Local time, 24-hour HH:MM (e.g. 07:30)",
-        timezone="IANA time zone, e.g. Europe/Paris",
+        time="Local time: 07:30, 7am or 7:30 pm",
+        timezone="A city, country or zone: Paris, New York, India, Pacific Time, UTC+2",
+        topic="Only stories on this topic (a channel may have one subscription per topic)",
     )
     @app_commands.checks.has_permissions(manage_guild=True)
     async def subscribe(
         self,
         interaction: discord.Interaction,
         channel: discord.TextChannel,
-        time: app_commands.Range[str, 3, 5],
+        time: app_commands.Range[str, 1, 16],
         timezone: app_commands.Range[str, 1, 64],
+        topic: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        local_time, zone = parse_local_time(time), parse_timezone(timezone)
-        me = channel.guild.me
-        permissions = channel.permissions_for(me)
+        local_time, zone = parse_local_time(time), resolve_zone(timezone)
+        permissions = channel.permissions_for(channel.guild.me)
         missing = [p for p in NEEDED if not getattr(permissions, p)]
         if missing:
             names = ", ".join(p.replace("_", " ").title() for p in missing)
             raise UserError(f"I can't post in {channel.mention}: I need {names} there.")
+        state, topic = self.bot.state, (topic or "").strip()
+        before = await asyncio.to_thread(state.get_by_channel, channel.id, topic)
         sub = await asyncio.to_thread(
-            self.bot.state.subscribe, channel.guild.id, channel.id, local_time, zone
+            state.subscribe, channel.guild.id, channel.id, local_time, zone.name, topic
         )
         due = await self.deliverer.next_due(sub)
         await interaction.followup.send(
-            f"{channel.mention} will get the briefing every day at {local_time:%H:%M} {zone}; "
-            f"next: <t:{int(due.timestamp())}:F>. Nothing is posted on days with nothing new.",
+            subscribed_text(channel.mention, before, sub, due),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
@@ -140,9 +141,16 @@ class BriefingCog(commands.Cog):
     async def _zones(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        needle = current.strip().casefold().replace(" ", "_")
-        found = [z for z in _ZONES if needle in z.casefold()][:25]
-        return [app_commands.Choice(name=z, value=z) for z in found]
+        zones = suggest_zones(current)
+        return [
+            app_commands.Choice(name=_choice_name(z.name, z.label), value=z.name) for z in zones
+        ]
+
+    @subscribe.autocomplete("topic")
+    async def _topics(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=p, value=p) for p in self.bot.service.suggest(current)]
 
     @briefing.command(name="unsubscribe", description="Stop posting the briefing somewhere.")
     @app_commands.describe(
@@ -183,7 +191,9 @@ class BriefingCog(commands.Cog):
             found = interaction.guild.get_channel(sub.channel_id) if interaction.guild else None
             where = f"#{found.name}" if found else f"deleted channel {sub.channel_id}"
             state = "" if sub.enabled else " · disabled"
-            name = f"#{sub.sub_id} · {where} · {sub.local_time:%H:%M} {sub.timezone}{state}"
+            on = f" · on {sub.topic}" if sub.topic else ""
+            when = f"{sub.local_time:%H:%M} {zone_label(sub.timezone)}"
+            name = f"#{sub.sub_id} · {where}{on} · {when}{state}"
             if current.strip().casefold() in name.casefold():
                 choices.append(app_commands.Choice(name=name[:100], value=sub.sub_id))
         return choices[:25]
@@ -196,10 +206,37 @@ class BriefingCog(commands.Cog):
         for sub in subs:
             due = await self.deliverer.next_due(sub)
             status = f"next <t:{int(due.timestamp())}:R>" if sub.enabled else "⛔ disabled"
-            lines.append(f"<#{sub.channel_id}> · {sub.local_time:%H:%M} {sub.timezone} · {status}")
+            on = f" · on “{escape(sub.topic)}”" if sub.topic else ""
+            when = f"{sub.local_time:%H:%M} {zone_label(sub.timezone)}"
+            lines.append(f"<#{sub.channel_id}>{on} · {when} · {status}")
         empty = "No channel gets the daily briefing yet: `/briefing subscribe`."
         text = clip_lines(lines) or empty
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+def _choice_name(name: str, label: str) -> str:
+    return name if label == name else f"{label} ({name})"
+
+
+def subscribed_text(
+    channel: str, before: Subscription | None, sub: Subscription, due: datetime
+) -> str:
+    """What a subscribe did, and what it changed if the subscription was already there."""
+    when = f"{sub.local_time:%H:%M} {zone_label(sub.timezone)}"
+    on = f" on “{escape(sub.topic)}”" if sub.topic else ""
+    at = f"<t:{int(due.timestamp())}:F>"
+    if before is None:
+        return (
+            f"{channel} will get the briefing{on} every day at {when}; next: {at}."
+            " Nothing is posted on days with nothing new."
+        )
+    was = f"{before.local_time:%H:%M} {zone_label(before.timezone)}"
+    changes = [f"time {was} → {when}"] if was != when else []
+    if not before.enabled:
+        changes.append("re-enabled after it was disabled")
+    if not changes:
+        return f"{channel} already gets the briefing{on} at {when}: nothing changed; next: {at}."
+    return f"Updated the briefing{on} for {channel}: {'; '.join(changes)}. Next: {at}."
 
 
 async def setup(bot: BriefBot) -> None:

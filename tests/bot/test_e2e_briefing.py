@@ -117,7 +117,10 @@ async def test_a_channel_the_bot_cannot_post_in_is_refused(
     ("time", "zone", "message"),
     [
         ("25:00", "UTC", "`25:00` is not a time"),
-        ("08:00", "Mars/Olympus", "`Mars/Olympus` is not an IANA time zone"),
+        ("08:00", "Mars/Olympus", "`Mars/Olympus` is not a time zone I know"),
+        ("08:00", "localtime", "`localtime` is not a time zone I know"),
+        ("08:00", "Factory", "`Factory` is not a time zone I know"),
+        ("08:00", "EST", "`EST` is an abbreviation, UTC−5 all year with no daylight saving: use"),
     ],
 )
 async def test_bad_time_or_zone_is_explained(
@@ -153,6 +156,9 @@ async def test_scheduled_briefing_fires_once_under_a_controllable_clock(
         first = posted[0].embeds[0]
         assert first["title"] == f"Briefing · {day:%A} {day.day} {day:%B %Y}"
         assert "#b1-" in first["url"] and "briefing #" not in str(posted[0].embeds)
+        since = int((clock.current - timedelta(hours=24)).timestamp())
+        assert first["description"].startswith(f"**5 new documents** since <t:{since}:")
+        assert all(m.embeds[-1]["timestamp"] for m in posted)  # the window's end
         assert posted[0].payload["nonce"] and posted[0].payload["enforce_nonce"] is True
         sent = bot.state.last_delivered(1)
         assert sent is not None and sent.message_id == posted[0].id
@@ -229,4 +235,64 @@ async def test_a_deleted_channels_subscription_can_be_removed_by_id(
     assert _content(neither).startswith("Pick a channel or a subscription")
     denied = await answered(fake, "briefing unsubscribe", {"subscription": 1}, user="carol")
     assert _content(denied) == MANAGE
+    fake.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("time", "zone", "stored", "shown"),
+    [
+        ("7am", "Paris", "Europe/Paris", "07:00 Europe/Paris"),
+        ("7:30 pm", "New York", "America/New_York", "19:30 America/New_York"),
+        ("12pm", "India", "Asia/Kolkata", "12:00 Asia/Kolkata"),
+        ("06:45", "Pacific Time", "America/Los_Angeles", "06:45 America/Los_Angeles"),
+        ("9 a.m.", "UTC+2", "Etc/GMT-2", "09:00 UTC+2"),
+    ],
+)
+async def test_people_s_times_and_zones_are_accepted(
+    fake: FakeDiscord, bot: BriefBot, answered: Any, time: str, zone: str, stored: str, shown: str
+) -> None:
+    """12-hour times, cities, countries, common names and UTC offsets are stored as IANA zones."""
+    record = await _subscribe(fake, answered, "briefings", time, zone, user="bob")
+    assert f"every day at {shown}; next: <t:" in _content(record)
+    (sub,) = bot.state.list_guild(fake.guild.id)
+    assert sub.timezone == stored
+
+
+async def test_resubscribing_says_what_changed_and_topics_are_separate(
+    fake: FakeDiscord, bot: BriefBot, answered: Any
+) -> None:
+    """A second subscribe names the change (or says nothing changed); a topic is a second
+    subscription of the same channel, listed with its topic."""
+    channel = fake.channel("briefings").id
+    await _subscribe(fake, answered, "briefings", "07:30", "Paris", user="bob")
+    same = await _subscribe(fake, answered, "briefings", "7:30am", "Europe/Paris", user="bob")
+    assert _content(same).startswith(f"<#{channel}> already gets the briefing at 07:30")
+    moved = await _subscribe(fake, answered, "briefings", "8am", "UTC+2", user="bob")
+    assert _content(moved).startswith(
+        f"Updated the briefing for <#{channel}>: time 07:30 Europe/Paris → 08:00 UTC+2. Next: <t:"
+    )
+    options = {"channel": "briefings", "time": "9am", "timezone": "UTC", "topic": "Rason"}
+    on_topic = await answered(fake, "briefing subscribe", options, user="bob")
+    assert _content(on_topic).startswith(f"<#{channel}> will get the briefing on “Rason” every")
+    listed = _content(await answered(fake, "briefing list"))
+    assert listed.splitlines()[0].startswith(f"<#{channel}> · 08:00 UTC+2 · next <t:")
+    assert listed.splitlines()[1].startswith(f"<#{channel}> · on “Rason” · 09:00 UTC · next <t:")
+    assert [s.topic for s in bot.state.list_guild(fake.guild.id)] == ["", "Rason"]
+    fake.assert_clean()
+
+
+async def test_zone_autocomplete_leads_with_the_likely_zone(
+    fake: FakeDiscord, bot: BriefBot
+) -> None:
+    """'india' offers Asia/Kolkata first (then Indiana); 'UTC+2' offers the fixed zone, labelled."""
+    options = {"channel": "briefings"}
+    india = await (
+        await fake.autocomplete("briefing subscribe", "timezone", "india", options)
+    ).wait_done()
+    values = [c["value"] for c in india.choices or []]
+    assert values[0] == "Asia/Kolkata" and "America/Indiana/Indianapolis" in values
+    plus2 = await (
+        await fake.autocomplete("briefing subscribe", "timezone", "UTC+2", options)
+    ).wait_done()
+    assert (plus2.choices or [])[0] == {"name": "UTC+2 (Etc/GMT-2)", "value": "Etc/GMT-2"}
     fake.assert_clean()

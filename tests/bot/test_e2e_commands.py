@@ -53,7 +53,7 @@ async def test_logs_in_and_syncs_every_command_described(fake: FakeDiscord, bot:
     assert options["ask", "question"]["max_length"] == 500
     assert options["cite", "claim"]["max_length"] == 500
     time = options["briefing", "time"]
-    assert (time["min_length"], time["max_length"]) == (3, 5)
+    assert (time["min_length"], time["max_length"]) == (1, 16)  # "7am" to "12:30 a.m."
     assert options["briefing", "timezone"]["autocomplete"] is True
     assert options["briefing", "channel"]["channel_types"] == [0, 5]  # text and news
     subcommands = {o["name"] for o in synced["briefing"]["options"]}
