@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -66,9 +67,14 @@ class BriefBot(commands.Bot):
         )
         self.last_gateway_event = 0.0
         self.synced: list[str] = []
+        self.fatal: BaseException | None = None  # why the bot stopped on its own, if it did
 
     async def setup_hook(self) -> None:
-        await self.service.start()
+        # Connect while the first index builds: questions meanwhile are told how far it is.
+        await self.service.start(wait=self.settings.index_wait_seconds)
+        first = self.service.first_load
+        if first is not None and not first.done():
+            first.add_done_callback(self._first_load_done)
         for name in COGS:
             await self.load_extension(name)
         self.add_view(ExpiredPages())  # page buttons of answers sent before a restart
@@ -78,6 +84,13 @@ class BriefBot(commands.Bot):
         synced = await self.tree.sync(guild=guild)
         self.synced = [c.name for c in synced]
         log.info("synced %d commands%s", len(synced), f" to guild {guild.id}" if guild else "")
+
+    def _first_load_done(self, task: asyncio.Task[Any]) -> None:
+        """A corpus that cannot be opened at all stops the bot, as it would before connecting."""
+        if task.cancelled() or task.exception() is None:
+            return
+        self.fatal = task.exception()
+        self._closing = asyncio.get_running_loop().create_task(self.close())
 
     async def close(self) -> None:
         await super().close()

@@ -74,6 +74,8 @@ async def _serve(settings: Settings, token: str) -> None:
     async with BriefBot(settings) as bot:
         _close_on_signals(bot)
         await bot.start(token)
+    if bot.fatal is not None:  # the first index could not be opened after connecting
+        raise bot.fatal
 
 
 def _close_on_signals(bot: discord.Client) -> None:

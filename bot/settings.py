@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     max_queue_seconds: float = Field(
         60.0, ge=0, description="Longest wait a question is queued for; past it, when to ask again."
     )
+    index_wait_seconds: float = Field(
+        0.0,
+        ge=0,
+        description="How long start-up waits for the index before connecting (0: connect at"
+        " once and answer 'building the index…' until it is ready).",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Least severe log level shown."
     )

@@ -46,6 +46,7 @@ def _environment(settings: Settings, **more: str) -> dict[str, str]:
         PYTHONPATH=str(REPO),
         BRIEFBOT_CORPUS_DIR=str(settings.corpus_dir),
         BRIEFBOT_DATA_DIR=str(settings.data_dir),
+        BRIEFBOT_INDEX_WAIT_SECONDS="60",
         **more,
     )
     return env
