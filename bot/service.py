@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
-import math
 import re
 import threading
 import time
@@ -105,7 +104,7 @@ class CorpusService:
         now = time.monotonic()
         if now - self._logged_at >= LOG_EVERY_SECONDS:
             self._logged_at = now
-            log.info("building the index: %s", describe_progress(report))
+            log.info("%s", report.describe())
 
     async def start(self, wait: float = 0.0) -> None:
         """Open (or build) the index in a worker thread, waiting at most `wait` seconds.
@@ -135,7 +134,7 @@ class CorpusService:
         report = self.progress
         if report is None:
             raise IndexNotReady("I'm opening the document index; ask again in a few seconds.")
-        raise IndexNotReady(f"I'm {describe_progress(report)}. Ask again then.")
+        raise IndexNotReady(f"I'm {report.describe()}. Ask again then.")
 
     async def _refresh_phrases(self, opened: OpenedCorpus) -> None:
         phrases = await asyncio.to_thread(key_phrases, opened)
@@ -235,16 +234,6 @@ class CorpusService:
         starts = [p for p in self._phrases if p.casefold().startswith(needle)]
         inside = [p for p in self._phrases if needle in p.casefold() and p not in starts]
         return (starts + inside)[:limit]
-
-
-def describe_progress(report: BuildProgress) -> str:
-    """ "building the index of 2,096 documents, about 12 s left (reading files: 1,024 read, …)"."""
-    left = report.seconds_left()
-    eta = f", about {max(1, math.ceil(left))} s left" if left is not None else ""
-    return (
-        f"building the index of {report.files_total:,} documents{eta} ({report.stage.value}:"
-        f" {report.files_done:,} read, {report.passages:,} passages)"
-    )
 
 
 def _log_failure(task: asyncio.Task[ReloadResult]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -42,6 +43,16 @@ class BuildProgress:
         if self.stage is Stage.INDEXING:
             return max(1.0, INDEX_TO_READ * self.reading - (self.elapsed - self.reading))
         return 1.0
+
+    def describe(self) -> str:
+        """ "building the index of 2,096 documents, about 12 s left (reading files: 1,024 read,
+        9,137 passages)"."""
+        left = self.seconds_left()
+        eta = f", about {max(1, math.ceil(left))} s left" if left is not None else ""
+        return (
+            f"building the index of {self.files_total:,} documents{eta} ({self.stage.value}:"
+            f" {self.files_done:,} read, {self.passages:,} passages)"
+        )
 
 
 ProgressCallback = Callable[[BuildProgress], None]

@@ -60,5 +60,5 @@ async def test_building_is_answered_during_the_first_build_then_the_real_answer(
                 embed["title"] == "Summary: Tumen River bridge"
                 and "\\[1\\]" in embed["description"]
             )
-    assert "building the index: building the index of 5 documents" in caplog.text
+    assert "building the index of 5 documents, about " in caplog.text
     fake.assert_clean()
