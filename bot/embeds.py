@@ -30,6 +30,7 @@ from answers.models import (
     TimelineAnswer,
 )
 from answers.models import Event as TimelineEvent
+from answers.quotes import has_quote_marks
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -45,6 +46,7 @@ CONTENT_MAX = 2000
 PAGE_BUDGET = 3000
 SOURCES_PER_PAGE = 5
 
+_PARAGRAPH = re.compile(r"#p(\d+)")
 COLOURS = {True: discord.Colour.blurple(), False: discord.Colour.light_grey()}
 TITLES = {
     Kind.SUMMARY: "Summary: {q}",
@@ -127,9 +129,22 @@ def _clip_escaped(text: str, limit: int) -> str:
 def _quoted(
     prefix: str, text: str, numbers: Iterable[int], sources: dict[int, Source], limit: int
 ) -> str:
-    """`prefix“text” [n]` in at most `limit` characters: only the text is ever clipped."""
-    tail = f"” {markers(numbers, sources)}"
-    return f"{prefix}“{_clip_escaped(text, limit - len(prefix) - len(tail) - 1)}{tail}"
+    """`prefix“text” [n]` in at most `limit` characters: only the text is ever clipped.
+
+    A quote with quotation marks of its own gets none more (no ““), unless it is clipped:
+    then a closing mark shows where the shown part ends.
+    """
+    own = has_quote_marks(text)
+    opening, tail = ("" if own else "“"), f" {markers(numbers, sources)}".rstrip()
+    body = _clip_escaped(text, limit - len(prefix) - len(opening) - len(tail) - 1)
+    closing = "" if own and not body.endswith("…") else "”"
+    return f"{prefix}{opening}{body}{closing}{tail}"
+
+
+def paragraph(anchor: str) -> str:
+    """A compact place in a document: "003_b8…#p15.s1" -> "¶15" (empty if there is none)."""
+    match = _PARAGRAPH.search(anchor)
+    return f"¶{match[1]}" if match else ""
 
 
 def _quote_line(q: Quote, sources: dict[int, Source], limit: int = PAGE_BUDGET) -> str:
@@ -163,10 +178,10 @@ def _figure_line(f: Figure, sources: dict[int, Source]) -> str:
 
 
 def _cite_line(q: Quote, sources: dict[int, Source], notes: str = "") -> str:
+    # The source's title, outlet, date and link are in its field: here only where it stands.
     label = "⚠️ weak support: " if q.support is Support.WEAK else ""
-    reference = f"\n> {_clip_escaped(q.reference, PAGE_BUDGET // 4)}" if q.reference else ""
-    reference += notes
-    return _quoted(label, q.text, q.markers, sources, PAGE_BUDGET - len(reference)) + reference
+    where = (f" · {paragraph(q.anchor)}" if paragraph(q.anchor) else "") + notes
+    return _quoted(label, q.text, q.markers, sources, PAGE_BUDGET - len(where)) + where
 
 
 def _story_line(s: Story, sources: dict[int, Source]) -> str:
@@ -214,17 +229,30 @@ def _mismatch_note(x: Mismatch) -> str:
     )
 
 
+def _linked_title(s: Source) -> str:
+    url, title = safe_url(s.url), escape(s.title)
+    return f"[{title}](<{url}>)" if url else f"**{title}**"
+
+
+def _known(s: Source) -> list[str]:
+    """Outlet and date, each only when the document says."""
+    facts = [escape(s.outlet)] if s.outlet else []
+    return facts + ([_day(s.published)] if s.published else [])
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
 def _source_line(s: Source) -> str:
-    date = s.published.isoformat() if s.published else "undated"
-    url = safe_url(s.url)
-    link = f"\n<{url}>" if url else ""
-    outlet = escape(s.outlet or "unknown outlet")
-    return f"**{s.number}. {escape(s.title)}** — {outlet} · {date}{link}"
+    facts = " · ".join(_known(s))
+    return f"**{s.number}.** {_linked_title(s)}{f' — {facts}' if facts else ''}"
 
 
 def _source_item(s: Source) -> str:
-    line = _source_line(s)
-    return f"{line}\n“{_clip_escaped(s.snippet, PAGE_BUDGET - len(line) - 2)}”"
+    line, where = _source_line(s), paragraph(s.anchor)
+    snippet = _quoted("", s.snippet, (), {}, PAGE_BUDGET - len(line) - len(where) - 2)
+    return f"{line}\n{snippet} {where}".rstrip()
 
 
 def body_items(answer: Answer) -> list[str]:
@@ -268,14 +296,12 @@ def _paginate(items: list[str], budget: int) -> list[list[str]]:
 
 
 def _source_field(s: Source) -> tuple[str, str]:
-    date = s.published.isoformat() if s.published else "undated"
-    name = clip(f"[{s.number}] {escape(s.title)}", TITLE_MAX)  # a lone "[1]" links nothing
-    url = safe_url(s.url)
-    link = f"\n<{url}>" if url else ""
-    value = clip(
-        f"{escape(s.outlet or 'unknown outlet')} · {date} · `{s.id}`{link}", FIELD_VALUE_MAX
-    )
-    return name, value
+    """Name "[1] Outlet", value the linked title, date and place: no internal id, no raw URL."""
+    name = clip(f"[{s.number}]" + (f" {escape(s.outlet)}" if s.outlet else ""), TITLE_MAX)
+    place = [_day(s.published)] if s.published else []
+    place += [paragraph(s.anchor)] if paragraph(s.anchor) else []
+    value = _linked_title(s) + (f" · {' · '.join(place)}" if place else "")
+    return name, clip(value, FIELD_VALUE_MAX)
 
 
 def _title(answer: Answer) -> str:

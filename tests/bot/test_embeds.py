@@ -184,6 +184,34 @@ def test_sources_are_listed_as_fields_at_most_five_a_page() -> None:
     assert page.footer.text is not None and page.footer.text.startswith("3 more source(s)")
 
 
+def test_sources_read_as_people_expect() -> None:
+    """A source shows its title linked, outlet and date only when known, a compact ¶ place and
+    no internal id; a quote that has its own quotation marks is not quoted again; /cite shows
+    where a quote stands, and no URL outside a link."""
+    url = "https://example.com/a"
+    known = Source(1, "003_b8d6", "Talks", "NationPress", dt.date(2025, 5, 29), url, 1.0,
+                   "“The bridge,” he said, “is long.”", "003_b8d6#p15.s1")  # fmt: skip
+    bare = Source(2, "004_dc02", "Note", None, None, None, 1.0, "A plain one.", "004_dc02#p4.s2")
+    listed = SourcesAnswer("bridge", sources=(known, bare))
+    assert body_items(listed) == [
+        f"**1.** [Talks](<{url}>) — NationPress · 29 May 2025"
+        "\n“The bridge,” he said, “is long.” ¶15",
+        "**2.** **Note**\n“A plain one.” ¶4",
+    ]
+    reference = f"“Talks”, NationPress, 2025-05-29, {url}; 003_b8d6#p15.s1"
+    quote = Quote("“It is long,” he said.", "003_b8d6", "003_b8d6#p15.s1", 0, 1, (1,), reference)
+    (page,) = render_pages(CitationAnswer("long", sources=(known, bare), quotes=(quote,)))
+    assert page.description == f"“It is long,” he said. [\\[1\\]](<{url}>) · ¶15"
+    fields = [(f.name, f.value) for f in page.fields]
+    assert fields == [
+        ("[1] NationPress", f"[Talks](<{url}>) · 29 May 2025 · ¶15"),
+        ("[2]", "**Note** · ¶4"),
+    ]
+    shown = str(page.to_dict())
+    assert "003_b8d6" not in shown and "unknown outlet" not in shown and "undated" not in shown
+    assert shown.count(url) == shown.count(f"](<{url}>)")  # only ever behind a link
+
+
 def test_markers_link_only_to_plain_web_addresses() -> None:
     """A marker links to its source's http(s) URL; anything else is a plain marker."""
     sources = {
