@@ -21,7 +21,13 @@ from bot.state import StateStore
 
 log = logging.getLogger(__name__)
 
-COGS = ("bot.cogs.answers", "bot.cogs.briefing", "bot.cogs.corpus", "bot.cogs.health")
+COGS = (
+    "bot.cogs.answers",
+    "bot.cogs.briefing",
+    "bot.cogs.corpus",
+    "bot.cogs.health",
+    "bot.cogs.help",
+)
 
 
 def _utcnow() -> datetime:

@@ -14,7 +14,17 @@ from bot.cogs.answers import HELP
 from bot.errors import GENERIC
 from tests.fakediscord import EPHEMERAL, FakeDiscord
 
-COMMANDS = ["summary", "figures", "sources", "cite", "ask", "timeline", "briefing", "corpus"]
+COMMANDS = [
+    "summary",
+    "figures",
+    "sources",
+    "cite",
+    "ask",
+    "timeline",
+    "briefing",
+    "corpus",
+    "help",
+]
 # (command, options, expected title start): one of each, over seeds/
 EVERY_COMMAND: list[tuple[str, dict[str, Any], str]] = [
     ("summary", {"topic": "Tumen River bridge"}, "Summary: Tumen River bridge"),
@@ -384,4 +394,24 @@ async def test_odd_input_gets_an_answer_not_an_error(
     reply = await fake.wait_for_message("general", lambda m: bool(m.message_reference))
     assert reply.embeds or reply.content == HELP
     no_pings(bot_messages(fake))
+    fake.assert_clean()
+
+
+async def test_help_names_every_command_with_an_example(
+    fake: FakeDiscord, bot: BriefBot, answered: Any
+) -> None:
+    """/help (private) says what the bot does, where the documents come from, and shows an
+    example of every command Discord knows, subcommands included."""
+    record = await answered(fake, "help")
+    assert record.original is not None and record.original.ephemeral
+    (embed,) = record.original.embeds
+    assert "verbatim quotes" in embed["description"]
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    examples = fields["Commands"] + "\n" + fields["More commands"]
+    for command in fake.last_sync() or []:
+        subcommands = [o["name"] for o in command.get("options") or [] if o["type"] == 1]
+        for name in [f"{command['name']} {s}" for s in subcommands] or [command["name"]]:
+            assert f"`/{name}" in examples, name
+    assert "`@briefbot " in examples
+    assert "A folder of 5 documents" in fields["Where the documents come from"]
     fake.assert_clean()

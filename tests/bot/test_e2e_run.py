@@ -164,10 +164,10 @@ async def test_python_m_bot_run_serves_and_stops_on_sigterm(
     err = raw.decode()
     assert process.returncode == 0, err
     assert "Traceback" not in err and fake.token not in err
-    synced = next(line for line in err.splitlines() if "synced 8 commands" in line)
+    synced = next(line for line in err.splitlines() if "synced 9 commands" in line)
     assert "INFO" in synced and "bot.client" in synced  # discord.py's format, not bare text
     assert sorted(c["name"] for c in fake.last_sync() or []) == sorted(
-        ["ask", "briefing", "cite", "corpus", "figures", "sources", "summary", "timeline"]
+        ["ask", "briefing", "cite", "corpus", "figures", "help", "sources", "summary", "timeline"]
     )
     fake.assert_clean()
 
