@@ -30,6 +30,18 @@ COGS = (
 )
 
 
+# What the bot needs in a channel: see the README's invite link (permissions=84992).
+PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, read_message_history=True
+)
+
+
+def invite_link(application_id: int) -> str:
+    """The link that adds the bot to a server, with its slash commands and permissions."""
+    scopes = ("bot", "applications.commands")
+    return discord.utils.oauth_url(application_id, permissions=PERMISSIONS, scopes=scopes)
+
+
 def _utcnow() -> datetime:
     """The real clock, aware and in UTC."""
     return datetime.now(UTC)
@@ -108,10 +120,11 @@ class BriefBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info(
-            "connected as %s (%s) to %d guild(s)",
+            "connected as %s (%s) to %d guild(s); invite link: %s",
             self.user,
             getattr(self.user, "id", "?"),
             len(self.guilds),
+            invite_link(self.application_id or getattr(self.user, "id", 0)),
         )
 
     async def on_socket_event_type(self, event_type: str) -> None:

@@ -15,6 +15,7 @@ from answers.changes import continue_stories, loads
 from answers.compose import BriefingRequest
 from answers.models import BriefingAnswer
 from answers.overlap import weigher
+from bot.client import PERMISSIONS
 from bot.cogs.answers import respond
 from bot.delivery import Deliverer, Unusable, stories_key
 from bot.embeds import NO_MENTIONS, clip_lines, escape
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NEEDED = ("view_channel", "send_messages", "embed_links", "read_message_history")
+NEEDED = tuple(name for name, granted in PERMISSIONS if granted)  # what the invite asks for
 
 
 class BriefingCog(commands.Cog):

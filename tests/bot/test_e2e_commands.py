@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.client import BriefBot
+from bot.client import PERMISSIONS, BriefBot, invite_link
 from bot.cogs.answers import HELP
 from bot.errors import GENERIC
 from tests.fakediscord import EPHEMERAL, FakeDiscord
@@ -415,3 +416,14 @@ async def test_help_names_every_command_with_an_example(
     assert "`@briefbot " in examples
     assert "A folder of 5 documents" in fields["Where the documents come from"]
     fake.assert_clean()
+
+
+def test_the_readme_s_invite_link_asks_for_what_the_bot_checks() -> None:
+    """The README's permissions integer is the client's PERMISSIONS, which /briefing subscribe
+    checks in the channel: View Channel, Send Messages, Embed Links, Read Message History."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    assert PERMISSIONS.value == 84992
+    assert "scope=bot+applications.commands&permissions=84992" in readme
+    assert invite_link(42).endswith(
+        "client_id=42&scope=bot+applications.commands&permissions=84992"
+    )
