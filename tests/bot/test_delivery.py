@@ -257,3 +257,30 @@ async def test_long_briefing_is_posted_whole_once_across_a_restart_between_parts
     stories, _, sources = text.partition("**Sources**")
     assert [n for n in range(1, 20) if f"**{n}.** " in stories] == list(range(1, 9))
     assert [n for n in range(1, 20) if f"**{n}.** " in sources] == list(range(1, 9))
+
+
+async def test_a_topic_subscription_posts_only_its_topic(
+    fake: FakeDiscord, bot: BriefBot, clock: Any
+) -> None:
+    """Two subscriptions in one channel, everything and 'Rason': each posts its own briefing,
+    once, and the topic's names its topic and cites fewer sources."""
+    at = (clock.current + timedelta(minutes=2)).time()
+    channel = fake.channel("briefings").id
+    bot.state.subscribe(fake.guild.id, channel, time(at.hour, at.minute), "UTC")
+    bot.state.subscribe(fake.guild.id, channel, time(at.hour, at.minute), "UTC", topic="Rason")
+    clock.advance(minutes=3)
+    await deliverer(bot).tick()
+    await deliverer(bot).tick()
+    posts = _posts(fake, "briefings")
+    everything = [p for p in posts if "#b1-" in p.embeds[0]["url"]]
+    rason = [p for p in posts if "#b2-" in p.embeds[0]["url"]]
+    assert whole_once(everything) and whole_once(rason)
+    assert rason[0].embeds[0]["title"].startswith("Briefing: Rason · ")
+    assert everything[0].embeds[0]["title"].startswith("Briefing · ")
+
+    def cited(messages: list[Any]) -> int:
+        text = "\n".join(e.get("description", "") for m in messages for e in m.embeds)
+        return text.partition("**Sources**")[2].count("\n**")
+
+    assert 0 < cited(rason) < cited(everything)
+    fake.assert_clean()

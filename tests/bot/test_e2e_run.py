@@ -295,3 +295,19 @@ async def test_a_named_pipe_in_the_corpus_blocks_neither_start_nor_reload(
         _, raw = await asyncio.wait_for(process.communicate(), 20)
     assert process.returncode == 0
     assert "skipping pipe.txt: not a regular file" in raw.decode()
+
+
+async def test_a_corpus_that_cannot_be_opened_stops_the_bot_with_one_line(
+    fake: FakeDiscord, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Connecting does not wait for the corpus, but a folder that is missing altogether still
+    stops the bot: exit 2 and one line saying how to name the folder, no traceback."""
+    missing = tmp_path / "missing"
+    broken = _with_token(settings, fake.token, corpus_dir=missing, index_wait_seconds=0.0)
+    assert await asyncio.wait_for(asyncio.to_thread(run, broken), 30) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (
+        f"briefbot: corpus folder {missing} does not exist:"
+        " name it with --corpus DIR or BRIEFBOT_CORPUS_DIR"
+    )
+    assert "Traceback" not in err
