@@ -47,6 +47,7 @@ PAGE_BUDGET = 3000
 SOURCES_PER_PAGE = 5
 
 _PARAGRAPH = re.compile(r"#p(\d+)")
+_PAGE = re.compile(r"\(p\. (\d+)\)$")
 COLOURS = {True: discord.Colour.blurple(), False: discord.Colour.light_grey()}
 TITLES = {
     Kind.SUMMARY: "Summary: {q}",
@@ -142,9 +143,11 @@ def _quoted(
 
 
 def paragraph(anchor: str) -> str:
-    """A compact place in a document: "003_b8…#p15.s1" -> "¶15" (empty if there is none)."""
-    match = _PARAGRAPH.search(anchor)
-    return f"¶{match[1]}" if match else ""
+    """A compact place in a document: "003_b8…#p15.s1" -> "¶15", with its page when it has one
+    ("report#p5.s1 (p. 2)" -> "p. 2 ¶5"); empty if there is none."""
+    match, page = _PARAGRAPH.search(anchor), _PAGE.search(anchor)
+    where = f"¶{match[1]}" if match else ""
+    return f"p. {page[1]} {where}".strip() if page else where
 
 
 def _quote_line(q: Quote, sources: dict[int, Source], limit: int = PAGE_BUDGET) -> str:

@@ -35,6 +35,7 @@ COMMANDS = (
     ("briefing list", "/briefing list", "the channels that get it, and when"),
     ("corpus status", "/corpus status", "how many documents, how fresh the index is"),
     ("corpus reload", "/corpus reload", "read the folder again now (Manage Server)"),
+    ("corpus add", "/corpus add file: report.pdf", "add a document to the folder (Manage Server)"),
     ("help", "/help", "this message"),
 )
 ABOUT = (
@@ -55,7 +56,8 @@ def help_embed(documents: int | None, reload_minutes: int) -> discord.Embed:
     checked = f"; I look for changes every {reload_minutes} min" if reload_minutes else ""
     embed.add_field(
         name="Where the documents come from",
-        value=f"A folder of {count} that the people who run me keep up to date{checked}. "
+        value=f"A folder of {count} that the people who run me keep up to date{checked}; "
+        "Manage Server can add one with `/corpus add`. "
         "Add `private: True` to an answer command to see the answer alone.",
         inline=False,
     )

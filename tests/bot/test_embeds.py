@@ -47,6 +47,7 @@ from bot.embeds import (
     clip_lines,
     escape,
     markers,
+    paragraph,
     render_pages,
     safe_url,
 )
@@ -402,3 +403,10 @@ def test_emphasis_inside_a_link_leaves_it_inert() -> None:
     quote = Quote(text, "d", "d#p0.s0", 0, len(text), (1,), emphasis=((lo, lo + 3),))
     (line,) = body_items(AskAnswer("q", passages=(quote,)))
     assert _live_links(line) == []
+
+
+def test_a_place_is_a_compact_paragraph_with_its_page() -> None:
+    """'doc#p15.s1' reads ¶15; a PDF's 'doc#p5.s1 (p. 2)' reads p. 2 ¶5; no anchor, nothing."""
+    assert paragraph("003_b8d6#p15.s1") == "¶15"
+    assert paragraph("report#p5.s1 (p. 2)") == "p. 2 ¶5"
+    assert paragraph("") == ""
