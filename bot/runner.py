@@ -74,7 +74,13 @@ async def _serve(settings: Settings, token: str) -> None:
 
     async with BriefBot(settings) as bot:
         _close_on_signals(bot)
-        await bot.start(token)
+        try:
+            await bot.start(token)
+        except Exception:
+            # Closed by a corpus that cannot be opened, mid-login: what stopped it is the corpus
+            # ("Connector is closed" is only how the login noticed).
+            if bot.fatal is None:
+                raise
     if bot.fatal is not None:  # the first index could not be opened after connecting
         raise bot.fatal
 

@@ -304,7 +304,8 @@ async def test_a_corpus_that_cannot_be_opened_stops_the_bot_with_one_line(
     stops the bot: exit 2 and one line saying how to name the folder, no traceback."""
     missing = tmp_path / "missing"
     broken = _with_token(settings, fake.token, corpus_dir=missing, index_wait_seconds=0.0)
-    assert await asyncio.wait_for(asyncio.to_thread(run, broken), 30) == 2
+    code = await asyncio.wait_for(asyncio.to_thread(run, broken), 30)
+    assert code == 2, capsys.readouterr().err
     err = capsys.readouterr().err
     assert err.splitlines()[-1] == (
         f"briefbot: corpus folder {missing} does not exist:"
