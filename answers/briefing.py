@@ -21,6 +21,7 @@ from answers.relevance import find
 from answers.sources import document_source, nothing_found, partly_found
 from answers.stories import Focus, Grouped, cluster, document_vector, group_story
 from retrieval.corpus import Corpus
+from retrieval.documents import Document, Sentence, SentenceKind
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,17 @@ def _key_figures(grouped: Grouped, numbers: dict[str, int]) -> list[Figure]:
     return figures
 
 
+def _best_passage(grouped: Grouped, doc: Document) -> tuple[Sentence, float]:
+    """A document's best sentence in its story, never its headline (listed as the title
+    already) while it has a body sentence: one in the story, else its first."""
+    own = [e for e in grouped.sentences if e.document.id == doc.id]
+    body = [e for e in own if e.sentence.kind is not SentenceKind.HEADLINE]
+    if body:
+        return body[0].sentence, body[0].coverage
+    lead = next((s for s in doc.sentences if s.kind is SentenceKind.BODY), own[0].sentence)
+    return lead, own[0].coverage
+
+
 def _assemble(
     grouped: Sequence[Grouped],
 ) -> tuple[tuple[Story, ...], tuple[Figure, ...], tuple[Source, ...]]:
@@ -103,8 +115,8 @@ def _assemble(
     sources: list[Source] = []
     for g in grouped:
         for doc in g.documents:
-            best = next(e for e in g.sentences if e.document.id == doc.id)
-            sources.append(document_source(len(sources) + 1, doc, best.sentence, best.coverage))
+            sentence, coverage = _best_passage(g, doc)
+            sources.append(document_source(len(sources) + 1, doc, sentence, coverage))
     numbers = {s.id: s.number for s in sources}
     stories, key = [], []
     for g in grouped:

@@ -149,9 +149,9 @@ def _briefing(answer: BriefingAnswer) -> Iterator[str]:
 
 
 def _reference(s: Source) -> str:
-    """`[1] **Title**, Outlet, 2026-02-03, <url> (path)`."""
-    parts = [f"**{escape(s.title)}**", escape(s.outlet or "unknown outlet")]
-    parts.append(s.published.isoformat() if s.published else "undated")
+    """`[1] **Title**, Outlet, 2026-02-03, <url> (path)`: outlet and date only when known."""
+    parts = [f"**{escape(s.title)}**"] + ([escape(s.outlet)] if s.outlet else [])
+    parts += [s.published.isoformat()] if s.published else []
     if s.url:
         parts.append(f"<{s.url}>")
     where = f" (`{s.path}`)" if s.path else ""

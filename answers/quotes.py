@@ -32,14 +32,29 @@ def sentence_quote(
     )
 
 
+QUOTE_MARKS = frozenset("“”„‟«»‘’‚‹›\"'")
+
+
+def has_quote_marks(text: str) -> bool:
+    """Whether a quote starts or ends with a quotation mark of its own (and needs no more)."""
+    return text[:1] in QUOTE_MARKS or text[-1:] in QUOTE_MARKS
+
+
+def quoted(text: str) -> str:
+    """Text in quotation marks, never doubling the marks it already has."""
+    return text if has_quote_marks(text) else f"“{text}”"
+
+
 def format_reference(doc: Document, sentence: Sentence) -> str:
     """“Title”, Outlet, 2025-05-29, https://…; doc#p15.s1 (document doc, p. 2, paragraph 15).
 
     The page ("p. 2") is named for documents with pages (PDF) only.
+    Outlet and date appear only when the document has them.
     """
     meta = doc.metadata
-    parts = [f"“{doc.title}”", meta.outlet or "unknown outlet"]
-    parts.append(meta.published.isoformat() if meta.published else "undated")
+    parts = [quoted(doc.title)]
+    parts += [meta.outlet] if meta.outlet else []
+    parts += [meta.published.isoformat()] if meta.published else []
     if meta.url:
         parts.append(meta.url)
     anchor = sentence.anchor

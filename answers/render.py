@@ -28,6 +28,7 @@ from answers.models import (
     TimelineAnswer,
 )
 from answers.models import Event as TimelineEvent
+from answers.quotes import quoted
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,16 @@ def environment(override: Path | None = None) -> jinja2.Environment:
     env.filters["number"] = format_number
     env.filters["utc"] = format_utc
     env.filters["ordinal"] = format_ordinal
+    env.filters["quoted"] = quoted
+    env.filters["known"] = known_facts
     return env
+
+
+def known_facts(source: Source) -> str:
+    """Outlet and date, each only when known: "NationPress · 2025-09-06"."""
+    facts = [source.outlet] if source.outlet else []
+    facts += [source.published.isoformat()] if source.published else []
+    return " · ".join(facts)
 
 
 def format_ordinal(value: float) -> str:

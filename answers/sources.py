@@ -9,7 +9,7 @@ from answers.models import Source, SourcesAnswer
 from answers.query import Query
 from answers.relevance import Findings, Within, find
 from retrieval.corpus import Corpus, DocumentHit
-from retrieval.documents import Document, Sentence
+from retrieval.documents import Document, Sentence, SentenceKind
 from retrieval.tokenizer import tokenize
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,13 @@ def _source(
 
 
 def to_source(number: int, hit: DocumentHit, coverage: float = 0.0) -> Source:
-    """A ranked document as a listed source, its best passage as the snippet."""
-    passage = hit.best.passage
+    """A ranked document as a listed source, its best passage as the snippet.
+
+    The headline is listed as the title already: a body passage that matched is the snippet
+    even when the headline scored higher.
+    """
+    body = (h for h in hit.hits if h.passage.sentences[0].kind is not SentenceKind.HEADLINE)
+    passage = next(body, hit.best).passage
     return _source(
         number, hit.document, passage.text, str(passage.sentences[0].anchor), hit.score, coverage
     )

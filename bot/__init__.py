@@ -1,0 +1,3 @@
+"""briefbot: a Discord bot that briefs a team on a folder of documents."""
+
+__version__ = "0.1.0"

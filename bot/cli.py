@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -29,10 +30,11 @@ from answers.filters import Filters
 from answers.markdown import render_markdown
 from answers.models import Answer
 from answers.render import render_text, to_json
-from bot import feedcli
+from bot import __version__, feedcli
 from bot.health import check_health
 from bot.settings import Settings
 from bot.state import StateError
+from bot.terminal import build_progress, console, corpus_hint, print_answer
 from retrieval.bm25 import BM25Params
 from retrieval.reader import CorpusError
 from retrieval.store import OpenedCorpus, describe, open_corpus
@@ -74,6 +76,20 @@ ANSWERS: dict[str, tuple[str, Callable[[str, argparse.Namespace], Request[Answer
         lambda t, a: BriefingRequest(t, since=a.since, hours=a.hours),
     ),
 }
+# command -> (what its words are, an example)
+EXAMPLES = {
+    "summary": ("the topic", 'briefbot summary "Tumen River bridge"'),
+    "figures": ("the topic", 'briefbot figures "Tumen River bridge"'),
+    "sources": ("the topic", 'briefbot sources "Kursk region" --json'),
+    "cite": ("the claim", 'briefbot cite "the bridge will be 850 meters long"'),
+    "search": ("the query", 'briefbot search "road bridge over the Tumen"'),
+    "ask": ("the question", 'briefbot ask "How long is the Tumen bridge?"'),
+    "timeline": ("the topic", 'briefbot timeline "North Korea Russia"'),
+    "briefing": ("only stories on this topic (optional)", "briefbot briefing --hours 48"),
+    "index": ("", "briefbot index --corpus ~/documents"),
+    "run": ("", "DISCORD_TOKEN=... briefbot run --corpus ~/documents"),
+    "health": ("", "briefbot health --max-age 60"),
+}
 
 
 def _moment(text: str) -> dt.datetime:
@@ -104,10 +120,38 @@ def _filters(args: argparse.Namespace) -> Filters:
     return Filters(since=args.since, until=args.until, outlet=args.outlet)
 
 
+def _hours(text: str) -> float:
+    """A window length in hours, more than zero."""
+    try:
+        hours = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of hours: {text!r}") from None
+    if not hours > 0 or hours == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be more than 0 hours: {text!r}")
+    return hours
+
+
+def _command(commands: Any, name: str, help_text: str, **options: Any) -> argparse.ArgumentParser:
+    """A subcommand whose help ends with an example."""
+    example = EXAMPLES[name][1]
+    return commands.add_parser(  # type: ignore[no-any-return]
+        name,
+        help=help_text,
+        description=f"{help_text[0].upper()}{help_text[1:]}.",
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **options,
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="briefbot", description="Cited, extractive briefings over a folder of documents."
+        prog="briefbot",
+        description="Cited, extractive briefings over a folder of documents.",
+        epilog='example:\n  briefbot summary "Tumen River bridge" --corpus seeds',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"briefbot {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--corpus", type=Path, help="corpus folder (default: BRIEFBOT_CORPUS_DIR or seeds/)"
@@ -116,7 +160,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (help_text, _) in ANSWERS.items():
-        sub = commands.add_parser(name, parents=[common], help=help_text)
+        sub = _command(commands, name, help_text, parents=[common])
         sub.add_argument(
             "--format",
             choices=("text", "json", "md"),
@@ -124,20 +168,20 @@ def _parser() -> argparse.ArgumentParser:
             help="text (default), json (as --json) or md: Markdown with a reference list",
         )
         if name != "briefing":
-            sub.add_argument("text", nargs="+", help="topic, query, claim or question")
+            sub.add_argument("text", nargs="+", help=EXAMPLES[name][0])
             _add_filters(sub)
             continue
-        sub.add_argument("text", nargs="*", help="only stories on this topic (optional)")
+        sub.add_argument("text", nargs="*", help=EXAMPLES[name][0])
         since = sub.add_mutually_exclusive_group()
         since.add_argument("--since", type=_moment, help="ISO datetime (UTC if no zone)")
         since.add_argument(
-            "--hours", type=float, default=DEFAULT_HOURS, help="window length (default 24)"
+            "--hours", type=_hours, default=DEFAULT_HOURS, help="window length (default 24)"
         )
-    commands.add_parser("index", parents=[common], help="build or check the persisted index")
+    _command(commands, "index", "build or check the persisted index", parents=[common])
     feedcli.add_parser(commands, common)
-    run = commands.add_parser("run", help="run the Discord bot (token in DISCORD_TOKEN)")
+    run = _command(commands, "run", "run the Discord bot (token in DISCORD_TOKEN)")
     run.add_argument("--corpus", type=Path, help="corpus folder (default: BRIEFBOT_CORPUS_DIR)")
-    health = commands.add_parser("health", help="exit 0 if the running bot is connected and fresh")
+    health = _command(commands, "health", "exit 0 if the running bot is connected and fresh")
     health.add_argument(
         "--max-age", type=float, default=90.0, help="seconds a heartbeat stays fresh (default 90)"
     )
@@ -182,13 +226,14 @@ def _warnings_held(hold: bool) -> Iterator[None]:
 
 def _open(settings: Settings, verbose: bool) -> OpenedCorpus:
     # One answer per process: numpy scores it sooner than numba can start (see BM25Index).
-    with _warnings_held(not verbose):
+    with _warnings_held(not verbose), build_progress(console(stderr=True)) as progress:
         return open_corpus(
             settings.corpus_dir,
             settings.data_dir,
             BM25Params(k1=settings.k1, b=settings.b),
             settings.max_file_bytes,
             compiled=False,
+            progress=progress,
         )
 
 
@@ -237,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         opened = _open(settings, args.verbose)
     except CorpusError as err:
-        print(f"briefbot: {err}", file=sys.stderr)
+        print(f"briefbot: {corpus_hint(str(err))}", file=sys.stderr)
         return 2
     except OSError as err:
         print(
@@ -261,5 +306,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.format == "md":
         sys.stdout.write(render_markdown(answer))
     else:
-        sys.stdout.write(render_text(answer, settings.templates_dir))
+        print_answer(console(), render_text(answer, settings.templates_dir))
     return 0

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
 from discord.ext import commands
 
-from bot.delivery import Deliverer, utcnow
 from bot.errors import BriefTree
 from bot.limits import Gate, Rate
 from bot.paging import PAGE_TIMEOUT, ExpiredPages
@@ -27,7 +27,25 @@ COGS = (
     "bot.cogs.corpus",
     "bot.cogs.feeds",
     "bot.cogs.health",
+    "bot.cogs.help",
 )
+
+
+# What the bot needs in a channel: see the README's invite link (permissions=84992).
+PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, read_message_history=True
+)
+
+
+def invite_link(application_id: int) -> str:
+    """The link that adds the bot to a server, with its slash commands and permissions."""
+    scopes = ("bot", "applications.commands")
+    return discord.utils.oauth_url(application_id, permissions=PERMISSIONS, scopes=scopes)
+
+
+def _utcnow() -> datetime:
+    """The real clock, aware and in UTC."""
+    return datetime.now(UTC)
 
 
 class BriefBot(commands.Bot):
@@ -55,12 +73,11 @@ class BriefBot(commands.Bot):
             **options,
         )
         self.settings = settings
-        self.clock = clock or utcnow
+        self.clock = clock or _utcnow
         self.page_timeout = page_timeout
         self.service = CorpusService(settings)
         # One clock for the schedule and the delivery log it is compared with.
         self.state = StateStore(settings.data_dir / "state.sqlite3", clock=self.now)
-        self.deliverer = Deliverer(self)
         # Every question from Discord passes one gate: buckets per user and server, fair turns.
         self.gate = Gate(
             Rate(settings.question_burst, settings.question_window_seconds),
@@ -69,9 +86,14 @@ class BriefBot(commands.Bot):
         )
         self.last_gateway_event = 0.0
         self.synced: list[str] = []
+        self.fatal: BaseException | None = None  # why the bot stopped on its own, if it did
 
     async def setup_hook(self) -> None:
-        await self.service.start()
+        # Connect while the first index builds: questions meanwhile are told how far it is.
+        await self.service.start(wait=self.settings.index_wait_seconds)
+        first = self.service.first_load
+        if first is not None and not first.done():
+            first.add_done_callback(self._first_load_done)
         for name in COGS:
             await self.load_extension(name)
         self.add_view(ExpiredPages())  # page buttons of answers sent before a restart
@@ -81,6 +103,13 @@ class BriefBot(commands.Bot):
         synced = await self.tree.sync(guild=guild)
         self.synced = [c.name for c in synced]
         log.info("synced %d commands%s", len(synced), f" to guild {guild.id}" if guild else "")
+
+    def _first_load_done(self, task: asyncio.Task[Any]) -> None:
+        """A corpus that cannot be opened at all stops the bot, as it would before connecting."""
+        if task.cancelled() or task.exception() is None:
+            return
+        self.fatal = task.exception()
+        self._closing = asyncio.get_running_loop().create_task(self.close())
 
     async def close(self) -> None:
         await super().close()
@@ -92,10 +121,11 @@ class BriefBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info(
-            "connected as %s (%s) to %d guild(s)",
+            "connected as %s (%s) to %d guild(s); invite link: %s",
             self.user,
             getattr(self.user, "id", "?"),
             len(self.guilds),
+            invite_link(self.application_id or getattr(self.user, "id", 0)),
         )
 
     async def on_socket_event_type(self, event_type: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable
+from datetime import date
 from typing import assert_never
 
 import discord
@@ -29,6 +30,7 @@ from answers.models import (
     TimelineAnswer,
 )
 from answers.models import Event as TimelineEvent
+from answers.quotes import has_quote_marks
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -44,6 +46,8 @@ CONTENT_MAX = 2000
 PAGE_BUDGET = 3000
 SOURCES_PER_PAGE = 5
 
+_PARAGRAPH = re.compile(r"#p(\d+)")
+_PAGE = re.compile(r"\(p\. (\d+)\)$")
 COLOURS = {True: discord.Colour.blurple(), False: discord.Colour.light_grey()}
 TITLES = {
     Kind.SUMMARY: "Summary: {q}",
@@ -126,9 +130,24 @@ def _clip_escaped(text: str, limit: int) -> str:
 def _quoted(
     prefix: str, text: str, numbers: Iterable[int], sources: dict[int, Source], limit: int
 ) -> str:
-    """`prefix“text” [n]` in at most `limit` characters: only the text is ever clipped."""
-    tail = f"” {markers(numbers, sources)}"
-    return f"{prefix}“{_clip_escaped(text, limit - len(prefix) - len(tail) - 1)}{tail}"
+    """`prefix“text” [n]` in at most `limit` characters: only the text is ever clipped.
+
+    A quote with quotation marks of its own gets none more (no ““), unless it is clipped:
+    then a closing mark shows where the shown part ends.
+    """
+    own = has_quote_marks(text)
+    opening, tail = ("" if own else "“"), f" {markers(numbers, sources)}".rstrip()
+    body = _clip_escaped(text, limit - len(prefix) - len(opening) - len(tail) - 1)
+    closing = "" if own and not body.endswith("…") else "”"
+    return f"{prefix}{opening}{body}{closing}{tail}"
+
+
+def paragraph(anchor: str) -> str:
+    """A compact place in a document: "003_b8…#p15.s1" -> "¶15", with its page when it has one
+    ("report#p5.s1 (p. 2)" -> "p. 2 ¶5"); empty if there is none."""
+    match, page = _PARAGRAPH.search(anchor), _PAGE.search(anchor)
+    where = f"¶{match[1]}" if match else ""
+    return f"p. {page[1]} {where}".strip() if page else where
 
 
 def _quote_line(q: Quote, sources: dict[int, Source], limit: int = PAGE_BUDGET) -> str:
@@ -162,10 +181,10 @@ def _figure_line(f: Figure, sources: dict[int, Source]) -> str:
 
 
 def _cite_line(q: Quote, sources: dict[int, Source], notes: str = "") -> str:
+    # The source's title, outlet, date and link are in its field: here only where it stands.
     label = "⚠️ weak support: " if q.support is Support.WEAK else ""
-    reference = f"\n> {_clip_escaped(q.reference, PAGE_BUDGET // 4)}" if q.reference else ""
-    reference += notes
-    return _quoted(label, q.text, q.markers, sources, PAGE_BUDGET - len(reference)) + reference
+    where = (f" · {paragraph(q.anchor)}" if paragraph(q.anchor) else "") + notes
+    return _quoted(label, q.text, q.markers, sources, PAGE_BUDGET - len(where)) + where
 
 
 def _story_line(s: Story, sources: dict[int, Source]) -> str:
@@ -213,17 +232,30 @@ def _mismatch_note(x: Mismatch) -> str:
     )
 
 
+def _linked_title(s: Source) -> str:
+    url, title = safe_url(s.url), escape(s.title)
+    return f"[{title}](<{url}>)" if url else f"**{title}**"
+
+
+def _known(s: Source) -> list[str]:
+    """Outlet and date, each only when the document says."""
+    facts = [escape(s.outlet)] if s.outlet else []
+    return facts + ([_day(s.published)] if s.published else [])
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
 def _source_line(s: Source) -> str:
-    date = s.published.isoformat() if s.published else "undated"
-    url = safe_url(s.url)
-    link = f"\n<{url}>" if url else ""
-    outlet = escape(s.outlet or "unknown outlet")
-    return f"**{s.number}. {escape(s.title)}** — {outlet} · {date}{link}"
+    facts = " · ".join(_known(s))
+    return f"**{s.number}.** {_linked_title(s)}{f' — {facts}' if facts else ''}"
 
 
 def _source_item(s: Source) -> str:
-    line = _source_line(s)
-    return f"{line}\n“{_clip_escaped(s.snippet, PAGE_BUDGET - len(line) - 2)}”"
+    line, where = _source_line(s), paragraph(s.anchor)
+    snippet = _quoted("", s.snippet, (), {}, PAGE_BUDGET - len(line) - len(where) - 2)
+    return f"{line}\n{snippet} {where}".rstrip()
 
 
 def body_items(answer: Answer) -> list[str]:
@@ -267,21 +299,40 @@ def _paginate(items: list[str], budget: int) -> list[list[str]]:
 
 
 def _source_field(s: Source) -> tuple[str, str]:
-    date = s.published.isoformat() if s.published else "undated"
-    name = clip(f"[{s.number}] {escape(s.title)}", TITLE_MAX)  # a lone "[1]" links nothing
-    url = safe_url(s.url)
-    link = f"\n<{url}>" if url else ""
-    value = clip(
-        f"{escape(s.outlet or 'unknown outlet')} · {date} · `{s.id}`{link}", FIELD_VALUE_MAX
-    )
-    return name, value
+    """Name "[1] Outlet", value the linked title, date and place: no internal id, no raw URL."""
+    name = clip(f"[{s.number}]" + (f" {escape(s.outlet)}" if s.outlet else ""), TITLE_MAX)
+    place = [_day(s.published)] if s.published else []
+    place += [paragraph(s.anchor)] if paragraph(s.anchor) else []
+    value = _linked_title(s) + (f" · {' · '.join(place)}" if place else "")
+    return name, clip(value, FIELD_VALUE_MAX)
 
 
 def _title(answer: Answer) -> str:
-    query = answer.query
-    if answer.kind is Kind.BRIEFING:
-        query = f": {query}" if query else ""
-    return clip(escape(TITLES[answer.kind].format(q=query)), TITLE_MAX)
+    if isinstance(answer, BriefingAnswer):
+        return briefing_title(answer)
+    return clip(escape(TITLES[answer.kind].format(q=answer.query)), TITLE_MAX)
+
+
+def briefing_title(answer: BriefingAnswer, day: date | None = None) -> str:
+    """ "Briefing: topic · Wednesday 2 December 2026": `day`, else the UTC day the window ends."""
+    if day is None and answer.window is not None:
+        day = answer.window[1].date()
+    topic = f": {answer.query}" if answer.query else ""
+    when = f" · {day:%A} {day.day} {day:%B %Y}" if day else ""
+    return clip(escape(TITLES[Kind.BRIEFING].format(q=topic)) + when, TITLE_MAX)
+
+
+def briefing_summary(answer: BriefingAnswer) -> str:
+    """What a briefing covers: "**5 new documents** since <t:…:f>", in the reader's time zone."""
+    if answer.window is None:
+        return escape(answer.notice or "")
+    since = f"<t:{int(answer.window[0].timestamp())}:f>"
+    if not answer.new:
+        return f"*Nothing new since {since}. The most recent stories:*"
+    count = answer.documents
+    noun = "document" if count == 1 else "documents"
+    notice = f"\n*{escape(answer.notice)}*" if answer.notice else ""
+    return f"**{count} new {noun}** since {since}{notice}"
 
 
 def render_pages(answer: Answer, tag: str = "") -> list[discord.Embed]:
@@ -297,11 +348,15 @@ def render_pages(answer: Answer, tag: str = "") -> list[discord.Embed]:
             embed.set_footer(text=clip(tag, FOOTER_MAX))
         return [embed]
     notice = [f"*{escape(answer.notice)}*"] if answer.notice else []
+    if isinstance(answer, BriefingAnswer):
+        notice = [summary] if (summary := briefing_summary(answer)) else []
     pages = _paginate(notice + body_items(answer), PAGE_BUDGET)
     listed = () if isinstance(answer, SourcesAnswer) else answer.sources
     embeds = []
     for number, page in enumerate(pages, start=1):
         embed = discord.Embed(title=title, description="\n\n".join(page) or None, colour=colour)
+        if isinstance(answer, BriefingAnswer) and answer.window is not None:
+            embed.timestamp = answer.window[1]
         for source in listed[: min(SOURCES_PER_PAGE, FIELDS_MAX)]:
             name, value = _source_field(source)
             embed.add_field(name=name, value=value, inline=False)

@@ -15,6 +15,7 @@ import discord
 
 from bot.settings import Settings
 from bot.state import StateError
+from bot.terminal import corpus_hint
 from retrieval.reader import CorpusError
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,15 @@ async def _serve(settings: Settings, token: str) -> None:
 
     async with BriefBot(settings) as bot:
         _close_on_signals(bot)
-        await bot.start(token)
+        try:
+            await bot.start(token)
+        except Exception:
+            # Closed by a corpus that cannot be opened, mid-login: what stopped it is the corpus
+            # ("Connector is closed" is only how the login noticed).
+            if bot.fatal is None:
+                raise
+    if bot.fatal is not None:  # the first index could not be opened after connecting
+        raise bot.fatal
 
 
 def _close_on_signals(bot: discord.Client) -> None:
@@ -116,7 +125,9 @@ def run(settings: Settings) -> int:
         return _fail(f"Discord closed the connection (code {err.code}: {err.reason})", 1)
     except (aiohttp.ClientError, discord.GatewayNotFound) as err:
         return _fail(f"cannot reach Discord: {err}", 1)
-    except (CorpusError, StateError) as err:
+    except CorpusError as err:
+        return _fail(corpus_hint(str(err)), 2)
+    except StateError as err:
         return _fail(str(err), 2)
     except OSError as err:
         return _fail(f"cannot use data folder {settings.data_dir}: {err.strerror or err}", 2)

@@ -34,9 +34,15 @@ log = logging.getLogger(__name__)
 DEFAULT_GRACE = timedelta(minutes=30)
 DEFAULT_WINDOW = timedelta(hours=24)
 
-# "7:30", "07:30" and "7.30" (the dot is how many European locales write times); nothing
-# else, so "730" or "7:30pm" get the error message rather than a guess.
+# "7:30", "07:30" and "7.30" (the dot is how many European locales write times), and the
+# 12-hour "7am", "7 a.m.", "7:30 pm"; nothing else, so "730" gets the error, not a guess.
 _TIME_PATTERN = re.compile(r"(?P<hour>[0-9]{1,2})[:.](?P<minute>[0-9]{2})")
+_TWELVE_HOUR = re.compile(
+    r"(?P<hour>[0-9]{1,2})(?:[:.](?P<minute>[0-9]{2}))?\s*(?P<half>[ap])\.?\s*m\.?"
+)
+_NAMED_TIMES = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
+# In the tz database but not places: the host's own zone, and a placeholder zone.
+_NOT_ZONES = frozenset({"localtime", "factory", "posixrules"})
 # Bounded walk-backs and walk-forwards: real zones shift a day by at most one date.
 _MAX_DAY_SHIFT = 3
 
@@ -66,6 +72,7 @@ class Subscription:
     enabled: bool = True
     failures: int = 0
     last_delivered_at: datetime | None = None
+    topic: str = ""  # only stories on this topic; empty: everything new
 
     def __post_init__(self) -> None:
         if (
@@ -103,19 +110,30 @@ class BriefingWindow:
 
 
 def parse_local_time(text: str) -> time:
-    """Parse ``H:MM``, ``HH:MM`` or ``H.MM`` (24-hour clock) into a naive minute-precision time."""
-    match = _TIME_PATTERN.fullmatch(text.strip())
+    """Parse ``HH:MM`` or ``H.MM`` (24-hour), ``7am`` or ``7:30 pm`` (12-hour), ``noon`` or
+    ``midnight`` into a naive minute-precision time."""
+    typed = text.strip().casefold()
+    if typed in _NAMED_TIMES:
+        return _NAMED_TIMES[typed]
+    match = _TIME_PATTERN.fullmatch(typed)
     if match is not None:
         hour, minute = int(match["hour"]), int(match["minute"])
         if hour < 24 and minute < 60:
             return time(hour, minute)
-    raise ScheduleError(f"`{text.strip()}` is not a time: use HH:MM, 24-hour (e.g. 07:30)")
+    twelve = _TWELVE_HOUR.fullmatch(typed)
+    if twelve is not None:
+        hour, minute = int(twelve["hour"]), int(twelve["minute"] or 0)
+        if 1 <= hour <= 12 and minute < 60:  # 12am is midnight, 12pm noon
+            return time(hour % 12 + (12 if twelve["half"] == "p" else 0), minute)
+    raise ScheduleError(
+        f"`{text.strip()}` is not a time: use HH:MM, 24-hour (e.g. 07:30), or 7:30am"
+    )
 
 
 def parse_timezone(text: str) -> str:
     """Return the canonical IANA name for ``text`` (case-insensitive, spaces as underscores)."""
     wanted = text.strip().replace(" ", "_")
-    name = _zone_names().get(wanted.casefold())
+    name = canonical_zones().get(wanted.casefold())
     if name is None:
         raise ScheduleError(f"`{text.strip()}` is not an IANA time zone, e.g. Europe/Paris")
     return name
@@ -265,9 +283,13 @@ def _require_aware(name: str, value: datetime) -> None:
 
 
 @functools.cache
-def _zone_names() -> dict[str, str]:
-    """Case-folded IANA name -> canonical name, built once (it scans the tz database)."""
-    return {name.casefold(): name for name in zoneinfo.available_timezones()}
+def canonical_zones() -> dict[str, str]:
+    """Case-folded IANA name -> canonical name, built once (it scans the tz database).
+
+    ``localtime`` (whatever the host's zone is) and ``Factory`` (a placeholder) are not places.
+    """
+    names = zoneinfo.available_timezones()
+    return {n.casefold(): n for n in names if n.casefold() not in _NOT_ZONES}
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:

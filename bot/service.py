@@ -19,13 +19,21 @@ from answers.compose import A, Request, compose
 from answers.filters import outlets
 from answers.markdown import render_markdown, title_of
 from bot.embeds import render_pages
+from bot.errors import UserError
 from bot.settings import Settings
 from retrieval.bm25 import BM25Params
 from retrieval.cancel import BuildCancelled
+from retrieval.progress import BuildProgress
 from retrieval.store import OpenedCorpus, open_corpus
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+LOG_EVERY_SECONDS = 5.0  # a progress line in the log while a build runs
+
+
+class IndexNotReady(UserError):
+    """The first index is still being built or loaded; the message says how far it is."""
+
 
 _PHRASE = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'-]+)+")
 
@@ -80,22 +88,65 @@ class CorpusService:
         self._stop = threading.Event()  # set by close(): a build in progress ends early
         self.loaded_at = 0.0
         self.last_error = ""  # why the latest reload failed; empty once one succeeds
+        self.progress: BuildProgress | None = None  # of the build under way, if any
+        self._logged_at = 0.0
+        self._first: asyncio.Task[ReloadResult] | None = None
 
     def _open(self) -> OpenedCorpus:
         s = self.settings
         params = BM25Params(k1=s.k1, b=s.b)
         try:
-            return open_corpus(s.corpus_dir, s.data_dir, params, s.max_file_bytes, stop=self._stop)
+            return open_corpus(
+                s.corpus_dir,
+                s.data_dir,
+                params,
+                s.max_file_bytes,
+                stop=self._stop,
+                progress=self._on_progress,
+            )
         except BuildCancelled:
             log.info("index build stopped: the bot is stopping")
             raise
+        finally:
+            self.progress = None
 
-    async def start(self) -> None:
-        """Open (or build) the index in a worker thread; autocomplete phrases follow."""
-        await self.reload()
-        if self._phrases_task is not None:
-            # A small corpus has its phrases at once; a large one must not delay answering.
-            await asyncio.wait({self._phrases_task}, timeout=0.5)
+    def _on_progress(self, report: BuildProgress) -> None:
+        """Called from the build's thread: keep the latest report, log one now and then."""
+        self.progress = report  # one reference assignment: readers see this one or the last
+        now = time.monotonic()
+        if now - self._logged_at >= LOG_EVERY_SECONDS:
+            self._logged_at = now
+            log.info("%s", report.describe())
+
+    async def start(self, wait: float = 0.0) -> None:
+        """Open (or build) the index in a worker thread, waiting at most `wait` seconds.
+
+        The bot connects meanwhile; until the index is there, questions are told how long
+        the build has left (`require_ready`). A failed first load is raised here if it
+        fails within `wait`, and logged otherwise.
+        """
+        self._first = asyncio.create_task(self.reload())
+        self._first.add_done_callback(_log_failure)
+        done, _ = await asyncio.wait({self._first}, timeout=wait)
+        if self._first in done:
+            self._first.result()
+            if self._phrases_task is not None:
+                # A small corpus has its phrases at once; a large one must not delay answering.
+                await asyncio.wait({self._phrases_task}, timeout=0.5)
+
+    @property
+    def first_load(self) -> asyncio.Task[ReloadResult] | None:
+        """The first open of the index, once start() has begun it."""
+        return self._first
+
+    def require_ready(self) -> OpenedCorpus:
+        """The open corpus, or IndexNotReady saying how far the first build is."""
+        if self._opened is not None:
+            return self._opened
+        report = self.progress
+        if report is None:
+            raise IndexNotReady("I'm opening the document index; ask again in a few seconds.")
+        raise IndexNotReady(f"I'm {report.describe()}. Ask again then.")
 
     async def _refresh_phrases(self, opened: OpenedCorpus) -> None:
         phrases = await asyncio.to_thread(key_phrases, opened)
@@ -104,9 +155,7 @@ class CorpusService:
 
     @property
     def opened(self) -> OpenedCorpus:
-        if self._opened is None:
-            raise RuntimeError("the corpus is not loaded yet")
-        return self._opened
+        return self.require_ready()
 
     @property
     def ready(self) -> bool:
@@ -241,3 +290,9 @@ def _matching(choices: tuple[str, ...], typed: str, limit: int) -> list[str]:
     starts = [p for p in choices if p.casefold().startswith(needle)]
     inside = [p for p in choices if needle in p.casefold() and p not in starts]
     return (starts + inside)[:limit]
+
+
+def _log_failure(task: asyncio.Task[ReloadResult]) -> None:
+    """A first load that fails after start() stopped waiting is not lost silently."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("could not open the corpus: %s", task.exception())

@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     feeds_rebuild_minutes: float = Field(
         10.0, ge=0, description="Least time between two index rebuilds for new feed articles."
     )
+    index_wait_seconds: float = Field(
+        0.0,
+        ge=0,
+        description="How long start-up waits for the index before connecting (0: connect at"
+        " once and answer 'building the index…' until it is ready).",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Least severe log level shown."
     )

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from bot.schedule import Subscription, parse_timezone
+from bot.schedule import BriefingWindow, Subscription, parse_timezone
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,45 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (sub_id, local_day))""",
         "CREATE INDEX deliveries_pending ON deliveries (state) WHERE state = 'pending'",
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
+    (
+        # Several subscriptions per channel, each with its own topic: SQLite cannot drop the
+        # UNIQUE (channel_id), so the table is rebuilt (foreign keys are off while migrating).
+        """CREATE TABLE subscriptions_v2 (
+            id INTEGER PRIMARY KEY,
+            guild_id INTEGER NOT NULL,
+            channel_id INTEGER NOT NULL,
+            topic TEXT NOT NULL DEFAULT '',
+            local_time TEXT NOT NULL,
+            timezone TEXT NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            failures INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            disabled_reason TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (channel_id, topic))""",
+        """INSERT INTO subscriptions_v2
+               (id, guild_id, channel_id, local_time, timezone, enabled, failures, last_error,
+                disabled_reason, created_at, updated_at)
+           SELECT id, guild_id, channel_id, local_time, timezone, enabled, failures, last_error,
+                  disabled_reason, created_at, updated_at FROM subscriptions""",
+        "DROP TABLE subscriptions",
+        "ALTER TABLE subscriptions_v2 RENAME TO subscriptions",
+        "CREATE INDEX subscriptions_by_guild ON subscriptions (guild_id)",
+        # A briefing is several messages: the window it covers is fixed when it begins, so a
+        # resumed delivery composes the same briefing, and each message sent is logged.
+        "ALTER TABLE deliveries ADD COLUMN window_since TEXT",
+        "ALTER TABLE deliveries ADD COLUMN window_until TEXT",
+        """CREATE TABLE delivery_parts (
+            sub_id INTEGER NOT NULL,
+            local_day TEXT NOT NULL,
+            part INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            sent_at TEXT NOT NULL,
+            PRIMARY KEY (sub_id, local_day, part),
+            FOREIGN KEY (sub_id, local_day) REFERENCES deliveries (sub_id, local_day)
+                ON DELETE CASCADE)""",
     ),
     (  # news feeds (bot/feedstore.py); items outlive their feed, so re-adding rewrites nothing
         """CREATE TABLE feeds (
@@ -87,13 +126,14 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 _SELECT_SUBSCRIPTION = """
-    SELECT s.id, s.guild_id, s.channel_id, s.local_time, s.timezone, s.enabled, s.failures,
+    SELECT s.id, s.guild_id, s.channel_id, s.topic, s.local_time, s.timezone, s.enabled, s.failures,
            s.created_at,
            (SELECT max(d.finished_at) FROM deliveries AS d
              WHERE d.sub_id = s.id AND d.state = 'sent') AS last_delivered_at
       FROM subscriptions AS s"""
 _SELECT_DELIVERY = """
-    SELECT sub_id, local_day, state, nonce, message_id, started_at, finished_at FROM deliveries"""
+    SELECT sub_id, local_day, state, nonce, message_id, started_at, finished_at, window_since,
+           window_until FROM deliveries"""
 
 
 class StateError(RuntimeError):
@@ -124,6 +164,7 @@ class Delivery:
     resumed: bool = False
     message_id: int | None = None
     delivered_at: datetime | None = None
+    window: BriefingWindow | None = None  # what the briefing covers, fixed when it began
 
 
 def _utcnow() -> datetime:
@@ -155,33 +196,47 @@ class StateStore:
     # -- subscriptions ---------------------------------------------------------------------
 
     def subscribe(
-        self, guild_id: int, channel_id: int, local_time: time, timezone: str
+        self, guild_id: int, channel_id: int, local_time: time, timezone: str, topic: str = ""
     ) -> Subscription:
-        """Subscribe a channel, or update its time and zone and re-enable it if already there."""
+        """Subscribe a channel (to one topic, or to everything when ``topic`` is empty), or
+        update the time and zone of that subscription and re-enable it if already there."""
         if local_time.tzinfo is not None or local_time.second or local_time.microsecond:
             raise ValueError(f"local_time must be naive with minute precision: {local_time!r}")
         zone_name = parse_timezone(timezone)
+        topic = topic.strip()
         now = _stamp(self._clock())
         with self._session(write=True) as conn:
             # Re-subscribing keeps the id (and so the delivery log): a day already sent is not
             # sent again because the time changed. created_at stays the original creation time.
             conn.execute(
                 """INSERT INTO subscriptions
-                       (guild_id, channel_id, local_time, timezone, created_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (channel_id) DO UPDATE SET
+                       (guild_id, channel_id, topic, local_time, timezone, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (channel_id, topic) DO UPDATE SET
                        guild_id = excluded.guild_id, local_time = excluded.local_time,
                        timezone = excluded.timezone, enabled = 1, failures = 0, last_error = NULL,
                        disabled_reason = NULL, updated_at = excluded.updated_at""",
-                (guild_id, channel_id, local_time.strftime("%H:%M"), zone_name, now, now),
+                (guild_id, channel_id, topic, local_time.strftime("%H:%M"), zone_name, now, now),
             )
-            row = conn.execute(f"{_SELECT_SUBSCRIPTION} WHERE s.channel_id = ?", (channel_id,))
+            row = conn.execute(
+                f"{_SELECT_SUBSCRIPTION} WHERE s.channel_id = ? AND s.topic = ?",
+                (channel_id, topic),
+            )
             return _subscription(row.fetchone())
 
-    def unsubscribe(self, channel_id: int) -> bool:
-        """Remove a channel's subscription and its delivery log; False if there was none."""
+    def unsubscribe(self, channel_id: int, topic: str | None = None) -> bool:
+        """Remove a channel's subscriptions (only the one on ``topic`` if given) and their
+        delivery logs; False if there was none."""
         with self._session(write=True) as conn:
-            cursor = conn.execute("DELETE FROM subscriptions WHERE channel_id = ?", (channel_id,))
+            if topic is None:
+                cursor = conn.execute(
+                    "DELETE FROM subscriptions WHERE channel_id = ?", (channel_id,)
+                )
+            else:
+                cursor = conn.execute(
+                    "DELETE FROM subscriptions WHERE channel_id = ? AND topic = ?",
+                    (channel_id, topic.strip()),
+                )
             return cursor.rowcount > 0
 
     def remove(self, guild_id: int, sub_id: int) -> Subscription | None:
@@ -199,15 +254,21 @@ class StateStore:
         """The subscription with this id, if any."""
         return self._one_subscription("s.id = ?", sub_id)
 
-    def get_by_channel(self, channel_id: int) -> Subscription | None:
-        """The subscription of this channel, if any."""
-        return self._one_subscription("s.channel_id = ?", channel_id)
+    def get_by_channel(self, channel_id: int, topic: str = "") -> Subscription | None:
+        """The subscription of this channel on ``topic`` (empty: everything), if any."""
+        with self._session() as conn:
+            row = conn.execute(
+                f"{_SELECT_SUBSCRIPTION} WHERE s.channel_id = ? AND s.topic = ?",
+                (channel_id, topic.strip()),
+            ).fetchone()
+        return None if row is None else _subscription(row)
 
     def list_guild(self, guild_id: int) -> list[Subscription]:
         """All subscriptions of a guild, enabled or not, by channel id."""
         with self._session() as conn:
             rows = conn.execute(
-                f"{_SELECT_SUBSCRIPTION} WHERE s.guild_id = ? ORDER BY s.channel_id", (guild_id,)
+                f"{_SELECT_SUBSCRIPTION} WHERE s.guild_id = ? ORDER BY s.channel_id, s.topic",
+                (guild_id,),
             ).fetchall()
         return [_subscription(row) for row in rows]
 
@@ -237,11 +298,15 @@ class StateStore:
 
     # -- delivery log ----------------------------------------------------------------------
 
-    def begin_delivery(self, sub_id: int, local_day: date, nonce: str) -> Delivery | None:
-        """Record the intent to deliver ``local_day``; None if that day is already settled.
+    def begin_delivery(
+        self, sub_id: int, local_day: date, nonce: str, window: BriefingWindow | None = None
+    ) -> Delivery | None:
+        """Record the intent to deliver ``local_day`` covering ``window``; None if that day is
+        already settled.
 
-        A PENDING row left by an earlier run is returned with ``resumed=True`` and its original
-        nonce (``nonce`` is then ignored): the caller must check the channel for it first.
+        A PENDING row left by an earlier run is returned with ``resumed=True``, its original
+        nonce and window (the arguments are then ignored): the caller must check the channel
+        for the parts it may have posted first.
         """
         with self._session(write=True) as conn:
             row = conn.execute(
@@ -255,12 +320,46 @@ class StateStore:
             if exists.fetchone() is None:
                 raise SubscriptionNotFound(f"no subscription with id {sub_id}")
             started = self._clock()
+            since, until = (window.since, window.until) if window else (None, None)
             conn.execute(
-                "INSERT INTO deliveries (sub_id, local_day, state, nonce, started_at)"
-                " VALUES (?, ?, 'pending', ?, ?)",
-                (sub_id, local_day.isoformat(), nonce, _stamp(started)),
+                "INSERT INTO deliveries (sub_id, local_day, state, nonce, started_at,"
+                " window_since, window_until) VALUES (?, ?, 'pending', ?, ?, ?, ?)",
+                (
+                    sub_id,
+                    local_day.isoformat(),
+                    nonce,
+                    _stamp(started),
+                    since and _stamp(since),
+                    until and _stamp(until),
+                ),
             )
-        return Delivery(sub_id, local_day, DeliveryState.PENDING, nonce, started.astimezone(UTC))
+        return Delivery(
+            sub_id, local_day, DeliveryState.PENDING, nonce, started.astimezone(UTC), window=window
+        )
+
+    def record_part(self, delivery: Delivery, part: int, message_id: int) -> None:
+        """Log that part ``part`` (1-based) of a pending delivery was posted as ``message_id``."""
+        with self._session(write=True) as conn:
+            conn.execute(
+                "INSERT INTO delivery_parts (sub_id, local_day, part, message_id, sent_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (
+                    delivery.sub_id,
+                    delivery.local_day.isoformat(),
+                    part,
+                    message_id,
+                    _stamp(self._clock()),
+                ),
+            )
+
+    def sent_parts(self, delivery: Delivery) -> dict[int, int]:
+        """The parts of a delivery already posted: part number -> message id."""
+        with self._session() as conn:
+            rows = conn.execute(
+                "SELECT part, message_id FROM delivery_parts WHERE sub_id = ? AND local_day = ?",
+                (delivery.sub_id, delivery.local_day.isoformat()),
+            ).fetchall()
+        return {int(row[0]): int(row[1]) for row in rows}
 
     def confirm_delivery(self, delivery: Delivery, message_id: int) -> bool:
         """Mark a pending delivery SENT; False if it was already settled or its row is gone."""
@@ -353,10 +452,14 @@ class StateStore:
         return conn
 
     @contextmanager
-    def _session(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+    def _session(
+        self, *, write: bool = False, foreign_keys: bool = True
+    ) -> Iterator[sqlite3.Connection]:
         """One transaction, committed on success and rolled back on any error."""
         try:
             conn = self._connect()
+            if not foreign_keys:  # only outside a transaction does this pragma take effect
+                conn.execute("PRAGMA foreign_keys = OFF")
         except sqlite3.Error as exc:
             raise self._error(exc) from exc
         try:
@@ -402,8 +505,13 @@ class StateStore:
         )
 
     def _migrate(self) -> None:
-        """Bring the schema to :data:`SCHEMA_VERSION`; a no-op on an up-to-date file."""
-        with self._session(write=True) as conn:
+        """Bring the schema to :data:`SCHEMA_VERSION`; a no-op on an up-to-date file.
+
+        Foreign keys are off while migrating, as SQLite's table rebuild procedure requires
+        (dropping a rebuilt table would otherwise cascade to its delivery log), and checked
+        before the migration commits.
+        """
+        with self._session(write=True, foreign_keys=False) as conn:
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version"
                 " (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
@@ -411,8 +519,12 @@ class StateStore:
             current = int(
                 conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
             )
-            tables = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'subscriptions'")
-            if current == 0 and tables.fetchone() is not None:
+            # fetchall: a statement left open on sqlite_master would lock the table that a
+            # migration drops ("database table is locked").
+            tables = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'subscriptions'"
+            ).fetchall()
+            if current == 0 and tables:
                 # The version rows are gone but the tables are there: migrating would fail
                 # with "table subscriptions already exists".
                 raise self._damaged("its schema version is missing")
@@ -429,6 +541,8 @@ class StateStore:
                     (version, _stamp(self._clock())),
                 )
                 log.info("%s: migrated to schema version %d", self.path, version)
+            if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise StateError(f"{self.path}: the delivery log refers to missing subscriptions")
 
     def _one_subscription(self, where: str, value: int) -> Subscription | None:
         """The single subscription matching ``where``, if any."""
@@ -492,6 +606,7 @@ def _subscription(row: sqlite3.Row) -> Subscription:
         sub_id=row["id"],
         guild_id=row["guild_id"],
         channel_id=row["channel_id"],
+        topic=row["topic"],
         local_time=time.fromisoformat(row["local_time"]),
         timezone=row["timezone"],
         created_at=datetime.fromisoformat(row["created_at"]),
@@ -503,7 +618,10 @@ def _subscription(row: sqlite3.Row) -> Subscription:
 
 def _delivery(row: sqlite3.Row, *, resumed: bool) -> Delivery:
     """A Delivery from a row of :data:`_SELECT_DELIVERY`."""
-    finished = row["finished_at"]
+    finished, since, until = row["finished_at"], row["window_since"], row["window_until"]
+    window = None
+    if since is not None and until is not None:
+        window = BriefingWindow(datetime.fromisoformat(since), datetime.fromisoformat(until))
     return Delivery(
         sub_id=row["sub_id"],
         local_day=date.fromisoformat(row["local_day"]),
@@ -513,4 +631,5 @@ def _delivery(row: sqlite3.Row, *, resumed: bool) -> Delivery:
         resumed=resumed,
         message_id=row["message_id"],
         delivered_at=None if finished is None else datetime.fromisoformat(finished),
+        window=window,
     )

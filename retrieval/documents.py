@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from retrieval import cancel
 from retrieval import metadata as meta
 from retrieval.formats import Extracted
 from retrieval.metadata import Metadata
+from retrieval.progress import BuildProgress, ProgressCallback, Stage
 from retrieval.reader import (
     DEFAULT_MAX_BYTES,
     CorpusError,
@@ -282,29 +284,43 @@ def _unique_id(relpath: str, taken: set[str]) -> str:
 
 
 def load_documents(
-    root: Path, max_bytes: int = DEFAULT_MAX_BYTES, stop: threading.Event | None = None
+    root: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stop: threading.Event | None = None,
+    progress: ProgressCallback | None = None,
 ) -> LoadResult:
-    """Load every readable document under root; raise CorpusError if none loads."""
+    """Load every readable document under root; raise CorpusError if none loads.
+
+    `progress`, if given, hears after each file how many were read and passages found.
+    """
+    from retrieval.passages import group_passages  # passages imports this module
+
     documents: list[Document] = []
     skipped: list[Skipped] = []
     taken: set[str] = set()
     digests: dict[str, str] = {}
     real_root = os.path.realpath(root)
-    for relpath, path in find_files(root):
+    files, started, passages = find_files(root), time.perf_counter(), 0
+    for done, (relpath, path) in enumerate(files, start=1):
         cancel.check(stop)
         raw = read_raw(path, relpath, max_bytes, real_root)
         digests[relpath] = raw.digest
         source = decode_file(raw)
+        doc = None
         if isinstance(source, Skipped):
             skipped.append(source)
-            continue
-        doc = parse_document(source, _unique_id(relpath, taken))
-        if not doc.sentences:
-            log.warning("skipping %s: no sentences found", relpath)
-            skipped.append(Skipped(relpath, "no sentences found"))
-            continue
-        taken.add(doc.id)
-        documents.append(doc)
+        else:
+            doc = parse_document(source, _unique_id(relpath, taken))
+            if not doc.sentences:
+                log.warning("skipping %s: no sentences found", relpath)
+                skipped.append(Skipped(relpath, "no sentences found"))
+            else:
+                taken.add(doc.id)
+                documents.append(doc)
+        if progress is not None:
+            passages += len(group_passages(doc.sentences)) if doc is not None else 0
+            elapsed = time.perf_counter() - started
+            progress(BuildProgress(Stage.READING, done, len(files), passages, elapsed))
     if not documents:
         shown = ", ".join(s.path for s in skipped[:3]) + (", …" if len(skipped) > 3 else "")
         raise CorpusError(

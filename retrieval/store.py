@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from retrieval.corpus import Corpus
 from retrieval.documents import DOCUMENT_VERSION, load_documents
 from retrieval.listing import recall, remember, take_listing
 from retrieval.passages import PASSAGE_VERSION
+from retrieval.progress import BuildProgress, ProgressCallback, Stage
 from retrieval.reader import DEFAULT_MAX_BYTES, CorpusError, Skipped, find_files, read_raw
 from retrieval.tokenizer import TOKENIZER_VERSION
 
@@ -130,11 +131,13 @@ def open_corpus(
     rebuild: bool = False,
     stop: threading.Event | None = None,
     compiled: bool = True,
+    progress: ProgressCallback | None = None,
 ) -> OpenedCorpus:
     """Load the persisted index for root's current files, building it first if needed.
 
     Setting `stop` (from another thread) ends a build early with `cancel.BuildCancelled`.
     compiled=False serves a one-shot process: numpy search, no numba (see BM25Index).
+    `progress` hears how a build is going (files read, passages, stage); a reuse is silent.
     """
     params = params or BM25Params()
     store = data_dir / "index"
@@ -157,10 +160,16 @@ def open_corpus(
             return OpenedCorpus(corpus, key, False, float(info["built_at"]), skipped, folder)
         except (OSError, ValueError, KeyError, TypeError) as err:
             log.warning("index %s is damaged (%s); rebuilding", folder, err)
-    opened = _build(root, data_dir, store, key, params, max_bytes, stop, compiled)
+    opened = _build(
+        root, data_dir, store, key, params, max_bytes, stop, compiled, progress or _silent
+    )
     if opened.key == key:  # else the files changed while read: the listing is already stale
         remember(store / "listing", listing, key)
     return opened
+
+
+def _silent(report: BuildProgress) -> None:
+    """No one is listening to this build."""
 
 
 def _build(
@@ -172,17 +181,27 @@ def _build(
     max_bytes: int,
     stop: threading.Event | None,
     compiled: bool,
+    progress: ProgressCallback,
 ) -> OpenedCorpus:
     started = time.time()
-    loaded = load_documents(root, max_bytes, stop)
+    last: list[BuildProgress] = []
+
+    def reading(report: BuildProgress) -> None:
+        last[:] = [report]
+        progress(report)
+
+    loaded = load_documents(root, max_bytes, stop, reading)
     # Keyed by the bytes parsed, not by those hashed before: a file edited in between (and
     # reverted later) must not leave this index under the key of a text it does not hold.
     key = corpus_key(dict(loaded.digests), params, max_bytes)
     if key != expected:
         log.info("the corpus changed while it was read; indexing what was read")
     folder = store / key
+    read = last[0] if last else BuildProgress(Stage.READING, 0, 0, 0, 0.0)
+    progress(replace(read, stage=Stage.INDEXING, reading=read.elapsed))
     corpus = Corpus.from_documents(loaded.documents, params, stop)
     cancel.check(stop)  # the last chance: from here on the build is written and used
+    progress(replace(read, stage=Stage.SAVING, elapsed=time.time() - started, reading=read.elapsed))
     _first_seen(data_dir, corpus, started)
     staging = Path(tempfile.mkdtemp(dir=store, prefix=".build-"))
     lock = os.open(staging, os.O_RDONLY)

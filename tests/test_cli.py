@@ -178,7 +178,10 @@ def test_missing_corpus_is_one_line_exit_2(run: Run) -> None:
     """`--corpus /missing` exits 2 with one line on stderr, nothing on stdout, no traceback."""
     code, out, err = run("sources", "Kursk", "--json", "--corpus", "/missing")
     assert (code, out) == (2, "")
-    assert err == "briefbot: corpus folder /missing does not exist\n"
+    assert err == (
+        "briefbot: corpus folder /missing does not exist:"
+        " name it with --corpus DIR or BRIEFBOT_CORPUS_DIR\n"
+    )
 
 
 def test_corpus_of_binary_files_is_one_line_exit_2(run: Run, write_corpus: WriteCorpus) -> None:
@@ -288,3 +291,41 @@ def test_a_one_shot_answer_imports_neither_numba_nor_discord(tmp_path: Path) -> 
     )
     assert done.returncode == 0, done.stderr
     assert "Kursk" in done.stdout
+
+
+def test_version(run: Run, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--version` prints the package version and exits 0."""
+    with pytest.raises(SystemExit) as done:
+        run("--version")
+    assert done.value.code == 0
+    assert capsys.readouterr().out == "briefbot 0.1.0\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "example"),
+    [
+        ("summary", 'briefbot summary "Tumen River bridge"'),
+        ("cite", 'briefbot cite "the bridge will be 850 meters long"'),
+        ("briefing", "briefbot briefing --hours 48"),
+        ("index", "briefbot index --corpus ~/documents"),
+        ("run", "DISCORD_TOKEN=... briefbot run --corpus ~/documents"),
+    ],
+)
+def test_every_command_s_help_has_an_example(
+    run: Run, capsys: pytest.CaptureFixture[str], command: str, example: str
+) -> None:
+    """Each subcommand's --help ends with an example of it."""
+    with pytest.raises(SystemExit):
+        run(command, "--help")
+    assert capsys.readouterr().out.endswith(f"example:\n  {example}\n")
+
+
+@pytest.mark.parametrize("hours", ["-5", "0", "nan", "inf", "soon"])
+def test_hours_must_be_more_than_zero(
+    run: Run, capsys: pytest.CaptureFixture[str], hours: str
+) -> None:
+    """`briefing --hours -5` (or 0, nan, inf, words) is a usage error, exit 2."""
+    with pytest.raises(SystemExit) as done:
+        run("briefing", "--hours", hours, "--corpus", str(SEEDS))
+    assert done.value.code == 2
+    assert "argument --hours: " in capsys.readouterr().err

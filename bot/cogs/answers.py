@@ -64,6 +64,7 @@ async def respond(
 ) -> None:
     """Admit the question (or say when to ask again), defer, wait a fair turn, answer (as
     embeds, or as an attached Markdown file)."""
+    bot.service.require_ready()  # "building the index…", privately, until it is there
     ticket = bot.gate.reserve(interaction.user.id, interaction.guild_id, cost(request))
     # Acknowledge first: Discord's 3-second deadline holds however long the answer takes.
     await interaction.response.defer(ephemeral=private, thinking=True)

@@ -4,29 +4,33 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import zoneinfo
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from answers.changes import continue_stories, loads
 from answers.compose import BriefingRequest
+from answers.models import BriefingAnswer
+from answers.overlap import weigher
+from bot.client import PERMISSIONS
 from bot.cogs.answers import respond
-from bot.embeds import NO_MENTIONS, clip_lines
+from bot.delivery import Deliverer, Unusable, stories_key
+from bot.embeds import NO_MENTIONS, clip_lines, escape
 from bot.errors import UserError
 from bot.export import FORMAT, Export
 from bot.periodic import periodic
-from bot.schedule import parse_local_time, parse_timezone
+from bot.schedule import Subscription, parse_local_time
+from bot.zones import resolve_zone, suggest_zones, zone_label
 
 if TYPE_CHECKING:
     from bot.client import BriefBot
 
 log = logging.getLogger(__name__)
 
-NEEDED = ("view_channel", "send_messages", "embed_links", "read_message_history")
-_ZONES = sorted(zoneinfo.available_timezones())
+NEEDED = tuple(name for name, granted in PERMISSIONS if granted)  # what the invite asks for
 
 
 class BriefingCog(commands.Cog):
@@ -40,7 +44,14 @@ class BriefingCog(commands.Cog):
 
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
-        self.deliverer = bot.deliverer
+        # The feature owns its deliverer, given only what it needs: no import of the client.
+        self.deliverer = Deliverer(
+            bot.state,
+            self._compose,
+            self._channel,
+            bot.now,
+            grace=timedelta(minutes=bot.settings.briefing_grace_minutes),
+        )
         self.loop = periodic(
             self._tick,
             what="the briefing scheduler",
@@ -53,6 +64,25 @@ class BriefingCog(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.loop.cancel()
+
+    async def _compose(self, sub: Subscription, since: datetime, until: datetime) -> BriefingAnswer:
+        """The subscription's briefing, with the stories that continue its last one marked."""
+        service, state = self.bot.service, self.bot.state
+        answer = await service.answer(BriefingRequest(sub.topic, since=since, now=until))
+        previous = loads(await asyncio.to_thread(state.get_meta, stories_key(sub.sub_id)))
+        weight = weigher(service.opened.corpus)
+        return await asyncio.to_thread(continue_stories, answer, previous, weight)
+
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
+        channel = self.bot.get_channel(channel_id)
+        if channel is None:
+            try:
+                channel = await self.bot.fetch_channel(channel_id)
+            except (discord.NotFound, discord.Forbidden) as err:
+                raise Unusable(f"channel {channel_id} is gone or hidden: {err.text}") from err
+        if not isinstance(channel, discord.abc.Messageable):
+            raise Unusable(f"channel {channel_id} cannot receive messages")
+        return channel
 
     async def _tick(self) -> None:
         await self.deliverer.tick()
@@ -76,32 +106,34 @@ class BriefingCog(commands.Cog):
     @briefing.command(name="subscribe", description="Post the briefing to a channel every day.")
     @app_commands.describe(
         channel="Where to post",
-        time="Local time, 24-hour HH:MM (e.g. 07:30)",
-        timezone="IANA time zone, e.g. Europe/Paris",
+        time="Local time: 07:30, 7am or 7:30 pm",
+        timezone="A city, country or zone: Paris, New York, India, Pacific Time, UTC+2",
+        topic="Only stories on this topic (a channel may have one subscription per topic)",
     )
     @app_commands.checks.has_permissions(manage_guild=True)
     async def subscribe(
         self,
         interaction: discord.Interaction,
         channel: discord.TextChannel,
-        time: app_commands.Range[str, 3, 5],
+        time: app_commands.Range[str, 1, 16],
         timezone: app_commands.Range[str, 1, 64],
+        topic: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        local_time, zone = parse_local_time(time), parse_timezone(timezone)
-        me = channel.guild.me
-        permissions = channel.permissions_for(me)
+        local_time, zone = parse_local_time(time), resolve_zone(timezone)
+        permissions = channel.permissions_for(channel.guild.me)
         missing = [p for p in NEEDED if not getattr(permissions, p)]
         if missing:
             names = ", ".join(p.replace("_", " ").title() for p in missing)
             raise UserError(f"I can't post in {channel.mention}: I need {names} there.")
+        state, topic = self.bot.state, (topic or "").strip()
+        before = await asyncio.to_thread(state.get_by_channel, channel.id, topic)
         sub = await asyncio.to_thread(
-            self.bot.state.subscribe, channel.guild.id, channel.id, local_time, zone
+            state.subscribe, channel.guild.id, channel.id, local_time, zone.name, topic
         )
         due = await self.deliverer.next_due(sub)
         await interaction.followup.send(
-            f"{channel.mention} will get the briefing every day at {local_time:%H:%M} {zone}; "
-            f"next: <t:{int(due.timestamp())}:F>. Nothing is posted on days with nothing new.",
+            subscribed_text(channel.mention, before, sub, due),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
@@ -110,9 +142,16 @@ class BriefingCog(commands.Cog):
     async def _zones(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        needle = current.strip().casefold().replace(" ", "_")
-        found = [z for z in _ZONES if needle in z.casefold()][:25]
-        return [app_commands.Choice(name=z, value=z) for z in found]
+        zones = suggest_zones(current)
+        return [
+            app_commands.Choice(name=_choice_name(z.name, z.label), value=z.name) for z in zones
+        ]
+
+    @subscribe.autocomplete("topic")
+    async def _topics(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=p, value=p) for p in self.bot.service.suggest(current)]
 
     @briefing.command(name="unsubscribe", description="Stop posting the briefing somewhere.")
     @app_commands.describe(
@@ -153,7 +192,9 @@ class BriefingCog(commands.Cog):
             found = interaction.guild.get_channel(sub.channel_id) if interaction.guild else None
             where = f"#{found.name}" if found else f"deleted channel {sub.channel_id}"
             state = "" if sub.enabled else " · disabled"
-            name = f"#{sub.sub_id} · {where} · {sub.local_time:%H:%M} {sub.timezone}{state}"
+            on = f" · on {sub.topic}" if sub.topic else ""
+            when = f"{sub.local_time:%H:%M} {zone_label(sub.timezone)}"
+            name = f"#{sub.sub_id} · {where}{on} · {when}{state}"
             if current.strip().casefold() in name.casefold():
                 choices.append(app_commands.Choice(name=name[:100], value=sub.sub_id))
         return choices[:25]
@@ -166,10 +207,37 @@ class BriefingCog(commands.Cog):
         for sub in subs:
             due = await self.deliverer.next_due(sub)
             status = f"next <t:{int(due.timestamp())}:R>" if sub.enabled else "⛔ disabled"
-            lines.append(f"<#{sub.channel_id}> · {sub.local_time:%H:%M} {sub.timezone} · {status}")
+            on = f" · on “{escape(sub.topic)}”" if sub.topic else ""
+            when = f"{sub.local_time:%H:%M} {zone_label(sub.timezone)}"
+            lines.append(f"<#{sub.channel_id}>{on} · {when} · {status}")
         empty = "No channel gets the daily briefing yet: `/briefing subscribe`."
         text = clip_lines(lines) or empty
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+def _choice_name(name: str, label: str) -> str:
+    return name if label == name else f"{label} ({name})"
+
+
+def subscribed_text(
+    channel: str, before: Subscription | None, sub: Subscription, due: datetime
+) -> str:
+    """What a subscribe did, and what it changed if the subscription was already there."""
+    when = f"{sub.local_time:%H:%M} {zone_label(sub.timezone)}"
+    on = f" on “{escape(sub.topic)}”" if sub.topic else ""
+    at = f"<t:{int(due.timestamp())}:F>"
+    if before is None:
+        return (
+            f"{channel} will get the briefing{on} every day at {when}; next: {at}."
+            " Nothing is posted on days with nothing new."
+        )
+    was = f"{before.local_time:%H:%M} {zone_label(before.timezone)}"
+    changes = [f"time {was} → {when}"] if was != when else []
+    if not before.enabled:
+        changes.append("re-enabled after it was disabled")
+    if not changes:
+        return f"{channel} already gets the briefing{on} at {when}: nothing changed; next: {at}."
+    return f"Updated the briefing{on} for {channel}: {'; '.join(changes)}. Next: {at}."
 
 
 async def setup(bot: BriefBot) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
@@ -89,8 +89,9 @@ class CorpusCog(commands.Cog):
             why = self.bot.service.last_error[:300] if manager else "see the log"
             lines.append(f"last reload failed: {why}")
         subs = await asyncio.to_thread(self.bot.state.list_guild, interaction.guild_id or 0)
-        for sub in [s for s in subs if s.enabled][:10]:
-            due = await self.bot.deliverer.next_due(sub)
+        briefing: Any = self.bot.get_cog("BriefingCog")  # it owns the deliverer
+        for sub in [s for s in subs if s.enabled and briefing][:10]:
+            due = await briefing.deliverer.next_due(sub)
             lines.append(f"next briefing in <#{sub.channel_id}>: <t:{int(due.timestamp())}:F>")
         await interaction.followup.send(
             "\n".join(lines), ephemeral=True, allowed_mentions=NO_MENTIONS

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from discord.ext import commands
 
@@ -37,22 +37,23 @@ class HealthCog(commands.Cog):
 
     async def beat(self) -> None:
         bot = self.bot
-        opened = bot.service.opened
+        opened = bot.service.opened if bot.service.ready else None  # None while building
         try:
             subs = await asyncio.to_thread(bot.state.list_enabled)
         except StateError as err:  # the heartbeat is about the bot; a locked database is not
             log.warning("heartbeat without the next briefing: %s", err)
             subs = []
-        dues = [await bot.deliverer.next_due(s) for s in subs]
+        briefing: Any = bot.get_cog("BriefingCog")  # it owns the deliverer
+        dues = [await briefing.deliverer.next_due(s) for s in subs] if briefing else []
         beat = Heartbeat(
             pid=os.getpid(),
             updated_at=time.time(),
             connected=bot.is_ready() and not bot.is_closed(),
             last_gateway_event=bot.last_gateway_event,
-            index_key=opened.key,
-            index_built_at=opened.built_at,
-            documents=opened.corpus.document_count,
-            passages=opened.corpus.passage_count,
+            index_key=opened.key if opened else "building",
+            index_built_at=opened.built_at if opened else 0.0,
+            documents=opened.corpus.document_count if opened else 0,
+            passages=opened.corpus.passage_count if opened else 0,
             next_briefing=min(dues).isoformat() if dues else None,
         )
         try:

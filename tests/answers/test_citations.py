@@ -17,7 +17,7 @@ def test_strong_support_with_a_full_reference(seeds: Corpus) -> None:
     assert seeds.document_by_id(quote.source_id).text[quote.start : quote.end] == quote.text
     assert quote.reference == (
         "“On March 27, the South Korean Unification Ministry assessed that North Korea seems to "
-        "be…”, baoquocte.vn, undated, https://baoquocte.vn/han-quoc-chi-ra-dau-hieu-gan-ket-nga"
+        "be…”, baoquocte.vn, https://baoquocte.vn/han-quoc-chi-ra-dau-hieu-gan-ket-nga"
         "-trieu-tien-moscow-chang-ngai-cong-khai-mot-ke-haach-moi-voi-binh-nhuong-309031.html; "
         "001_d8b2d741d231887d#p10.s2 (document 001_d8b2d741d231887d, paragraph 10)"
     )

@@ -17,6 +17,14 @@ def test_sources_kursk_region_lists_003_only(seeds: Corpus) -> None:
     assert answer.notice is None
 
 
+def test_a_source_s_snippet_is_a_body_passage_not_its_headline(seeds: Corpus) -> None:
+    """'transportation links' is 003's headline; its snippet is the body passage that matched."""
+    (first, *_) = answer_sources(seeds, "transportation links").sources
+    assert first.id == "003_b8d619ddcb3a68c6" and "transportation links" in first.title
+    assert first.anchor == "003_b8d619ddcb3a68c6#p3.s1"
+    assert first.snippet.startswith("North Korea is deepening its all-around cooperation")
+
+
 def test_sources_off_topic_is_a_notice(seeds: Corpus) -> None:
     """No sources, a notice naming the words no document holds."""
     answer = answer_sources(seeds, "zzqx unobtainium")

@@ -77,6 +77,7 @@ def make_settings(corpus: Path, data: Path, **overrides: Any) -> Settings:
         "reload_interval_minutes": 0,
         "scheduler_interval_seconds": 3600,
         "feeds_interval_minutes": 0,
+        "index_wait_seconds": 60,  # the index is there when a test starts asking
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -5,15 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import date, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.client import BriefBot
 from bot.delivery import MAX_FAILURES, delivery_key, delivery_nonce
+from bot.posts import find_part
 from bot.schedule import Subscription
 from bot.settings import Settings
 from bot.state import DeliveryState
+from tests.bot.helpers import deliverer, whole_once, write_distinct_stories
 from tests.fakediscord import FakeDiscord
 
 POSTS = "/channels/*/messages"
@@ -32,12 +35,13 @@ def _posts(fake: FakeDiscord, channel: str) -> list[Any]:
 
 
 def test_delivery_key_and_nonce() -> None:
-    """The footer tag names subscription and day; the nonce fits Discord's 25 characters."""
+    """The key names subscription and day; each part's nonce fits Discord's 25 characters."""
     day = date(2026, 3, 29)
-    assert delivery_key(12, day) == "briefing #12 · 2026-03-29"
-    assert delivery_nonce(12, day) == "b12-20260329"
-    assert len(delivery_nonce(10**15, day)) <= 25
-    assert delivery_key(1, day) not in delivery_key(11, day)  # #1 is not found in #11's tag
+    assert delivery_key(12, day) == "b12-20260329"
+    assert delivery_nonce(12, day, 3) == "b12-20260329-3"
+    assert len(delivery_nonce(10**10, day, 99)) <= 25
+    assert find_part(f"https://x#{delivery_key(1, day)}-2", delivery_key(1, day)) == 2
+    assert find_part(f"https://x#{delivery_key(11, day)}-2", delivery_key(1, day)) is None
 
 
 async def test_restart_after_posting_does_not_post_again(
@@ -47,12 +51,12 @@ async def test_restart_after_posting_does_not_post_again(
     async with fake.running(new_bot(settings, clock), timeout=15) as bot:
         _due_soon(bot, fake, clock, "briefings")
         clock.advance(minutes=3)
-        await bot.deliverer.tick()
-    assert len(_posts(fake, "briefings")) == 1
+        await deliverer(bot).tick()
+    assert whole_once(_posts(fake, "briefings"))
     async with fake.running(new_bot(settings, clock), timeout=15) as again:
         clock.advance(minutes=10)
-        await again.deliverer.tick()
-    assert len(_posts(fake, "briefings")) == 1
+        await deliverer(again).tick()
+    assert whole_once(_posts(fake, "briefings"))
     fake.assert_clean()
 
 
@@ -71,7 +75,7 @@ async def test_killed_between_deciding_and_posting_posts_once_after_restart(
             await asyncio.Event().wait()  # the kill comes while the briefing is being made
 
         bot.service.answer = hang  # type: ignore[method-assign]
-        tick = asyncio.create_task(bot.deliverer.tick())
+        tick = asyncio.create_task(deliverer(bot).tick())
         await asyncio.wait_for(composing.wait(), 5)
         tick.cancel()
         with pytest.raises(asyncio.CancelledError):
@@ -79,11 +83,10 @@ async def test_killed_between_deciding_and_posting_posts_once_after_restart(
         assert [d.state for d in bot.state.pending_deliveries()] == [DeliveryState.PENDING]
     assert _posts(fake, "briefings") == []
     async with fake.running(new_bot(settings, clock), timeout=15) as restarted:
-        await restarted.deliverer.tick()
-        await restarted.deliverer.tick()
+        await deliverer(restarted).tick()
+        await deliverer(restarted).tick()
         assert restarted.state.pending_deliveries() == []
-    posts = _posts(fake, "briefings")
-    assert len(posts) == 1
+    assert whole_once(_posts(fake, "briefings"))
     assert fake.requests_to("GET", "/channels/*/messages")  # it looked before posting
     fake.assert_clean()
 
@@ -102,11 +105,11 @@ async def test_posted_but_not_confirmed_is_found_and_not_repeated(
 
         bot.state.confirm_delivery = killed  # type: ignore[method-assign]
         with pytest.raises(SystemExit):
-            await bot.deliverer.tick()
+            await deliverer(bot).tick()
     posted = _posts(fake, "briefings")
-    assert len(posted) == 1
+    assert whole_once(posted)
     async with fake.running(new_bot(settings, clock), timeout=15) as restarted:
-        await restarted.deliverer.tick()
+        await deliverer(restarted).tick()
         sent = restarted.state.last_delivered(sub.sub_id)
     assert _posts(fake, "briefings") == posted
     assert sent is not None and sent.message_id == posted[0].id
@@ -121,11 +124,12 @@ async def test_rate_limit_or_server_error_is_retried_and_posted_once(
     _due_soon(bot, fake, clock, "briefings")
     clock.advance(minutes=3)
     fault = fake.fail_next("POST", POSTS, status, retry_after=0.05)
-    await bot.deliverer.tick()
-    await bot.deliverer.tick()
+    await deliverer(bot).tick()
+    await deliverer(bot).tick()
     assert fault.hits == 1
-    assert [r.status for r in fake.requests_to("POST", POSTS)] == [status, 200]
-    assert len(_posts(fake, "briefings")) == 1
+    statuses = [r.status for r in fake.requests_to("POST", POSTS)]
+    assert statuses[:2] == [status, 200] and set(statuses[2:]) == {200}
+    assert whole_once(_posts(fake, "briefings"))
     fake.assert_clean()
 
 
@@ -138,11 +142,11 @@ async def test_unavailable_is_retried_on_the_next_tick_and_posted_once(
     clock.advance(minutes=3)
     fake.fail_next("POST", POSTS, 503)
     with caplog.at_level(logging.WARNING, logger="bot.delivery"):
-        await bot.deliverer.tick()
+        await deliverer(bot).tick()
     assert _posts(fake, "briefings") == [] and "will retry" in caplog.text
-    await bot.deliverer.tick()
-    await bot.deliverer.tick()
-    assert len(_posts(fake, "briefings")) == 1
+    await deliverer(bot).tick()
+    await deliverer(bot).tick()
+    assert whole_once(_posts(fake, "briefings"))
     fake.assert_clean()
 
 
@@ -155,10 +159,10 @@ async def test_unreadable_history_after_a_crash_posts_nothing_blind(
     day = clock.current.date()
     bot.state.begin_delivery(sub.sub_id, day, delivery_key(sub.sub_id, day))  # a crash left it
     fake.fail_next("GET", POSTS, 503)
-    await bot.deliverer.tick()
+    await deliverer(bot).tick()
     assert _posts(fake, "briefings") == []
-    await bot.deliverer.tick()
-    assert len(_posts(fake, "briefings")) == 1
+    await deliverer(bot).tick()
+    assert whole_once(_posts(fake, "briefings"))
     fake.assert_clean()
 
 
@@ -173,8 +177,8 @@ async def test_deleted_channel_is_disabled_without_stopping_the_others(
     await fake.delete_channel("briefings")
     with caplog.at_level(logging.WARNING, logger="bot.delivery"):
         for _ in range(MAX_FAILURES):
-            await bot.deliverer.tick()
-    assert len(_posts(fake, "general")) == 1
+            await deliverer(bot).tick()
+    assert whole_once(_posts(fake, "general"))
     disabled = bot.state.get(gone.sub_id)
     assert disabled is not None and not disabled.enabled
     assert f"subscription {gone.sub_id} disabled after {MAX_FAILURES} failures" in caplog.text
@@ -190,13 +194,13 @@ async def test_forbidden_channel_is_disabled_after_repeated_failures(
     clock.advance(minutes=3)
     fake.forbid_channel("briefings")
     for _ in range(MAX_FAILURES):
-        await bot.deliverer.tick()
+        await deliverer(bot).tick()
     disabled = bot.state.get(sub.sub_id)
     assert disabled is not None and not disabled.enabled
     listed = await answered(fake, "briefing list")
     assert listed.original is not None and "⛔ disabled" in listed.original.content
     fake.forbid_channel("briefings", False)
-    await bot.deliverer.tick()
+    await deliverer(bot).tick()
     assert _posts(fake, "briefings") == []  # disabled means disabled, until re-subscribed
     fake.assert_clean()
 
@@ -211,7 +215,72 @@ async def test_a_posted_briefing_remembers_its_stories_for_the_next(
         sub = _due_soon(bot, fake, clock, "briefings")
         assert bot.state.get_meta(f"briefing-stories:{sub.sub_id}") is None
         clock.advance(minutes=3)
-        await bot.deliverer.tick()
+        await deliverer(bot).tick()
         prints = loads(bot.state.get_meta(f"briefing-stories:{sub.sub_id}"))
-    assert len(_posts(fake, "briefings")) == 1
+    assert whole_once(_posts(fake, "briefings"))
     assert prints and all(p.documents and p.names for p in prints)
+    fake.assert_clean()
+
+
+async def test_long_briefing_is_posted_whole_once_across_a_restart_between_parts(
+    fake: FakeDiscord, tmp_path: Path, settings_for: Any, clock: Any, new_bot: Any
+) -> None:
+    """Eight stories need several messages; the process dies after part 2 reached Discord
+    but before the log said so. The restart finds part 2 in the channel, posts the rest, and
+    every story and source is in the channel exactly once."""
+    corpus = write_distinct_stories(tmp_path / "corpus", 12)
+    settings = settings_for(corpus, tmp_path / "data")
+    async with fake.running(new_bot(settings, clock), timeout=15) as bot:
+        sub = _due_soon(bot, fake, clock, "briefings")
+        clock.advance(minutes=3)
+        record_part = bot.state.record_part
+
+        def killed_on_part_2(delivery: Any, part: int, message_id: int) -> None:
+            if part == 2:
+                raise SystemExit("killed after posting part 2, before logging it")
+            record_part(delivery, part, message_id)
+
+        bot.state.record_part = killed_on_part_2  # type: ignore[method-assign]
+        with pytest.raises(SystemExit):
+            await deliverer(bot).tick()
+    before = _posts(fake, "briefings")
+    assert len(before) == 2
+    async with fake.running(new_bot(settings, clock), timeout=15) as restarted:
+        await deliverer(restarted).tick()
+        await deliverer(restarted).tick()
+        sent = restarted.state.last_delivered(sub.sub_id)
+        pending = restarted.state.pending_deliveries()
+    posts = _posts(fake, "briefings")
+    assert posts[:2] == before and len(posts) > 2 and whole_once(posts)
+    assert sent is not None and sent.message_id == posts[0].id and pending == []
+    text = "\n".join(e.get("description", "") for m in posts for e in m.embeds)
+    stories, _, sources = text.partition("**Sources**")
+    assert [n for n in range(1, 20) if f"**{n}.** " in stories] == list(range(1, 9))
+    assert [n for n in range(1, 20) if f"**{n}.** " in sources] == list(range(1, 9))
+
+
+async def test_a_topic_subscription_posts_only_its_topic(
+    fake: FakeDiscord, bot: BriefBot, clock: Any
+) -> None:
+    """Two subscriptions in one channel, everything and 'Rason': each posts its own briefing,
+    once, and the topic's names its topic and cites fewer sources."""
+    at = (clock.current + timedelta(minutes=2)).time()
+    channel = fake.channel("briefings").id
+    bot.state.subscribe(fake.guild.id, channel, time(at.hour, at.minute), "UTC")
+    bot.state.subscribe(fake.guild.id, channel, time(at.hour, at.minute), "UTC", topic="Rason")
+    clock.advance(minutes=3)
+    await deliverer(bot).tick()
+    await deliverer(bot).tick()
+    posts = _posts(fake, "briefings")
+    everything = [p for p in posts if "#b1-" in p.embeds[0]["url"]]
+    rason = [p for p in posts if "#b2-" in p.embeds[0]["url"]]
+    assert whole_once(everything) and whole_once(rason)
+    assert rason[0].embeds[0]["title"].startswith("Briefing: Rason · ")
+    assert everything[0].embeds[0]["title"].startswith("Briefing · ")
+
+    def cited(messages: list[Any]) -> int:
+        text = "\n".join(e.get("description", "") for m in messages for e in m.embeds)
+        return text.partition("**Sources**")[2].count("\n**")
+
+    assert 0 < cited(rason) < cited(everything)
+    fake.assert_clean()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bot.client import BriefBot
 from bot.settings import Settings
+from tests.bot.helpers import deliverer, whole_once
 from tests.fakediscord import FakeDiscord, InteractionRecord
 
 MANAGE = "You need the **Manage Server** permission to do that."
@@ -37,17 +38,23 @@ def _content(record: InteractionRecord) -> str:
 async def test_briefing_now_posts_the_briefing(
     fake: FakeDiscord, bot: BriefBot, answered: Any, no_pings: Any, bot_messages: Any
 ) -> None:
-    """/briefing now, with and without a topic: a cited briefing embed within the deadline."""
+    """/briefing now, with and without a topic: a cited briefing embed within the deadline,
+    saying the day, how many documents are new since when, and the time it was made."""
+    now = bot.now()
     everything = await answered(fake, "briefing now")
     assert everything.original is not None
     embed = everything.original.embeds[0]
-    assert embed["title"] == "Briefing" and "\\[1\\]" in embed["description"]
+    day = f"{now:%A} {now.day} {now:%B %Y}"
+    assert embed["title"] == f"Briefing · {day}" and "\\[1\\]" in embed["description"]
+    since = int((now - timedelta(hours=24)).timestamp())
+    assert embed["description"].startswith(f"**5 new documents** since <t:{since}:f>")
+    assert datetime.fromisoformat(embed["timestamp"]) == now
     assert "Nothing new" not in embed["description"]  # seeds/ were first indexed just now
     assert embed["fields"]  # the sources, numbered as the markers are
     # bob: one briefing takes a user's whole burst (alice's second would wait 10 s for it)
     on_topic = await answered(fake, "briefing now", {"topic": "Rason", "private": True}, user="bob")
     assert on_topic.original is not None and on_topic.original.ephemeral
-    assert on_topic.original.embeds[0]["title"] == "Briefing: Rason"
+    assert on_topic.original.embeds[0]["title"] == f"Briefing: Rason · {day}"
     no_pings(bot_messages(fake))
     fake.assert_clean()
 
@@ -110,7 +117,10 @@ async def test_a_channel_the_bot_cannot_post_in_is_refused(
     ("time", "zone", "message"),
     [
         ("25:00", "UTC", "`25:00` is not a time"),
-        ("08:00", "Mars/Olympus", "`Mars/Olympus` is not an IANA time zone"),
+        ("08:00", "Mars/Olympus", "`Mars/Olympus` is not a time zone I know"),
+        ("08:00", "localtime", "`localtime` is not a time zone I know"),
+        ("08:00", "Factory", "`Factory` is not a time zone I know"),
+        ("08:00", "EST", "`EST` is an abbreviation, UTC−5 all year with no daylight saving: use"),
     ],
 )
 async def test_bad_time_or_zone_is_explained(
@@ -138,15 +148,20 @@ async def test_scheduled_briefing_fires_once_under_a_controllable_clock(
         await asyncio.sleep(0.1)
         assert fake.messages("briefings") == []  # not yet due
         clock.advance(minutes=3)
-        posted = await fake.wait_for_message("briefings", timeout=5)
-        await asyncio.sleep(0.2)  # ten more ticks
-        assert fake.messages("briefings") == [posted]
-        day = clock.current.date().isoformat()
-        assert posted.embeds[0]["footer"]["text"].startswith(f"briefing #1 · {day}")
-        assert posted.embeds[0]["title"] == "Briefing"
-        assert posted.payload["nonce"] and posted.payload["enforce_nonce"] is True
+        await fake.wait_for_message("briefings", timeout=5)
+        await asyncio.sleep(0.3)  # the other parts, then more ticks
+        posted = fake.messages("briefings")
+        assert whole_once(posted)
+        day = clock.current.date()
+        first = posted[0].embeds[0]
+        assert first["title"] == f"Briefing · {day:%A} {day.day} {day:%B %Y}"
+        assert "#b1-" in first["url"] and "briefing #" not in str(posted[0].embeds)
+        since = int((clock.current - timedelta(hours=24)).timestamp())
+        assert first["description"].startswith(f"**5 new documents** since <t:{since}:")
+        assert all(m.embeds[-1]["timestamp"] for m in posted)  # the window's end
+        assert posted[0].payload["nonce"] and posted[0].payload["enforce_nonce"] is True
         sent = bot.state.last_delivered(1)
-        assert sent is not None and sent.message_id == posted.id
+        assert sent is not None and sent.message_id == posted[0].id
     no_pings(bot_messages(fake))
     fake.assert_clean()
 
@@ -165,8 +180,8 @@ async def test_nothing_new_is_not_posted(
         await _subscribe(fake, answered, "briefings", _soon(clock), user="bob")
         clock.advance(minutes=3)
         with caplog.at_level(logging.INFO, logger="bot.delivery"):
-            await bot.deliverer.tick()
-            await bot.deliverer.tick()
+            await deliverer(bot).tick()
+            await deliverer(bot).tick()
     assert fake.messages("briefings") == []
     assert "nothing new" in caplog.text
     assert bot.state.last_handled_day(1) == clock.current.date()
@@ -186,7 +201,7 @@ async def test_missed_beyond_grace_is_skipped_with_a_log_line(
         await _subscribe(fake, answered, "briefings", _soon(clock), user="bob")
         clock.advance(minutes=2 + settings.briefing_grace_minutes + 5)
         with caplog.at_level(logging.WARNING, logger="bot.delivery"):
-            await bot.deliverer.tick()
+            await deliverer(bot).tick()
     assert fake.messages("briefings") == []
     assert "missed" in caplog.text and "skipped" in caplog.text
     fake.assert_clean()
@@ -220,4 +235,64 @@ async def test_a_deleted_channels_subscription_can_be_removed_by_id(
     assert _content(neither).startswith("Pick a channel or a subscription")
     denied = await answered(fake, "briefing unsubscribe", {"subscription": 1}, user="carol")
     assert _content(denied) == MANAGE
+    fake.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("time", "zone", "stored", "shown"),
+    [
+        ("7am", "Paris", "Europe/Paris", "07:00 Europe/Paris"),
+        ("7:30 pm", "New York", "America/New_York", "19:30 America/New_York"),
+        ("12pm", "India", "Asia/Kolkata", "12:00 Asia/Kolkata"),
+        ("06:45", "Pacific Time", "America/Los_Angeles", "06:45 America/Los_Angeles"),
+        ("9 a.m.", "UTC+2", "Etc/GMT-2", "09:00 UTC+2"),
+    ],
+)
+async def test_people_s_times_and_zones_are_accepted(
+    fake: FakeDiscord, bot: BriefBot, answered: Any, time: str, zone: str, stored: str, shown: str
+) -> None:
+    """12-hour times, cities, countries, common names and UTC offsets are stored as IANA zones."""
+    record = await _subscribe(fake, answered, "briefings", time, zone, user="bob")
+    assert f"every day at {shown}; next: <t:" in _content(record)
+    (sub,) = bot.state.list_guild(fake.guild.id)
+    assert sub.timezone == stored
+
+
+async def test_resubscribing_says_what_changed_and_topics_are_separate(
+    fake: FakeDiscord, bot: BriefBot, answered: Any
+) -> None:
+    """A second subscribe names the change (or says nothing changed); a topic is a second
+    subscription of the same channel, listed with its topic."""
+    channel = fake.channel("briefings").id
+    await _subscribe(fake, answered, "briefings", "07:30", "Paris", user="bob")
+    same = await _subscribe(fake, answered, "briefings", "7:30am", "Europe/Paris", user="bob")
+    assert _content(same).startswith(f"<#{channel}> already gets the briefing at 07:30")
+    moved = await _subscribe(fake, answered, "briefings", "8am", "UTC+2", user="bob")
+    assert _content(moved).startswith(
+        f"Updated the briefing for <#{channel}>: time 07:30 Europe/Paris → 08:00 UTC+2. Next: <t:"
+    )
+    options = {"channel": "briefings", "time": "9am", "timezone": "UTC", "topic": "Rason"}
+    on_topic = await answered(fake, "briefing subscribe", options, user="bob")
+    assert _content(on_topic).startswith(f"<#{channel}> will get the briefing on “Rason” every")
+    listed = _content(await answered(fake, "briefing list"))
+    assert listed.splitlines()[0].startswith(f"<#{channel}> · 08:00 UTC+2 · next <t:")
+    assert listed.splitlines()[1].startswith(f"<#{channel}> · on “Rason” · 09:00 UTC · next <t:")
+    assert [s.topic for s in bot.state.list_guild(fake.guild.id)] == ["", "Rason"]
+    fake.assert_clean()
+
+
+async def test_zone_autocomplete_leads_with_the_likely_zone(
+    fake: FakeDiscord, bot: BriefBot
+) -> None:
+    """'india' offers Asia/Kolkata first (then Indiana); 'UTC+2' offers the fixed zone, labelled."""
+    options = {"channel": "briefings"}
+    india = await (
+        await fake.autocomplete("briefing subscribe", "timezone", "india", options)
+    ).wait_done()
+    values = [c["value"] for c in india.choices or []]
+    assert values[0] == "Asia/Kolkata" and "America/Indiana/Indianapolis" in values
+    plus2 = await (
+        await fake.autocomplete("briefing subscribe", "timezone", "UTC+2", options)
+    ).wait_done()
+    assert (plus2.choices or [])[0] == {"name": "UTC+2 (Etc/GMT-2)", "value": "Etc/GMT-2"}
     fake.assert_clean()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.client import BriefBot
+from bot.client import PERMISSIONS, BriefBot, invite_link
 from bot.cogs.answers import HELP
 from bot.errors import GENERIC
 from tests.fakediscord import EPHEMERAL, FakeDiscord
@@ -24,6 +25,7 @@ COMMANDS = [
     "briefing",
     "corpus",
     "feeds",
+    "help",
 ]
 # (command, options, expected title start): one of each, over seeds/
 EVERY_COMMAND: list[tuple[str, dict[str, Any], str]] = [
@@ -63,7 +65,7 @@ async def test_logs_in_and_syncs_every_command_described(fake: FakeDiscord, bot:
     assert options["ask", "question"]["max_length"] == 500
     assert options["cite", "claim"]["max_length"] == 500
     time = options["briefing", "time"]
-    assert (time["min_length"], time["max_length"]) == (3, 5)
+    assert (time["min_length"], time["max_length"]) == (1, 16)  # "7am" to "12:30 a.m."
     assert options["briefing", "timezone"]["autocomplete"] is True
     assert options["briefing", "channel"]["channel_types"] == [0, 5]  # text and news
     subcommands = {o["name"] for o in synced["briefing"]["options"]}
@@ -397,3 +399,34 @@ async def test_odd_input_gets_an_answer_not_an_error(
     assert reply.embeds or reply.content == HELP
     no_pings(bot_messages(fake))
     fake.assert_clean()
+
+
+async def test_help_names_every_command_with_an_example(
+    fake: FakeDiscord, bot: BriefBot, answered: Any
+) -> None:
+    """/help (private) says what the bot does, where the documents come from, and shows an
+    example of every command Discord knows, subcommands included."""
+    record = await answered(fake, "help")
+    assert record.original is not None and record.original.ephemeral
+    (embed,) = record.original.embeds
+    assert "verbatim quotes" in embed["description"]
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    examples = fields["Commands"] + "\n" + fields["More commands"]
+    for command in fake.last_sync() or []:
+        subcommands = [o["name"] for o in command.get("options") or [] if o["type"] == 1]
+        for name in [f"{command['name']} {s}" for s in subcommands] or [command["name"]]:
+            assert f"`/{name}" in examples, name
+    assert "`@briefbot " in examples
+    assert "A folder of 5 documents" in fields["Where the documents come from"]
+    fake.assert_clean()
+
+
+def test_the_readme_s_invite_link_asks_for_what_the_bot_checks() -> None:
+    """The README's permissions integer is the client's PERMISSIONS, which /briefing subscribe
+    checks in the channel: View Channel, Send Messages, Embed Links, Read Message History."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    assert PERMISSIONS.value == 84992
+    assert "scope=bot+applications.commands&permissions=84992" in readme
+    assert invite_link(42).endswith(
+        "client_id=42&scope=bot+applications.commands&permissions=84992"
+    )

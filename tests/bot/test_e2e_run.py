@@ -46,6 +46,7 @@ def _environment(settings: Settings, **more: str) -> dict[str, str]:
         PYTHONPATH=str(REPO),
         BRIEFBOT_CORPUS_DIR=str(settings.corpus_dir),
         BRIEFBOT_DATA_DIR=str(settings.data_dir),
+        BRIEFBOT_INDEX_WAIT_SECONDS="60",
         **more,
     )
     return env
@@ -163,10 +164,21 @@ async def test_python_m_bot_run_serves_and_stops_on_sigterm(
     err = raw.decode()
     assert process.returncode == 0, err
     assert "Traceback" not in err and fake.token not in err
-    synced = next(line for line in err.splitlines() if "synced 9 commands" in line)
+    synced = next(line for line in err.splitlines() if "synced 10 commands" in line)
     assert "INFO" in synced and "bot.client" in synced  # discord.py's format, not bare text
     assert sorted(c["name"] for c in fake.last_sync() or []) == sorted(
-        ["ask", "briefing", "cite", "corpus", "feeds", "figures", "sources", "summary", "timeline"]
+        [
+            "ask",
+            "briefing",
+            "cite",
+            "corpus",
+            "feeds",
+            "figures",
+            "help",
+            "sources",
+            "summary",
+            "timeline",
+        ]
     )
     fake.assert_clean()
 
@@ -294,3 +306,20 @@ async def test_a_named_pipe_in_the_corpus_blocks_neither_start_nor_reload(
         _, raw = await asyncio.wait_for(process.communicate(), 20)
     assert process.returncode == 0
     assert "skipping pipe.txt: not a regular file" in raw.decode()
+
+
+async def test_a_corpus_that_cannot_be_opened_stops_the_bot_with_one_line(
+    fake: FakeDiscord, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Connecting does not wait for the corpus, but a folder that is missing altogether still
+    stops the bot: exit 2 and one line saying how to name the folder, no traceback."""
+    missing = tmp_path / "missing"
+    broken = _with_token(settings, fake.token, corpus_dir=missing, index_wait_seconds=0.0)
+    code = await asyncio.wait_for(asyncio.to_thread(run, broken), 30)
+    assert code == 2, capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (
+        f"briefbot: corpus folder {missing} does not exist:"
+        " name it with --corpus DIR or BRIEFBOT_CORPUS_DIR"
+    )
+    assert "Traceback" not in err

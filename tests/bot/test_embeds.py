@@ -47,6 +47,7 @@ from bot.embeds import (
     clip_lines,
     escape,
     markers,
+    paragraph,
     render_pages,
     safe_url,
 )
@@ -182,6 +183,34 @@ def test_sources_are_listed_as_fields_at_most_five_a_page() -> None:
     assert [(f.name or "").split("]")[0] for f in page.fields] == [f"[{n}" for n in range(1, 6)]
     assert "<https://example.com/story/1>" in (page.fields[0].value or "")
     assert page.footer.text is not None and page.footer.text.startswith("3 more source(s)")
+
+
+def test_sources_read_as_people_expect() -> None:
+    """A source shows its title linked, outlet and date only when known, a compact ¶ place and
+    no internal id; a quote that has its own quotation marks is not quoted again; /cite shows
+    where a quote stands, and no URL outside a link."""
+    url = "https://example.com/a"
+    known = Source(1, "003_b8d6", "Talks", "NationPress", dt.date(2025, 5, 29), url, 1.0,
+                   "“The bridge,” he said, “is long.”", "003_b8d6#p15.s1")  # fmt: skip
+    bare = Source(2, "004_dc02", "Note", None, None, None, 1.0, "A plain one.", "004_dc02#p4.s2")
+    listed = SourcesAnswer("bridge", sources=(known, bare))
+    assert body_items(listed) == [
+        f"**1.** [Talks](<{url}>) — NationPress · 29 May 2025"
+        "\n“The bridge,” he said, “is long.” ¶15",
+        "**2.** **Note**\n“A plain one.” ¶4",
+    ]
+    reference = f"“Talks”, NationPress, 2025-05-29, {url}; 003_b8d6#p15.s1"
+    quote = Quote("“It is long,” he said.", "003_b8d6", "003_b8d6#p15.s1", 0, 1, (1,), reference)
+    (page,) = render_pages(CitationAnswer("long", sources=(known, bare), quotes=(quote,)))
+    assert page.description == f"“It is long,” he said. [\\[1\\]](<{url}>) · ¶15"
+    fields = [(f.name, f.value) for f in page.fields]
+    assert fields == [
+        ("[1] NationPress", f"[Talks](<{url}>) · 29 May 2025 · ¶15"),
+        ("[2]", "**Note** · ¶4"),
+    ]
+    shown = str(page.to_dict())
+    assert "003_b8d6" not in shown and "unknown outlet" not in shown and "undated" not in shown
+    assert shown.count(url) == shown.count(f"](<{url}>)")  # only ever behind a link
 
 
 def test_markers_link_only_to_plain_web_addresses() -> None:
@@ -374,3 +403,10 @@ def test_emphasis_inside_a_link_leaves_it_inert() -> None:
     quote = Quote(text, "d", "d#p0.s0", 0, len(text), (1,), emphasis=((lo, lo + 3),))
     (line,) = body_items(AskAnswer("q", passages=(quote,)))
     assert _live_links(line) == []
+
+
+def test_a_place_is_a_compact_paragraph_with_its_page() -> None:
+    """'doc#p15.s1' reads ¶15; a PDF's 'doc#p5.s1 (p. 2)' reads p. 2 ¶5; no anchor, nothing."""
+    assert paragraph("003_b8d6#p15.s1") == "¶15"
+    assert paragraph("report#p5.s1 (p. 2)") == "p. 2 ¶5"
+    assert paragraph("") == ""

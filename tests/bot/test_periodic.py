@@ -13,6 +13,7 @@ import pytest
 from bot.client import BriefBot
 from bot.health import FILENAME
 from bot.state import StateError
+from tests.bot.helpers import deliverer
 from tests.fakediscord import FakeDiscord
 
 
@@ -70,8 +71,8 @@ async def test_a_failed_round_is_logged_and_the_next_one_runs(
     method: str,
 ) -> None:
     """A bug in one round (not a database error): logged with its traceback, next round runs."""
-    flaky = FailOnce(getattr(bot.deliverer, method), RuntimeError("boom"))
-    setattr(bot.deliverer, method, flaky)
+    flaky = FailOnce(getattr(deliverer(bot), method), RuntimeError("boom"))
+    setattr(deliverer(bot), method, flaky)
     bot.state.subscribe(fake.guild.id, fake.channel("briefings").id, time(7, 0), "UTC")
     loop: Any = getattr(bot.get_cog(cog), attribute)
     with caplog.at_level(logging.ERROR):

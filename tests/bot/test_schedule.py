@@ -73,13 +73,35 @@ def test_parse_local_time_accepts_24_hour_forms(text: str, expected: time) -> No
 
 
 @pytest.mark.parametrize(
-    "text", ["25:00", "24:00", "7:60", "7:5", "730", "7:30pm", "07:30:00", "", "١٢:٣٠", "-1:30"]
+    ("text", "expected"),
+    [
+        ("7am", time(7, 0)),
+        ("7 AM", time(7, 0)),
+        ("7:30 pm", time(19, 30)),
+        ("7.30pm", time(19, 30)),
+        ("12am", time(0, 0)),
+        ("12:15 a.m.", time(0, 15)),
+        ("12pm", time(12, 0)),
+        ("11:59 p.m.", time(23, 59)),
+        ("noon", time(12, 0)),
+        ("Midnight", time(0, 0)),
+    ],
+)
+def test_parse_local_time_accepts_12_hour_forms(text: str, expected: time) -> None:
+    """7am, 7:30 pm, 12am (midnight), 12pm (noon), with or without dots and spaces."""
+    assert parse_local_time(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["25:00", "24:00", "7:60", "7:5", "730", "13pm", "0am", "07:30:00", "", "١٢:٣٠", "-1:30", "7"],
 )
 def test_parse_local_time_rejects_with_user_message(text: str) -> None:
-    """Anything but a 24-hour H:MM is refused with a message that quotes the input."""
+    """Anything else is refused with a message that quotes the input and shows both forms."""
     with pytest.raises(ScheduleError) as caught:
         parse_local_time(text)
-    assert str(caught.value) == f"`{text.strip()}` is not a time: use HH:MM, 24-hour (e.g. 07:30)"
+    expected = f"`{text.strip()}` is not a time: use HH:MM, 24-hour (e.g. 07:30), or 7:30am"
+    assert str(caught.value) == expected
 
 
 def test_parse_local_time_error_is_a_value_error() -> None:
@@ -103,9 +125,12 @@ def test_parse_timezone_returns_canonical_name(text: str, expected: str) -> None
     assert parse_timezone(text) == expected
 
 
-@pytest.mark.parametrize("text", ["Mars/Base", "", "../../etc/passwd", "Europe/", "CEST+2"])
+@pytest.mark.parametrize(
+    "text", ["Mars/Base", "", "../../etc/passwd", "Europe/", "CEST+2", "localtime", "Factory"]
+)
 def test_parse_timezone_rejects_with_user_message(text: str) -> None:
-    """Unknown zones are refused with a message that quotes the input and gives an example."""
+    """Unknown zones, the host's `localtime` and the placeholder `Factory` are refused with a
+    message that quotes the input and gives an example."""
     with pytest.raises(ScheduleError) as caught:
         parse_timezone(text)
     assert str(caught.value) == f"`{text}` is not an IANA time zone, e.g. Europe/Paris"

@@ -29,7 +29,7 @@ async def test_new_files_are_indexed_at_most_every_n_minutes(
 
     settings = settings_for(corpus, tmp_path / "data", feeds_rebuild_minutes=10)
     service = CorpusService(settings, clock=lambda: now[0], sleep=sleep)
-    await service.start()
+    await service.start(settings.index_wait_seconds)
     before = service.opened
     shutil.copy(seeds[1], corpus)
     now[0] += 60

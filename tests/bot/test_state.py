@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from bot.schedule import ScheduleError, Subscription
+from bot.schedule import BriefingWindow, ScheduleError, Subscription
 from bot.state import (
+    _MIGRATIONS,
     SCHEMA_VERSION,
     Delivery,
     DeliveryState,
@@ -79,7 +80,7 @@ def test_open_creates_directory_wal_and_schema(
     """Opening creates the parent directory, a WAL-mode file and records the schema version."""
     assert db_path.is_file()
     assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-    versions = raw.execute("SELECT version FROM schema_version").fetchall()
+    versions = raw.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
     assert versions == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
 
 
@@ -190,6 +191,45 @@ def test_concurrent_threads_do_not_lose_updates(store: StateStore, sub: Subscrip
     assert sorted(counts) == list(range(1, 201))
 
 
+def test_several_topics_per_channel(store: StateStore, sub: Subscription) -> None:
+    """One channel holds a subscription per topic; each is updated and removed on its own."""
+    rason = store.subscribe(10, 100, time(9, 0), "UTC", topic=" Rason ")
+    assert rason.topic == "Rason" and rason.sub_id != sub.sub_id
+    assert store.get_by_channel(100) == sub and store.get_by_channel(100, "Rason") == rason
+    moved = store.subscribe(10, 100, time(10, 0), "UTC", topic="Rason")
+    assert moved.sub_id == rason.sub_id and moved.local_time == time(10, 0)
+    assert store.list_guild(10) == [sub, moved]
+    assert store.unsubscribe(100, "Rason") is True
+    assert store.list_guild(10) == [sub]
+
+
+def test_version_1_file_migrates_with_its_subscriptions_and_log(tmp_path: Path) -> None:
+    """A schema 1 file (one subscription per channel) keeps its rows and delivery log."""
+    path = tmp_path / "v1.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)")
+    conn.execute("INSERT INTO schema_version VALUES (1, 'then')")
+    for statement in _MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO subscriptions (guild_id, channel_id, local_time, timezone, created_at,"
+        " updated_at) VALUES (10, 100, '07:30', 'Europe/Berlin', ?, ?)",
+        (T0.isoformat(), T0.isoformat()),
+    )
+    conn.execute(
+        "INSERT INTO deliveries (sub_id, local_day, state, nonce, started_at, finished_at)"
+        " VALUES (1, ?, 'sent', 'n', ?, ?)",
+        (DAY.isoformat(), T0.isoformat(), T0.isoformat()),
+    )
+    conn.close()
+    store = StateStore(path)
+    migrated = store.get(1)
+    assert migrated is not None and migrated.topic == "" and migrated.local_time == time(7, 30)
+    assert migrated.last_delivered_at == T0 and store.last_handled_day(1) == DAY
+    store.subscribe(10, 100, time(8, 0), "UTC", topic="Rason")  # UNIQUE (channel_id) is gone
+    assert len(store.list_guild(10)) == 2
+
+
 # -- delivery log --------------------------------------------------------------------------
 
 
@@ -227,6 +267,23 @@ def test_crash_between_begin_and_confirm_resumes(
     assert restarted.last_handled_day(sub.sub_id) is None
     assert restarted.confirm_delivery(resumed, 42) is True
     assert restarted.pending_deliveries() == []
+
+
+def test_parts_and_window_survive_a_restart(
+    db_path: Path, store: StateStore, sub: Subscription
+) -> None:
+    """A briefing's window and each posted part are logged; a restart resumes with both."""
+    window = BriefingWindow(T0 - timedelta(hours=24), T0)
+    delivery = store.begin_delivery(sub.sub_id, DAY, "b1-20240601", window)
+    assert delivery is not None and delivery.window == window
+    store.record_part(delivery, 1, 111)
+    store.record_part(delivery, 1, 111)  # recorded twice (a retry): still one row
+    store.record_part(delivery, 2, 222)
+    restarted = StateStore(db_path)
+    resumed = restarted.begin_delivery(sub.sub_id, DAY, "other", BriefingWindow(T0, T0))
+    assert resumed is not None and resumed.resumed and resumed.window == window
+    assert restarted.sent_parts(resumed) == {1: 111, 2: 222}
+    assert restarted.unsubscribe(100) and restarted.sent_parts(resumed) == {}
 
 
 def test_mark_skipped_settles_the_day(store: StateStore, sub: Subscription) -> None:
