@@ -30,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fakediscord import (  # noqa: E402
+from testing.fakediscord import (  # noqa: E402
     FakeDiscord,
     InteractionRecord,
     MemberSpec,

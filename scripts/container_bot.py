@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from tests.fakediscord import FakeDiscord
+from testing.fakediscord import FakeDiscord
 
 LAUNCH = """
 import runpy, sys, yarl, discord.gateway, discord.http

@@ -19,7 +19,7 @@ import pytest
 from bot.client import BriefBot
 from bot.settings import Settings
 from retrieval.store import open_corpus
-from tests.fakediscord import FakeDiscord, InteractionRecord, MessageRecord
+from testing.fakediscord import FakeDiscord, InteractionRecord, MessageRecord
 
 # Distinctive, so a test can look for it in every log line and on stderr.
 TOKEN = "MTk4NjIyNDgzNDcxOTI1MjQ4.fake.s3cr3t-t0ken-never-logged"

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.client import BriefBot
-from tests.fakediscord import MessageRecord
+from testing.fakediscord import MessageRecord
 
 
 def deliverer(bot: BriefBot) -> Any:

@@ -17,7 +17,7 @@ from bot.schedule import Subscription
 from bot.settings import Settings
 from bot.state import DeliveryState
 from tests.bot.helpers import deliverer, whole_once, write_distinct_stories
-from tests.fakediscord import FakeDiscord
+from testing.fakediscord import FakeDiscord
 
 POSTS = "/channels/*/messages"
 

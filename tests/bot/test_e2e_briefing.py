@@ -12,7 +12,7 @@ import pytest
 from bot.client import BriefBot
 from bot.settings import Settings
 from tests.bot.helpers import deliverer, whole_once
-from tests.fakediscord import FakeDiscord, InteractionRecord
+from testing.fakediscord import FakeDiscord, InteractionRecord
 
 MANAGE = "You need the **Manage Server** permission to do that."
 

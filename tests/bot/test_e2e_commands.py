@@ -13,7 +13,7 @@ import pytest
 from bot.client import PERMISSIONS, BriefBot, invite_link
 from bot.cogs.answers import HELP
 from bot.errors import GENERIC
-from tests.fakediscord import EPHEMERAL, FakeDiscord
+from testing.fakediscord import EPHEMERAL, FakeDiscord
 
 COMMANDS = [
     "summary",

@@ -10,7 +10,7 @@ import pytest
 from bot.settings import Settings
 from bot.state import StateError, StateStore
 from tests.bot.stores import FullDiskStore
-from tests.fakediscord import FakeDiscord
+from testing.fakediscord import FakeDiscord
 
 
 def _fill(store: StateStore) -> int:

@@ -9,7 +9,7 @@ import pytest
 from answers.compose import FiguresRequest, compose
 from answers.markdown import render_markdown
 from bot.client import BriefBot
-from tests.fakediscord import FakeDiscord
+from testing.fakediscord import FakeDiscord
 
 CASES = [
     ("summary", {"topic": "Tumen River bridge"}, "summary-tumen-river-bridge.md"),

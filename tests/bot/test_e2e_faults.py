@@ -18,7 +18,7 @@ from bot.paging import DELIVERY_FAILED
 from bot.settings import Settings
 from bot.state import StateStore
 from tests.bot.helpers import whole_once
-from tests.fakediscord import FakeDiscord, MemberSpec, UserSpec, default_guild, default_users
+from testing.fakediscord import FakeDiscord, MemberSpec, UserSpec, default_guild, default_users
 
 
 async def _fast_identify(shard_id: int | None, initial: bool = False) -> None:

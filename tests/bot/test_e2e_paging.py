@@ -11,7 +11,7 @@ from answers.compose import AskRequest
 from bot.client import BriefBot
 from bot.embeds import body_items
 from bot.paging import EXPIRED, NOT_YOURS
-from tests.fakediscord import FakeDiscord, MessageRecord, UsageError
+from testing.fakediscord import FakeDiscord, MessageRecord, UsageError
 
 _FILLER = "engineers surveyed river banks harbour cranes rail yards customs posts freight depots"
 WORDS = [*_FILLER.split(), "bonded", "warehouses", "timber", "sheds", "fuel", "tanks", "ferry"]

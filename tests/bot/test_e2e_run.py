@@ -21,7 +21,7 @@ from pydantic import SecretStr
 
 from bot.runner import run
 from bot.settings import Settings
-from tests.fakediscord import FakeDiscord
+from testing.fakediscord import FakeDiscord
 
 REPO = Path(__file__).resolve().parents[2]
 REJECTED = "briefbot: Discord rejected the token in DISCORD_TOKEN"

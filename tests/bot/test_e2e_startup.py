@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from retrieval.progress import BuildProgress, Stage
-from tests.fakediscord import FakeDiscord
+from testing.fakediscord import FakeDiscord
 
 TOPIC = {"topic": "Tumen River bridge"}
 

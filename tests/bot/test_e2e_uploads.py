@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.client import BriefBot
-from tests.fakediscord import FakeDiscord, InteractionRecord
+from testing.fakediscord import FakeDiscord, InteractionRecord
 from tests.samples import PDF_FIGURE, article_html, two_page_pdf
 
 MANAGE = "You need the **Manage Server** permission to do that."

@@ -51,7 +51,7 @@ from bot.embeds import (
     render_pages,
     safe_url,
 )
-from tests.fakediscord.validation import FormErrors, validate_embeds
+from testing.fakediscord.validation import FormErrors, validate_embeds
 
 # Bidi controls and zero-width characters: they can make shown text differ from stored text.
 DISGUISES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"

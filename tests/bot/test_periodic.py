@@ -14,7 +14,7 @@ from bot.client import BriefBot
 from bot.health import FILENAME
 from bot.state import StateError
 from tests.bot.helpers import deliverer
-from tests.fakediscord import FakeDiscord
+from testing.fakediscord import FakeDiscord
 
 
 class FailOnce:

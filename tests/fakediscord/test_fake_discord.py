@@ -12,7 +12,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from . import EPHEMERAL, FakeDiscord, UsageError
+from testing.fakediscord import EPHEMERAL, FakeDiscord, UsageError
 
 TIMEZONES = ["Europe/Berlin", "Europe/London", "America/New_York", "Asia/Tokyo"]
 
