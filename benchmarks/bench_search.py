@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -68,7 +69,7 @@ def _build(texts: list[str], folder: Path) -> tuple[BM25Index, dict[str, float],
     return index, {"tok": t1 - t0, "idx": t2 - t1, "disk": disk}, tokenized
 
 
-def _serve(folder: Path, query_texts: list[str]) -> dict[str, object]:
+def _serve(folder: Path, query_texts: list[str]) -> dict[str, Any]:
     """Load and query the saved index in a fresh interpreter (a restart)."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(query_texts, handle)
@@ -164,11 +165,11 @@ def run_size(size: int, n_queries: int, n_naive: int) -> tuple[dict[str, object]
         "numpy p50/p95": f"{np.percentile(numpy_ms, 50):.1f}/{np.percentile(numpy_ms, 95):.1f}",
         "naive p50 ms": float(np.median(naive_ms)),
         "speed-up": float(np.median(naive_ms) / np.median(ours[:n_naive])),
-        "exact": _exactness(served["results"][:n_naive], full),  # type: ignore[index]
+        "exact": _exactness(served["results"][:n_naive], full),
     }
     extra = _workload(index, qtok, [tokenize(q) for q in heavy], heavy_ms)
     extra.update({"generate s": generated, "rank_bm25 build s": naive_build, "naive n": n_naive})
-    return row, extra  # type: ignore[return-value]
+    return row, extra
 
 
 def main() -> None:

@@ -63,7 +63,7 @@ def cited(answer: Answer) -> set[str]:
 def matches(figure: Figure, want: dict[str, Any]) -> bool:
     """A listed figure is the expected one: same number (or ISO date) and unit substring."""
     if "iso" in want:
-        return figure.iso == want["iso"]
+        return bool(figure.iso == want["iso"])
     if abs(figure.number - float(want["number"])) > 1e-9:
         return False
     units = want.get("unit")

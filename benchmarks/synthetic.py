@@ -85,7 +85,8 @@ def zipf_cdf(size: int, knee: int = 8000, tail: float = 2.0) -> npt.NDArray[np.f
     ranks = np.arange(1, size + 1, dtype=np.float64)
     weights = np.where(ranks <= knee, 1.0 / ranks, (1.0 / knee) * (knee / ranks) ** tail)
     cdf = np.cumsum(weights)
-    return cdf / cdf[-1]
+    probabilities: npt.NDArray[np.float64] = cdf / cdf[-1]
+    return probabilities
 
 
 def passages(count: int, seed: int = 20250529, vocab_size: int = 400_000) -> list[str]:

@@ -33,7 +33,7 @@ VOCABULARY = sorted(
     {w for p in SEEDS.glob("*.txt") for w in re.findall(r"[\w’',.%-]+", p.read_text("utf-8"))}
 )
 words = st.sampled_from(VOCABULARY)
-junk = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+junk = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
 topics = st.lists(st.one_of(words, words, words, junk), min_size=1, max_size=5).map(" ".join)
 
 

@@ -80,7 +80,7 @@ def make_settings(corpus: Path, data: Path, **overrides: Any) -> Settings:
         "index_wait_seconds": 60,  # the index is there when a test starts asking
         **overrides,
     }
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @pytest.fixture

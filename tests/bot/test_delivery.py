@@ -74,7 +74,7 @@ async def test_killed_between_deciding_and_posting_posts_once_after_restart(
             composing.set()
             await asyncio.Event().wait()  # the kill comes while the briefing is being made
 
-        bot.service.answer = hang  # type: ignore[method-assign]
+        bot.service.answer = hang
         tick = asyncio.create_task(deliverer(bot).tick())
         await asyncio.wait_for(composing.wait(), 5)
         tick.cancel()
@@ -103,7 +103,7 @@ async def test_posted_but_not_confirmed_is_found_and_not_repeated(
         def killed(*args: object) -> None:
             raise SystemExit("killed before the confirmation was written")
 
-        bot.state.confirm_delivery = killed  # type: ignore[method-assign]
+        bot.state.confirm_delivery = killed
         with pytest.raises(SystemExit):
             await deliverer(bot).tick()
     posted = _posts(fake, "briefings")

@@ -9,8 +9,8 @@ import pytest
 
 from bot.settings import Settings
 from bot.state import StateError, StateStore
-from tests.bot.stores import FullDiskStore
 from testing.fakediscord import FakeDiscord
+from tests.bot.stores import FullDiskStore
 
 
 def _fill(store: StateStore) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +29,18 @@ def _long_document(number: int) -> str:
 
 @pytest.fixture
 def long_corpus(write_corpus: Any) -> Path:
-    return write_corpus({f"z{n}.txt": _long_document(n) for n in range(6)})
+    corpus: Path = write_corpus({f"z{n}.txt": _long_document(n) for n in range(6)})
+    return corpus
 
 
 def _buttons(message: MessageRecord) -> dict[str, bool]:
     return {
         c["label"]: bool(c.get("disabled")) for c in message.iter_components() if c["type"] == 2
     }
+
+
+def _all_disabled(message: MessageRecord) -> bool:
+    return all(_buttons(message).values())
 
 
 def _footer(message: MessageRecord) -> str:
@@ -121,7 +127,7 @@ async def test_buttons_stop_after_the_timeout(
         for record in (public, private):
             message = record.original
             assert message is not None and _buttons(message)["Next"] is False
-            await fake.wait_for(lambda m=message: all(_buttons(m).values()), timeout=3)
+            await fake.wait_for(functools.partial(_all_disabled, message), timeout=3)
             with pytest.raises(UsageError, match="disabled"):
                 await fake.click(message, label="Next")
         assert private.original is not None and private.original.ephemeral

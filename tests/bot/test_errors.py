@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 import pytest
 from discord import app_commands
@@ -16,7 +18,9 @@ async def _callback(interaction: discord.Interaction) -> None:
     """A command body for wrapping errors the way discord.py does."""
 
 
-COMMAND = app_commands.Command(name="x", description="x", callback=_callback)
+COMMAND: app_commands.Command[Any, ..., None] = app_commands.Command(
+    name="x", description="x", callback=_callback
+)
 
 
 def _invoked(original: Exception) -> app_commands.CommandInvokeError:

@@ -53,7 +53,7 @@ def test_file_deleted_while_indexing_is_skipped(
     corpus.mkdir()
     (corpus / "a.txt").write_text(ARTICLE)
     (corpus / "b.txt").write_text(ARTICLE.replace("850", "900"))
-    real_find = documents.find_files
+    real_find = reader.find_files
 
     def _find_then_delete(root: Path) -> list[tuple[str, Path]]:
         found = real_find(root)

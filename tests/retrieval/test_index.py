@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numba
 import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
@@ -305,7 +306,7 @@ def test_building_from_texts_in_parallel_equals_building_serially(monkeypatch: A
     monkeypatch.setattr(build, "_CHUNK_PASSAGES", 300)
     parallel = build.build_index(texts, PARAMS, workers=2)
     _same_index(serial, parallel)
-    _same_index(serial, BM25Index.build([build.tokenize(t) for t in texts], PARAMS))
+    _same_index(serial, BM25Index.build([tokenize(t) for t in texts], PARAMS))
 
 
 def slow_tokenize(text: str) -> list[str]:
@@ -359,14 +360,14 @@ def test_concurrent_searches_do_not_share_scratch_space() -> None:
 
 def test_kernels_still_compile_where_no_cache_folder_is_writable(monkeypatch: Any) -> None:
     """A read-only install without a cache folder costs a compile per start, not a crash."""
-    real_njit = kernels.numba.njit
+    real_njit = numba.njit
 
     def njit_without_cache(*args: Any, cache: bool = False, **kwargs: Any) -> Any:
         if cache:
             raise RuntimeError("cannot cache function: no locator available")
         return real_njit(*args, **kwargs)
 
-    monkeypatch.setattr(kernels.numba, "njit", njit_without_cache)
+    monkeypatch.setattr(numba, "njit", njit_without_cache)
 
     def add_one(x: int) -> int:
         return x + 1
