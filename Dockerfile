@@ -1,13 +1,18 @@
 # syntax=docker/dockerfile:1
-# Stage 1: build the wheels (ours and every dependency) with the build tools.
+# Stage 1: build the wheels (ours and every dependency) with the build tools. The dependencies
+# are the versions uv.lock pins, checked against its hashes; CI checks the lock is current.
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+RUN python -m pip install --no-cache-dir "pip==24.3.1" "uv==0.13.9"
+COPY pyproject.toml uv.lock README.md ./
+RUN uv export --frozen --no-dev --no-emit-project --no-header --format requirements-txt \
+        -o /src/requirements.txt \
+    && python -m pip wheel --no-cache-dir --require-hashes -r /src/requirements.txt \
+        --wheel-dir /wheels
 COPY retrieval ./retrieval
 COPY answers ./answers
 COPY bot ./bot
-RUN python -m pip install --no-cache-dir --upgrade "pip>=24" \
-    && python -m pip wheel --no-cache-dir --wheel-dir /wheels .
+RUN python -m pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 # Stage 2: a slim runtime with only the installed wheels, the seeds and a non-root user.
 # TMPDIR: with a read-only root (`--read-only`, no /tmp) the parallel tokenizer's forkserver
