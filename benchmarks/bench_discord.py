@@ -1,17 +1,17 @@
 """The bot under load through the fake Discord: time to first response and event-loop lag.
 
-    .venv/bin/python benchmarks/bench_discord.py [--commands 200] [--users 100] [--spread 2]
-                                                 [--soak ROUNDS]
+    python -m benchmarks.bench_discord [--commands 200] [--users 100] [--spread 2]
+                                       [--soak ROUNDS]
 
 The real BriefBot (over seeds/, in a temporary data folder) runs in its own process, as in
-production, with a probe on its event loop that sleeps 10 ms at a time and records how late
-it wakes up (the loop's lag: time blocked plus time queued behind other ready callbacks), and
-every loop callback timed (the longest is the loop's longest block). The fake Discord runs in this
-process (so its own work neither competes for the bot's GIL nor counts as the bot's). Slash
-commands from many users are sent over `--spread` seconds, then all at once; for each, the
-fake times INTERACTION_CREATE written to the socket -> the bot's first callback (Discord's
-3-second deadline) and -> the answer posted. With --soak, more rounds of commands follow and
-the bot's resident memory is printed after each.
+production (benchmarks/probed_bot.py), with a probe on its event loop that sleeps 10 ms at a
+time and records how late it wakes up (the loop's lag: time blocked plus time queued behind
+other ready callbacks), and every loop callback timed (the longest is the loop's longest block).
+The fake Discord runs in this process (so its own work neither competes for the bot's GIL nor
+counts as the bot's). Slash commands from many users are sent over `--spread` seconds, then all
+at once; for each, the fake times INTERACTION_CREATE written to the socket -> the bot's first
+callback (Discord's 3-second deadline) and -> the answer posted. With --soak, more rounds of
+commands follow and the bot's resident memory is printed after each.
 """
 
 from __future__ import annotations
@@ -27,10 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from testing.fakediscord import (  # noqa: E402
+from testing.fakediscord import (
     FakeDiscord,
     InteractionRecord,
     MemberSpec,
@@ -38,6 +35,8 @@ from testing.fakediscord import (  # noqa: E402
     default_guild,
     default_users,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("summary", {"topic": "Tumen River bridge"}),
@@ -47,51 +46,6 @@ COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("ask", {"question": "How long is the Tumen bridge?"}),
     ("briefing now", {}),
 ]
-# The bot process: discord.py pointed at the fake, a lag probe on the bot's loop, samples
-# written as JSON (wall time, lag seconds) when SIGTERM stops it.
-BOT = r"""
-import asyncio, json, os, signal, sys, time
-import yarl, discord.gateway, discord.http
-discord.http.Route.BASE = sys.argv[1]
-discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sys.argv[2])
-from bot.client import BriefBot
-from bot.settings import Settings
-
-# Every callback the loop runs, timed: (wall time it ended, seconds it held the loop).
-steps, run_step = [], asyncio.events.Handle._run
-
-def timed_step(handle):
-    started = time.perf_counter()
-    run_step(handle)
-    took = time.perf_counter() - started
-    if took > 0.005:
-        steps.append((time.time(), took))
-
-asyncio.events.Handle._run = timed_step
-
-async def main():
-    loop, stop, lags = asyncio.get_running_loop(), asyncio.Event(), []
-    loop.add_signal_handler(signal.SIGTERM, stop.set)
-
-    async def probe():
-        while not stop.is_set():
-            started = loop.time()
-            await asyncio.sleep(0.01)
-            lags.append((time.time(), max(0.0, loop.time() - started - 0.01)))
-
-    page_timeout = float(os.environ["BENCH_PAGE_TIMEOUT"])
-    async with BriefBot(Settings(), guild_ready_timeout=0.05, page_timeout=page_timeout) as bot:
-        running = asyncio.create_task(bot.start(os.environ["DISCORD_TOKEN"]))
-        probing = asyncio.create_task(probe())
-        await stop.wait()
-        await bot.close()
-        await running
-        await probing
-    with open(sys.argv[3], "w") as out:
-        json.dump({"lags": lags, "steps": steps}, out)
-
-asyncio.run(main())
-"""
 
 
 async def send_all(
@@ -217,8 +171,8 @@ async def main(args: argparse.Namespace) -> None:
                 BENCH_PAGE_TIMEOUT=str(args.page_timeout),
             )
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-c", BOT, fake.api_base, fake.gateway_url, str(lag_file),
-                cwd=tmp, env=env,
+                sys.executable, "-m", "benchmarks.probed_bot",
+                fake.api_base, fake.gateway_url, str(lag_file), cwd=tmp, env=env,
             )  # fmt: skip
             try:
                 await fake.wait_for_sync(timeout=args.start_timeout)

@@ -1,6 +1,6 @@
 """Figure extraction on news phrasings: precision and recall against hand-labelled sentences.
 
-    /work/venv/bin/python benchmarks/bench_figures.py [--errors]
+    python -m benchmarks.bench_figures [--errors]
 
 The sentences were written for this benchmark from reading `seeds/` and
 `../shared/data/bbc-news` (the file each one follows is named beside it; a few are short
@@ -14,10 +14,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from answers.quantities import extract
 

@@ -1,6 +1,6 @@
 """Search speed at 10k, 100k and 1M synthetic passages, against naive rank_bm25, in one table.
 
-    .venv/bin/python benchmarks/bench_search.py [--sizes 10000,100000,1000000] [--queries 200]
+    python -m benchmarks.bench_search [--sizes 10000,100000,1000000] [--queries 200]
 
 Per size: build (tokenize on every core + index), save, then a fresh process loads the saved
 index memory-mapped and answers the queries (load, first query and memory as after a restart);
@@ -22,13 +22,9 @@ from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from numpy_search import numpy_search
-from oracle import GuardedBM25Okapi
-from synthetic import heavy_queries, passages, queries
-
+from benchmarks.numpy_search import numpy_search
+from benchmarks.oracle import GuardedBM25Okapi
+from benchmarks.synthetic import heavy_queries, passages, queries
 from retrieval.bm25 import BM25Params
 from retrieval.build import tokenize_corpus
 from retrieval.index import BM25Index
@@ -73,14 +69,13 @@ def _serve(folder: Path, query_texts: list[str]) -> dict[str, Any]:
     """Load and query the saved index in a fresh interpreter (a restart)."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(query_texts, handle)
-    script = Path(__file__).resolve().parent / "serve.py"
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    root = Path(__file__).resolve().parent.parent
     out = subprocess.run(
-        [sys.executable, str(script), str(folder), handle.name, str(K)],
+        [sys.executable, "-m", "benchmarks.serve", str(folder), handle.name, str(K)],
         check=True,
         capture_output=True,
         text=True,
-        env=env,
+        cwd=root,
     )
     os.unlink(handle.name)
     return json.loads(out.stdout)  # type: ignore[no-any-return]

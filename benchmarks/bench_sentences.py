@@ -1,6 +1,6 @@
 """Sentence splitting on real news: F1 against bbc-summary's line breaks, and MB/s, in one table.
 
-    /work/venv/bin/python benchmarks/bench_sentences.py [--data ../shared/data]
+    python -m benchmarks.bench_sentences [--data ../shared/data]
 
 Gold: `bbc-summary/article/*/NNN.txt` holds each article one sentence per line; the same article
 with its paragraphs is in `bbc-news/<section>/` (found by headline). Each gold line is located
@@ -21,8 +21,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from retrieval.documents import paragraph_spans
 from retrieval.sentences import split_spans

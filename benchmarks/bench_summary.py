@@ -1,6 +1,6 @@
 """ROUGE of `summary` on bbc-summary, side by side with lead-N, LexRank and TextRank (sumy).
 
-    .venv/bin/python benchmarks/bench_summary.py [--data ../shared/data/bbc-summary] [--limit 40]
+    python -m benchmarks.bench_summary [--data ../shared/data/bbc-summary] [--limit 40]
 
 Each article of `../shared/data/bbc-summary/article/` is its own one-document corpus, and its
 headline is the topic. Every system picks as many sentences as the reference summary holds;
@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -27,12 +26,10 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 from sumy.utils import get_stop_words
 
+from answers import summary as summary_module
+from retrieval.store import open_corpus
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from answers import summary as summary_module  # noqa: E402
-from retrieval.store import open_corpus  # noqa: E402
-
 DATA = ROOT.parent / "shared" / "data" / "bbc-summary"
 METRICS = ("rouge1", "rouge2", "rougeL")
 Pick = Callable[[str, list[str], int, Path], list[str]]

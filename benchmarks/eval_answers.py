@@ -1,6 +1,6 @@
 """Score the answer layer against a careful reader's expectations over seeds/, in one table.
 
-    .venv/bin/python benchmarks/eval_answers.py [--set benchmarks/eval_set.json] [--corpus seeds]
+    python -m benchmarks.eval_answers [--set benchmarks/eval_set.json] [--corpus seeds]
         [--questions benchmarks/eval_questions.json] [--no-bbc] [--no-synonyms]
 
 Per kind: precision and recall of the expected documents (macro-averaged over topics;
@@ -16,14 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import answers.query
 from answers.briefing import answer_briefing

@@ -1,6 +1,6 @@
 """Write a large synthetic news corpus as files, for benchmarks of the whole bot at scale.
 
-    python benchmarks/make_corpus.py OUT_DIR [--passages 1000000] [--per-file 20]
+    python -m benchmarks.make_corpus OUT_DIR [--passages 1000000] [--per-file 20]
 
 Each file is one "article": a headline line, then one paragraph per synthetic passage
 (benchmarks/synthetic.py: 60-120 words of Zipfian vocabulary in sentences, with a figure).
@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from synthetic import passages
+from benchmarks.synthetic import passages
 
 
 def main() -> int:

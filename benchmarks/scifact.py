@@ -1,6 +1,6 @@
 """Retrieval quality on BEIR SciFact: nDCG@10 of our exact BM25Okapi, next to published figures.
 
-    .venv/bin/python benchmarks/scifact.py DATA_DIR [--variants]
+    python -m benchmarks.scifact DATA_DIR [--variants]
 
 DATA_DIR holds corpus.jsonl, queries.jsonl and qrels/test.tsv (read only, never copied). Each
 document is one passage, title + text, tokenized by retrieval.tokenizer; k1=1.5, b=0.75.
@@ -12,11 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 from collections.abc import Callable
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from retrieval.bm25 import BM25Params
 from retrieval.build import build_index

@@ -1,6 +1,6 @@
 """Soak: answer many queries of every kind over a corpus and show that memory stays flat.
 
-    python benchmarks/soak.py [--corpus seeds] [--rounds 20] [--per-round 500] [--max-seconds 300]
+    python -m benchmarks.soak [--corpus seeds] [--rounds 20] [--per-round 500] [--max-seconds 300]
 
 Prints one row per round: queries so far, resident memory (MB) and Python-heap memory traced by
 tracemalloc (MB); the last line is the growth between the second round and the last. The first

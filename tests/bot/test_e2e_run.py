@@ -25,14 +25,6 @@ from testing.fakediscord import FakeDiscord
 
 REPO = Path(__file__).resolve().parents[2]
 REJECTED = "briefbot: Discord rejected the token in DISCORD_TOKEN"
-# `python -m bot run` with discord.py pointed at the fake, as the fake does in-process.
-LAUNCH = """
-import runpy, sys, yarl, discord.gateway, discord.http
-discord.http.Route.BASE = sys.argv[1]
-discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sys.argv[2])
-sys.argv = ["bot", "run"]
-runpy.run_module("bot", run_name="__main__", alter_sys=True)
-"""
 
 
 def _with_token(settings: Settings, token: str, **more: Any) -> Settings:
@@ -130,8 +122,8 @@ async def _running_bot(
     on the way out if it is still running (when an assertion failed)."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
-        "-c",
-        LAUNCH,
+        "-m",
+        "testing.fakediscord.launch",
         fake.api_base,
         fake.gateway_url,
         cwd=tmp_path,
