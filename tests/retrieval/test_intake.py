@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from retrieval import intake
 from retrieval.intake import Added, add_file, safe_name
 from retrieval.reader import Skipped
 from retrieval.store import open_corpus
@@ -96,7 +96,7 @@ def test_a_folder_that_cannot_be_written_is_a_reason_not_an_error(
     def _denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(intake.tempfile, "mkstemp", _denied)
+    monkeypatch.setattr(tempfile, "mkstemp", _denied)
     result = add_file(tmp_path, "a.txt", TEXT, 10**6)
     assert isinstance(result, Skipped)
     assert result.reason == "cannot write to the corpus folder (Permission denied)"
