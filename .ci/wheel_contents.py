@@ -1,4 +1,4 @@
-"""Fail unless the wheel in the folder given carries the templates, the WordNet table and each layer's modules."""
+"""Fail unless the wheel in the folder given carries what the bot needs, and no test code."""
 
 import sys
 import zipfile
@@ -6,7 +6,7 @@ from pathlib import Path
 
 (wheel,) = Path(sys.argv[1]).glob("briefbot-*.whl")
 names = zipfile.ZipFile(wheel).namelist()
-assert any(n.startswith("answers/templates/") for n in names), "templates missing from the wheel"
-assert "bot/cli.py" in names and "retrieval/index.py" in names, "a layer is missing"
+assert any(n.startswith("bot/terminal/templates/") for n in names), "no templates in the wheel"
+assert "bot/terminal/cli.py" in names and "retrieval/index.py" in names, "a layer is missing"
 assert {"answers/data/synonyms.tsv.gz", "answers/data/WORDNET-LICENSE"} <= set(names), "WordNet"
 assert not any(n.startswith(("testing/", "tests/")) for n in names), "test code in the wheel"

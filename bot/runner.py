@@ -15,7 +15,7 @@ import discord
 
 from bot.settings import Settings
 from bot.state import StateError
-from bot.terminal import corpus_hint
+from bot.terminal.console import corpus_hint
 from retrieval.reader import CorpusError
 
 log = logging.getLogger(__name__)

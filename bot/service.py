@@ -17,9 +17,9 @@ import discord
 
 from answers.compose import A, Request, compose
 from answers.filters import outlets
-from answers.markdown import render_markdown, title_of
 from bot.embeds import render_pages
 from bot.errors import UserError
+from bot.markdown import render_markdown, title_of
 from bot.settings import Settings
 from retrieval.bm25 import BM25Params
 from retrieval.cancel import BuildCancelled

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.terminal.cli import main
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

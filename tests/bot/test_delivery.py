@@ -16,8 +16,8 @@ from bot.posts import find_part
 from bot.schedule import Subscription
 from bot.settings import Settings
 from bot.state import DeliveryState
-from tests.bot.helpers import deliverer, whole_once, write_distinct_stories
 from testing.fakediscord import FakeDiscord
+from tests.bot.helpers import deliverer, whole_once, write_distinct_stories
 
 POSTS = "/channels/*/messages"
 

@@ -11,8 +11,8 @@ import pytest
 
 from bot.client import BriefBot
 from bot.settings import Settings
-from tests.bot.helpers import deliverer, whole_once
 from testing.fakediscord import FakeDiscord, InteractionRecord
+from tests.bot.helpers import deliverer, whole_once
 
 MANAGE = "You need the **Manage Server** permission to do that."
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from answers.compose import FiguresRequest, compose
-from answers.markdown import render_markdown
 from bot.client import BriefBot
+from bot.markdown import render_markdown
 from testing.fakediscord import FakeDiscord
 
 CASES = [

@@ -17,8 +17,8 @@ from bot.client import BriefBot
 from bot.paging import DELIVERY_FAILED
 from bot.settings import Settings
 from bot.state import StateStore
-from tests.bot.helpers import whole_once
 from testing.fakediscord import FakeDiscord, MemberSpec, UserSpec, default_guild, default_users
+from tests.bot.helpers import whole_once
 
 
 async def _fast_identify(shard_id: int | None, initial: bool = False) -> None:

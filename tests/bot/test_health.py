@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.health import Heartbeat, check_health, write_heartbeat
+from bot.terminal.cli import main
 
 
 def _beat(**changes: object) -> Heartbeat:

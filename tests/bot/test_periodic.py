@@ -13,8 +13,8 @@ import pytest
 from bot.client import BriefBot
 from bot.health import FILENAME
 from bot.state import StateError
-from tests.bot.helpers import deliverer
 from testing.fakediscord import FakeDiscord
+from tests.bot.helpers import deliverer
 
 
 class FailOnce:

@@ -23,7 +23,7 @@ from answers.models import (
 )
 from answers.models import Disagreement as _Disagreement
 from answers.models import Event as _Event
-from answers.render import format_utc
+from bot.terminal.render import format_utc
 
 log = logging.getLogger(__name__)
 

@@ -9,14 +9,14 @@ from collections.abc import Callable
 import pytest
 
 from answers.briefing import answer_briefing
-from answers.markdown import escape, render_markdown
 from answers.models import Answer, SourcesAnswer
 from answers.passages import answer_ask
 from answers.summary import answer_summary
+from bot.markdown import escape, render_markdown
 from retrieval.corpus import Corpus
 from tests.answers.conftest import SEEDS, MakeCorpus, check_golden, stamped
-from tests.answers.test_render import CASES as TEXT_CASES
-from tests.answers.test_render import NOW
+from tests.bot.terminal.test_render import CASES as TEXT_CASES
+from tests.bot.terminal.test_render import NOW
 
 CASES: dict[str, Callable[[Corpus], Answer]] = {
     **TEXT_CASES,

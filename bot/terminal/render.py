@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 @functools.lru_cache(maxsize=8)
 def environment(override: Path | None = None) -> jinja2.Environment:
     """Templates from `override` first (an operator's folder), then the packaged ones."""
-    loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("answers", "templates")]
+    loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("bot.terminal", "templates")]
     if override is not None:
         loaders.insert(0, jinja2.FileSystemLoader(str(override)))
     env = jinja2.Environment(

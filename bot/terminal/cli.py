@@ -27,14 +27,14 @@ from answers.compose import (
     compose,
 )
 from answers.filters import Filters
-from answers.markdown import render_markdown
 from answers.models import Answer
-from answers.render import render_text, to_json
 from bot import __version__, feedcli
 from bot.health import check_health
+from bot.markdown import render_markdown
 from bot.settings import Settings
 from bot.state import StateError
-from bot.terminal import build_progress, console, corpus_hint, print_answer
+from bot.terminal.console import build_progress, console, corpus_hint, print_answer
+from bot.terminal.render import render_text, to_json
 from retrieval.bm25 import BM25Params
 from retrieval.reader import CorpusError
 from retrieval.store import OpenedCorpus, describe, open_corpus

@@ -7,7 +7,7 @@ import io
 import pytest
 from rich.console import Console
 
-from bot.terminal import print_answer, wrap
+from bot.terminal.console import print_answer, wrap
 
 QUOTE = "   – “The bridge will be 850 meters long and will open to traffic next year.” [1]"
 

@@ -14,10 +14,10 @@ from answers.citations import answer_cite
 from answers.figures import answer_figures
 from answers.models import ANSWER_TYPES, Answer
 from answers.passages import answer_ask
-from answers.render import format_number, format_ordinal, render_text, to_json
 from answers.sources import answer_sources
 from answers.summary import answer_summary
 from answers.timeline import answer_timeline
+from bot.terminal.render import format_number, format_ordinal, render_text, to_json
 from retrieval.corpus import Corpus
 from tests.answers.conftest import SEEDS, check_golden, stamped
 

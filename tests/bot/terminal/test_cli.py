@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 SEEDS = ROOT / "seeds"
 SOURCE_KEYS = {"id", "title", "outlet", "published", "url", "score", "snippet"}
 KURSK = (
@@ -106,8 +106,8 @@ def test_search_json(run: Run) -> None:
 
 def test_format_md_is_the_markdown_export(run: Run, tmp_path: Path) -> None:
     """`--format md` prints the Markdown document: heading, quotes, the sources as references."""
-    from answers.markdown import render_markdown
     from answers.summary import answer_summary
+    from bot.markdown import render_markdown
     from retrieval.store import open_corpus
 
     code, out, err = run("summary", "Kursk", "region", "--format", "md", "--corpus", str(SEEDS))
