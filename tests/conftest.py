@@ -1,25 +1,42 @@
-"""Shared fixtures: the seed corpus and tiny corpora written into a temporary folder."""
+"""Shared fixtures: the seed corpus, opened once, and tiny corpora in a temporary folder."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.terminal.cli import main
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-WriteCorpus = Callable[[dict[str, str | bytes]], Path]
-Run = Callable[..., tuple[int, str, str]]
+from retrieval.corpus import Corpus
+from retrieval.store import open_corpus
+from tests.helpers import SEEDS, MakeCorpus, Run, WriteCorpus
 
 
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     """The five seed articles."""
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """The five seed articles, indexed once for the session through the persisted store."""
+    return open_corpus(SEEDS, tmp_path_factory.mktemp("data")).corpus
+
+
+@pytest.fixture
+def make_corpus(tmp_path: Path) -> MakeCorpus:
+    """Write {file name: text} into a fresh folder and open it as a corpus."""
+
+    def _make(files: dict[str, str]) -> Corpus:
+        root = tmp_path / "corpus"
+        root.mkdir(exist_ok=True)
+        for name, text in files.items():
+            (root / name).write_text(text, encoding="utf-8")
+        return open_corpus(root, tmp_path / "data").corpus
+
+    return _make
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 from answers.briefing import answer_briefing
 from answers.models import Kind
 from answers.stories import cluster
-from tests.answers.conftest import SEEDS, stamped
+from tests.helpers import SEEDS, stamped
 
 NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
 HOUR = dt.timedelta(hours=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from answers.figures import answer_figures
 from answers.models import Category, Kind
 from retrieval.corpus import Corpus
-from tests.answers.conftest import MakeCorpus
+from tests.helpers import MakeCorpus
 
 BRIDGE_001 = "001_d8b2d741d231887d"
 BRIDGE_002 = "002_a1d7c1a63996d77b"

@@ -27,7 +27,7 @@ from answers.passages import answer_ask
 from answers.sources import answer_sources
 from answers.summary import answer_summary
 from retrieval.corpus import Corpus
-from tests.answers.conftest import SEEDS
+from tests.helpers import SEEDS
 
 VOCABULARY = sorted(
     {w for p in SEEDS.glob("*.txt") for w in re.findall(r"[\w’',.%-]+", p.read_text("utf-8"))}

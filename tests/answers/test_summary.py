@@ -7,7 +7,7 @@ from answers.overlap import SAME_FACT, cosine, weigher
 from answers.query import terms_of
 from answers.summary import MAX_SENTENCES, answer_summary
 from retrieval.corpus import Corpus
-from tests.answers.conftest import MakeCorpus
+from tests.helpers import MakeCorpus
 
 SAME_FACT_A = (
     "Bridge talks advance\n\n"

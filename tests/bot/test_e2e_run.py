@@ -22,8 +22,8 @@ from pydantic import SecretStr
 from bot.runner import run
 from bot.settings import Settings
 from testing.fakediscord import FakeDiscord
+from tests.helpers import ROOT as REPO
 
-REPO = Path(__file__).resolve().parents[2]
 REJECTED = "briefbot: Discord rejected the token in DISCORD_TOKEN"
 
 

@@ -14,9 +14,9 @@ from answers.passages import answer_ask
 from answers.summary import answer_summary
 from bot.markdown import escape, render_markdown
 from retrieval.corpus import Corpus
-from tests.answers.conftest import SEEDS, MakeCorpus, check_golden, stamped
 from tests.bot.terminal.test_render import CASES as TEXT_CASES
 from tests.bot.terminal.test_render import NOW
+from tests.helpers import SEEDS, MakeCorpus, check_golden, stamped
 
 CASES: dict[str, Callable[[Corpus], Answer]] = {
     **TEXT_CASES,

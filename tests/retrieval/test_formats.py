@@ -10,7 +10,7 @@ import pytest
 from answers.citations import answer_cite
 from retrieval.corpus import Corpus
 from retrieval.store import describe, open_corpus
-from tests.conftest import WriteCorpus
+from tests.helpers import WriteCorpus
 from tests.samples import (
     HTML_NOISE,
     PDF_FIGURE,

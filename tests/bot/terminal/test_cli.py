@@ -6,22 +6,18 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-SEEDS = ROOT / "seeds"
+from tests.helpers import ROOT, SEEDS, Run, WriteCorpus
+
 SOURCE_KEYS = {"id", "title", "outlet", "published", "url", "score", "snippet"}
 KURSK = (
     "Shoigu also thanked North Korea for its historic military role in retaking Russia's "
     "Kursk region from Ukrainian forces."
 )
-
-WriteCorpus = Callable[[dict[str, str | bytes]], Path]
-Run = Callable[..., tuple[int, str, str]]
 
 
 def run_module(*argv: str, data: Path) -> subprocess.CompletedProcess[str]:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tests.answers.conftest import SEEDS
-
-Run = Callable[..., tuple[int, str, str]]
+from tests.helpers import SEEDS, Run
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from answers.summary import answer_summary
 from answers.timeline import answer_timeline
 from bot.terminal.render import format_number, format_ordinal, render_text, to_json
 from retrieval.corpus import Corpus
-from tests.answers.conftest import SEEDS, check_golden, stamped
+from tests.helpers import SEEDS, check_golden, stamped
 
 NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
 

@@ -1,4 +1,4 @@
-"""Fixtures for the answer layer: the seed corpus, opened once, and tiny corpora built on demand."""
+"""Typed helpers the tests import (fixtures stay in the conftest files)."""
 
 from __future__ import annotations
 
@@ -8,38 +8,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from retrieval.bm25 import BM25Params
 from retrieval.corpus import Corpus
 from retrieval.documents import load_documents
-from retrieval.store import open_corpus
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-GOLDEN = Path(__file__).parent / "golden"
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+GOLDEN = ROOT / "tests" / "answers" / "golden"
 
 MakeCorpus = Callable[[dict[str, str]], Corpus]
 StampedCorpus = Callable[[Path, Sequence[dt.datetime | None]], Corpus]
-
-
-@pytest.fixture(scope="session")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    """The five seed articles, indexed once for the session through the persisted store."""
-    return open_corpus(SEEDS, tmp_path_factory.mktemp("data")).corpus
-
-
-@pytest.fixture
-def make_corpus(tmp_path: Path) -> MakeCorpus:
-    """Write {file name: text} into a fresh folder and open it as a corpus."""
-
-    def _make(files: dict[str, str]) -> Corpus:
-        root = tmp_path / "corpus"
-        root.mkdir(exist_ok=True)
-        for name, text in files.items():
-            (root / name).write_text(text, encoding="utf-8")
-        return open_corpus(root, tmp_path / "data").corpus
-
-    return _make
+WriteCorpus = Callable[[dict[str, str | bytes]], Path]
+Run = Callable[..., tuple[int, str, str]]
 
 
 def stamped(root: Path, first_seen: Sequence[dt.datetime | None]) -> Corpus:
