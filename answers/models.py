@@ -40,6 +40,21 @@ class Category(enum.StrEnum):
     ORDINAL = "ordinal"  # "the 80th anniversary"
 
 
+# What every front end shows for a document without an outlet or a date: decided here, once.
+UNKNOWN_OUTLET = "unknown outlet"
+UNDATED = "undated"
+
+
+def outlet_label(outlet: str | None) -> str:
+    """The outlet, or "unknown outlet"."""
+    return outlet or UNKNOWN_OUTLET
+
+
+def date_label(published: dt.date | None) -> str:
+    """The ISO date, or "undated"."""
+    return published.isoformat() if published else UNDATED
+
+
 class Support(enum.Enum):
     """How well a quote backs a claim (for `cite`)."""
 
@@ -62,6 +77,14 @@ class Source:
     anchor: str  # where the snippet starts, e.g. "003_b8…#p15.s1"
     path: str = ""
     coverage: float = 0.0  # share of the query's idf weight its best passage covers, in context
+
+    @property
+    def outlet_label(self) -> str:
+        return outlet_label(self.outlet)
+
+    @property
+    def date_label(self) -> str:
+        return date_label(self.published)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from answers.models import date_label
 from bot.embeds import NO_MENTIONS
 from bot.periodic import periodic
 from retrieval.intake import Added, add_file
@@ -149,7 +150,7 @@ def _describe(added: Added) -> str:
     parts = [
         f"“{discord.utils.escape_markdown(doc.title)}”",
         meta.outlet or "no outlet",
-        meta.published.isoformat() if meta.published else "undated",
+        date_label(meta.published),
         f"{added.passages} passage" + ("" if added.passages == 1 else "s"),
     ]
     return f"Added `{added.relpath}`: " + " · ".join(parts)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
-from answers.models import ANSWER_TYPES, Answer, Kind, _Answered
+from answers.models import ANSWER_TYPES, Answer, Kind, Source, _Answered
 
 
 def test_every_answer_type_is_in_the_union() -> None:
@@ -29,3 +30,11 @@ def test_answers_are_frozen_and_typed(kind: type[Answer]) -> None:
     assert not hasattr(answer, "extra") and not answer.found
     with pytest.raises(dataclasses.FrozenInstanceError):
         answer.query = "other"  # type: ignore[misc]
+
+
+def test_a_source_labels_a_missing_outlet_and_date_itself() -> None:
+    """Every front end shows the same words for a source without an outlet or a date."""
+    bare = Source(1, "a", "A", None, None, None, 1.0, "text", "a#p1.s1")
+    dated = dataclasses.replace(bare, outlet="BBC", published=dt.date(2025, 5, 29))
+    assert (bare.outlet_label, bare.date_label) == ("unknown outlet", "undated")
+    assert (dated.outlet_label, dated.date_label) == ("BBC", "2025-05-29")
