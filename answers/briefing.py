@@ -14,7 +14,7 @@ import logging
 from collections.abc import Sequence
 
 from answers.figures import group_figures, to_figures
-from answers.models import BriefingAnswer, Category, Figure, Source, Story
+from answers.models import BriefingAnswer, Category, Citations, Figure, Source, Story
 from answers.overlap import Weigher, weigher
 from answers.quotes import sentence_quote
 from answers.relevance import find
@@ -87,7 +87,7 @@ def _stories(
     return stories
 
 
-def _key_figures(grouped: Grouped, numbers: dict[str, int]) -> list[Figure]:
+def _key_figures(grouped: Grouped, numbers: Citations) -> list[Figure]:
     """The story's measured and counted figures, most central sentence first, one per number."""
     figures, seen = [], set()
     for f in to_figures(group_figures(grouped.sentences, lambda e: e.coverage), numbers):
@@ -117,7 +117,7 @@ def _assemble(
         for doc in g.documents:
             sentence, coverage = _best_passage(g, doc)
             sources.append(document_source(len(sources) + 1, doc, sentence, coverage))
-    numbers = {s.id: s.number for s in sources}
+    numbers = Citations.of(sources)
     stories, key = [], []
     for g in grouped:
         markers = tuple(numbers[d.id] for d in g.documents)

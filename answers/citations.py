@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from answers.disagreements import mismatches
-from answers.models import CitationAnswer, Quote, Support
+from answers.models import CitationAnswer, Citations, Quote, Support
 from answers.query import Query
 from answers.quotes import format_reference, sentence_quote
 from answers.relevance import MIN_COVERAGE, Evidence, Within, find
@@ -67,7 +67,7 @@ def answer_cite(corpus: Corpus, claim: str, within: Within | None = None) -> Cit
         notice = NOTHING_SUPPORTS.format(claim=text) + missing_words(findings.query)
         return CitationAnswer(claim, notice=notice)
     sources = cited_sources(findings, (e.document.id for _, e in chosen))
-    numbers = {s.id: s.number for s in sources}
+    numbers = Citations.of(sources)
     quotes: list[Quote] = [
         sentence_quote(
             e.document.id,

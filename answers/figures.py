@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from answers.disagreements import disagreeing, measure, side_date
-from answers.models import Category, Difference, Disagreement, Figure, FiguresAnswer
+from answers.models import Category, Citations, Difference, Disagreement, Figure, FiguresAnswer
 from answers.overlap import weigher
 from answers.quantities import Mention, extract
 from answers.query import Query
@@ -81,7 +81,7 @@ def group_figures(
     return sorted(groups.values(), key=lambda g: (-g.score, g.evidence.rank, g.evidence.index))
 
 
-def to_figures(groups: Iterable[_Group], numbers: dict[str, int]) -> tuple[Figure, ...]:
+def to_figures(groups: Iterable[_Group], numbers: Citations) -> tuple[Figure, ...]:
     """Groups as figures whose markers point into the numbered sources."""
     figures = []
     for g in groups:
@@ -133,7 +133,7 @@ def disagreeing_groups(groups: Sequence[_Group], corpus: Corpus) -> Disagreeing:
     return [(groups[i], groups[j], difference) for i, j, difference in pairs]
 
 
-def to_disagreements(found: Disagreeing, numbers: dict[str, int]) -> tuple[Disagreement, ...]:
+def to_disagreements(found: Disagreeing, numbers: Citations) -> tuple[Disagreement, ...]:
     """Disagreeing groups as notices, each side a figure cited into the numbered sources."""
     notices = []
     for a, b, difference in found:
@@ -160,7 +160,7 @@ def answer_figures(
         return FiguresAnswer(topic, sources=sources, notice=none)
     cited = (e.document.id for g in shown for e in [g.evidence, *g.others])
     sources = cited_sources(findings, cited)
-    numbers = {s.id: s.number for s in sources}
+    numbers = Citations.of(sources)
     figures = to_figures(shown, numbers)
     notice = partly_found(findings.query)
     disagreements = to_disagreements(disagreeing_groups(shown, corpus), numbers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import typing
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -85,6 +86,24 @@ class Source:
     @property
     def date_label(self) -> str:
         return date_label(self.published)
+
+
+@dataclass(frozen=True, slots=True)
+class Citations:
+    """The number [n] of each listed source by document id: what every composer's markers use."""
+
+    numbers: Mapping[str, int]
+
+    @classmethod
+    def of(cls, sources: Iterable[Source]) -> Citations:
+        """Number the documents as the sources list does."""
+        return cls({s.id: s.number for s in sources})
+
+    def __getitem__(self, doc_id: str) -> int:
+        return self.numbers[doc_id]
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.numbers
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from answers.models import AskAnswer, Quote
+from answers.models import AskAnswer, Citations, Quote
 from answers.query import Query
 from answers.questions import answer_spans
 from answers.relevance import Within, find
@@ -58,7 +58,7 @@ def answer_ask(
     if not hits:
         return AskAnswer(question, notice=nothing_found(findings.query))
     sources = cited_sources(findings, (h.passage.doc_id for h in hits))
-    numbers = {s.id: s.number for s in sources}
+    numbers = Citations.of(sources)
     passages = tuple(passage_quote(h, numbers[h.passage.doc_id], findings.query) for h in hits)
     notice = partly_found(findings.query)
     return AskAnswer(question, sources=sources, passages=passages, notice=notice)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from answers.centrality import centrality, similarity
 from answers.figures import disagreeing_groups, group_figures, to_disagreements
-from answers.models import Quote, SummaryAnswer
+from answers.models import Citations, Quote, SummaryAnswer
 from answers.overlap import Weigher, containment, cosine, repeats, weigher
 from answers.quotes import sentence_quote
 from answers.relevance import Evidence, Findings, Within, find, sentence_evidence
@@ -153,7 +153,7 @@ def summarize(
     sources = cited_sources(
         findings, (d for p in picks for d in [p.evidence.document.id, *p.also, *sides])
     )
-    numbers = {s.id: s.number for s in sources}
+    numbers = Citations.of(sources)
     sentences: list[Quote] = []
     for p in picks:
         own = numbers[p.evidence.document.id]

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from answers.dates import stated_dates
-from answers.models import Event, StatedDate, TimelineAnswer
+from answers.models import Citations, Event, StatedDate, TimelineAnswer
 from answers.overlap import Weigher, cosine, weigher
 from answers.quotes import sentence_quote
 from answers.relevance import Evidence, Within, find
@@ -83,7 +83,7 @@ def _merge(entries: list[_Entry], weight: Weigher) -> list[_Entry]:
     return kept
 
 
-def _event(entry: _Entry, numbers: dict[str, int]) -> Event:
+def _event(entry: _Entry, numbers: Citations) -> Event:
     e = entry.evidence
     own = numbers[e.document.id]
     also = [a for a in entry.also if a.document.id in numbers]
@@ -114,7 +114,7 @@ def answer_timeline(
     rest = [x for x in entries if not x.date.resolved][: max(0, limit - len(placed))]
     cited = (e.document.id for x in [*placed, *rest] for e in [x.evidence, *x.also])
     sources = cited_sources(findings, cited)
-    numbers = {s.id: s.number for s in sources}
+    numbers = Citations.of(sources)
     return TimelineAnswer(
         topic,
         sources=sources,

@@ -53,9 +53,8 @@ def test_fingerprints_round_trip_and_bad_text_is_none() -> None:
 
 def test_a_continuing_story_leads_with_what_is_new_in_every_renderer() -> None:
     """Terminal, JSON and Discord all say the story continues and name its new sources."""
-    from answers.render import render_text, to_json
-
     from bot.embeds import body_items
+    from bot.terminal.render import render_text, to_json
 
     answer = _briefing()
     story = answer.stories[0]  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from answers.models import ANSWER_TYPES, Answer, Kind, Source, _Answered
+from answers.models import ANSWER_TYPES, Answer, Citations, Kind, Source, _Answered
 
 
 def test_every_answer_type_is_in_the_union() -> None:
@@ -38,3 +38,12 @@ def test_a_source_labels_a_missing_outlet_and_date_itself() -> None:
     dated = dataclasses.replace(bare, outlet="BBC", published=dt.date(2025, 5, 29))
     assert (bare.outlet_label, bare.date_label) == ("unknown outlet", "undated")
     assert (dated.outlet_label, dated.date_label) == ("BBC", "2025-05-29")
+
+
+def test_citations_number_documents_as_the_sources_list_does() -> None:
+    """Markers come from one numbering: the sources' own numbers, looked up by document id."""
+    first = Source(1, "b", "B", None, None, None, 2.0, "text", "b#p1.s1")
+    second = dataclasses.replace(first, number=2, id="a")
+    numbers = Citations.of([first, second])
+    assert (numbers["b"], numbers["a"]) == (1, 2)
+    assert "a" in numbers and "z" not in numbers
