@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 
 from answers.dates import stated_dates
-from answers.models import Category, Difference, Mismatch, Quote
+from answers.models import Category, Difference, Mismatch, Quote, date_label
 from answers.overlap import Weigher, cosine
 from answers.quantities import Mention, extract
 from answers.query import terms_of
@@ -239,8 +239,7 @@ def side_date(e: Evidence) -> str:
 
 
 def _published(doc: Document) -> str:
-    published = doc.metadata.published
-    return published.isoformat() if published else "undated"
+    return date_label(doc.metadata.published)
 
 
 def mismatches(claim: str, quotes: Sequence[Quote]) -> tuple[Mismatch, ...]:

@@ -7,7 +7,7 @@ import datetime as dt
 
 from answers.briefing import answer_briefing
 from answers.changes import StoryPrint, continue_stories, dumps, fingerprints, loads
-from tests.answers.conftest import SEEDS, stamped
+from tests.helpers import SEEDS, stamped
 
 NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
 

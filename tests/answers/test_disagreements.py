@@ -7,7 +7,7 @@ from answers.figures import answer_figures
 from answers.models import Difference
 from answers.summary import answer_summary
 from retrieval.corpus import Corpus
-from tests.answers.conftest import MakeCorpus
+from tests.helpers import MakeCorpus
 
 
 def _pairs(answer: object) -> list[tuple[str, str, Difference]]:

@@ -7,7 +7,7 @@ import datetime as dt
 from answers.models import Kind, Precision
 from answers.timeline import answer_timeline
 from retrieval.corpus import Corpus
-from tests.answers.conftest import MakeCorpus
+from tests.helpers import MakeCorpus
 
 
 def test_seed_timeline_is_chronological_and_verbatim(seeds: Corpus) -> None:

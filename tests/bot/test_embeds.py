@@ -254,10 +254,11 @@ def test_timeline_lines_say_when_how_and_who_else() -> None:
     lost = StatedDate(
         "last year", 0, 9, Precision.YEAR, True, how="not resolved: the document has no date"
     )
-    answer = _answer(TimelineAnswer, 1, 10)
+    timeline = _answer(TimelineAnswer, 1, 10)
+    assert isinstance(timeline, TimelineAnswer)
     answer = dataclasses.replace(
-        answer, events=(Event(placed, q, (1, 2), (q,)),), unresolved=(Event(lost, q, (1,)),)
-    )  # type: ignore[type-var]
+        timeline, events=(Event(placed, q, (1, 2), (q,)),), unresolved=(Event(lost, q, (1,)),)
+    )
     first, second = body_items(answer)
     assert (
         first.startswith("**27 May 2025** · Tuesday → 27 May 2025") and "also reported by" in first
