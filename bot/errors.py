@@ -29,8 +29,6 @@ def _known_message(error: app_commands.AppCommandError) -> str | None:
         return "You need the **Manage Server** permission to do that."
     if isinstance(error, app_commands.BotMissingPermissions):
         return f"I am missing a permission here: {', '.join(error.missing_permissions)}."
-    if isinstance(error, app_commands.CommandOnCooldown):
-        return f"One moment please: you can ask again in {error.retry_after:.1f}s."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works in a server."
     if isinstance(error, app_commands.TransformerError):

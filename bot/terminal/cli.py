@@ -188,7 +188,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(verbose: bool, settings: Settings) -> None:
+def _configure_logging(verbose: bool) -> None:
     level = logging.INFO if verbose else logging.WARNING
     logging.basicConfig(
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
@@ -272,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.runner import run  # discord.py is loaded only to run the bot
 
         return run(settings)
-    _configure_logging(args.verbose, settings)
+    _configure_logging(args.verbose)
     if args.command == "feeds":
         try:
             return feedcli.run_feeds(args, settings)

@@ -34,10 +34,6 @@ def _invoked(original: Exception) -> app_commands.CommandInvokeError:
             app_commands.MissingPermissions(["manage_guild"]),
             "You need the **Manage Server** permission to do that.",
         ),
-        (
-            app_commands.CommandOnCooldown(app_commands.Cooldown(1, 5), 2.04),
-            "One moment please: you can ask again in 2.0s.",
-        ),
         (app_commands.NoPrivateMessage(), "This command only works in a server."),
         (_invoked(UserError("Pick a channel.")), "Pick a channel."),
         (_invoked(ScheduleError("`x` is not a time")), "`x` is not a time"),
