@@ -29,7 +29,7 @@ from retrieval.reader import (
     find_files,
     read_raw,
 )
-from retrieval.sentences import split_spans
+from retrieval.sentences import split_spans, trimmed
 
 log = logging.getLogger(__name__)
 
@@ -122,13 +122,7 @@ def page_at(pages: tuple[int, ...], offset: int) -> int | None:
 def _lines(text: str, start: int) -> Iterator[tuple[int, int]]:
     """(start, end) of each non-blank line from `start`, surrounding whitespace trimmed."""
     for m in re.finditer(r"[^\r\n]+", text[start:]):
-        s, e = m.start() + start, m.end() + start
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            yield s, e
+        yield from trimmed(text, m.start() + start, m.end() + start)
 
 
 # Hard-wrapped text (wire copy, plain-text mail, RFCs) breaks lines at 60-80 columns.

@@ -208,12 +208,13 @@ def split_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[t
         single_dot = m.group().rstrip(_CLOSERS) == "."
         if single_dot and _is_abbreviation(text, m.start(), after):
             continue
-        yield from _trimmed(text, begin, stop)
+        yield from trimmed(text, begin, stop)
         begin = after
-    yield from _trimmed(text, begin, end)
+    yield from trimmed(text, begin, end)
 
 
-def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+def trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """text[start:end] without its surrounding whitespace, as one span, or none if blank."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
