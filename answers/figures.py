@@ -18,7 +18,7 @@ from answers.quantities import Mention, extract
 from answers.query import Query
 from answers.quotes import sentence_quote
 from answers.relevance import Evidence, Within, find
-from answers.sources import cited_sources, nothing_found, partly_found
+from answers.sources import cited_sources, partly_found, unanswered
 from retrieval.corpus import Corpus
 
 log = logging.getLogger(__name__)
@@ -153,11 +153,9 @@ def answer_figures(
     groups = _asked_first(findings.query, group_figures(findings.sentences))
     shown = groups[:limit]
     if not shown:
-        if not findings.found:
-            return FiguresAnswer(topic, notice=nothing_found(findings.query))
-        sources = cited_sources(findings, (d.document.id for d in findings.documents))
         none = f"The documents on “{topic.strip()}” state no figures."
-        return FiguresAnswer(topic, sources=sources, notice=none)
+        sources, notice = unanswered(findings, none)
+        return FiguresAnswer(topic, sources=sources, notice=notice)
     cited = (e.document.id for g in shown for e in [g.evidence, *g.others])
     sources = cited_sources(findings, cited)
     numbers = Citations.of(sources)

@@ -97,6 +97,14 @@ def cited_sources(findings: Findings, cited: Iterable[str]) -> tuple[Source, ...
     )
 
 
+def unanswered(findings: Findings, why: str) -> tuple[tuple[Source, ...], str | None]:
+    """Sources and notice of an answer with nothing to show: none and "nothing found" when no
+    document is about the topic, else the documents about it and `why`."""
+    if not findings.found:
+        return (), nothing_found(findings.query)
+    return cited_sources(findings, (d.document.id for d in findings.documents)), why
+
+
 def answer_sources(
     corpus: Corpus, topic: str, limit: int = 10, within: Within | None = None
 ) -> SourcesAnswer:

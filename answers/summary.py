@@ -21,7 +21,7 @@ from answers.models import Citations, Quote, SummaryAnswer
 from answers.overlap import Weigher, containment, cosine, repeats, weigher
 from answers.quotes import sentence_quote
 from answers.relevance import Evidence, Findings, Within, find, sentence_evidence
-from answers.sources import cited_sources, nothing_found, partly_found
+from answers.sources import cited_sources, partly_found, unanswered
 from retrieval.corpus import Corpus
 from retrieval.documents import SentenceKind
 
@@ -142,11 +142,9 @@ def summarize(
     weight = weigher(corpus)
     picks = _select(findings, weight, limit, corpus.document_count == 1)
     if not picks:
-        if not findings.found:
-            return SummaryAnswer(topic, notice=nothing_found(findings.query))
-        sources = cited_sources(findings, (d.document.id for d in findings.documents))
         spread = f"No single sentence covers “{topic.strip()}”; these documents discuss it."
-        return SummaryAnswer(topic, sources=sources, notice=spread)
+        sources, notice = unanswered(findings, spread)
+        return SummaryAnswer(topic, sources=sources, notice=notice)
     picks.sort(key=lambda p: (p.evidence.rank, p.evidence.index))
     found = disagreeing_groups(group_figures(findings.sentences), corpus)
     sides = [g.evidence.document.id for pair in found for g in pair[:2]]
