@@ -231,7 +231,8 @@ async def _sigterm_stops_the_build(process: Any) -> str:
         process.kill()
         _, raw = await process.communicate()
         pytest.fail(f"still running 20 s after SIGTERM:\n{raw.decode()[-2000:]}")
-    seconds, err = time.monotonic() - started, raw.decode()
+    seconds = time.monotonic() - started
+    err: str = raw.decode()
     assert process.returncode == 0, err[-2000:]
     assert "Traceback" not in err
     stopping = _logged_at(err, "received SIGTERM, stopping")

@@ -36,7 +36,7 @@ def test_huge_file_is_skipped_unread_and_the_rest_serves(
         opens.append(os.path.basename(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(reader.os, "open", _open)
+    monkeypatch.setattr(os, "open", _open)
     with caplog.at_level(logging.WARNING):
         opened = open_corpus(corpus, tmp_path / "data")
     assert "a.txt" in opens and "huge.txt" not in opens
@@ -176,7 +176,7 @@ def test_index_never_quotes_text_the_file_no_longer_holds(
     path = corpus / "a.txt"
     path.write_text(ARTICLE)
     edited = ARTICLE.replace("850 meters", "999 meters")
-    real_load = store.load_documents
+    real_load = documents.load_documents
 
     def _load_while_edited(*args: Any, **kwargs: Any) -> Any:
         path.write_text(edited)  # edited after hashing, while the build reads

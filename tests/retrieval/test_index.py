@@ -312,7 +312,7 @@ def test_building_from_texts_in_parallel_equals_building_serially(monkeypatch: A
 def slow_tokenize(text: str) -> list[str]:
     """The tokenizer, 50 ms a passage (module level: workers import it by name)."""
     time.sleep(0.05)
-    return build.tokenize(text)
+    return tokenize(text)
 
 
 def test_a_parallel_build_stops_when_asked(monkeypatch: Any) -> None:

@@ -10,17 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import reader
 from retrieval.documents import load_documents
-from retrieval.reader import CorpusError, Skipped, find_files, read_file
+from retrieval.reader import DEFAULT_MAX_BYTES, CorpusError, Skipped, find_files, read_file
 
 WriteCorpus = Callable[[dict[str, str | bytes]], Path]
 GOOD = "The bridge over the Tumen River opens next year.\n"
 
 
-def load_ids(root: Path, **kwargs: int) -> list[str]:
+def load_ids(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
     """Ids of the documents that load from root."""
-    return [doc.id for doc in load_documents(root, **kwargs).documents]
+    return [doc.id for doc in load_documents(root, max_bytes).documents]
 
 
 def test_binary_file_is_skipped_with_a_warning(
@@ -117,7 +116,7 @@ def test_read_error_is_skipped(
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(reader.os, "open", _open)
+    monkeypatch.setattr(os, "open", _open)
     with caplog.at_level(logging.WARNING):
         loaded = load_documents(root)
     assert [d.id for d in loaded.documents] == ["good"]
@@ -225,7 +224,7 @@ def test_fifo_swapped_in_after_the_check_does_not_block(
     regular = os.lstat(root / "good.txt")
     real_lstat = os.lstat
     monkeypatch.setattr(
-        reader.os, "lstat", lambda p: regular if Path(p).name == "pipe.txt" else real_lstat(p)
+        os, "lstat", lambda p: regular if Path(p).name == "pipe.txt" else real_lstat(p)
     )
     result: list[object] = []
     worker = threading.Thread(
@@ -260,8 +259,8 @@ def test_a_file_growing_past_the_limit_is_read_only_to_the_limit(
         read.append(len(data))
         return data
 
-    monkeypatch.setattr(reader.os, "fstat", _fstat_then_grow)
-    monkeypatch.setattr(reader.os, "read", _read)
+    monkeypatch.setattr(os, "fstat", _fstat_then_grow)
+    monkeypatch.setattr(os, "read", _read)
     with caplog.at_level(logging.WARNING):
         assert isinstance(read_file(root / "log.txt", "log.txt", max_bytes=1000), Skipped)
     assert sum(read) == 1001
