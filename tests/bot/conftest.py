@@ -1,8 +1,7 @@
 """Fixtures for the bot's tests: the real BriefBot over seeds/, a fake Discord, a clock.
 
-Helpers are fixtures too (tests/bot is not a package, so test modules cannot import this one):
-`new_bot(settings)`, `settings_for(corpus, data)`, `answered(fake, command, options)` and
-`no_pings(messages)`.
+Some helpers are still fixtures, from before tests/ was a package: `new_bot(settings)`,
+`settings_for(corpus, data)`, `answered(fake, command, options)` and `no_pings(messages)`.
 """
 
 from __future__ import annotations
