@@ -1,7 +1,7 @@
 """Ingest, restart and incremental update: briefbot beside tantivy, SQLite FTS5 and bm25s.
 
     pip install -e '.[bench]'     # the peers: tantivy, bm25s, psutil (never runtime deps)
-    python benchmarks/bench_ingest.py [--passages 220000] [--engines briefbot,tantivy,fts5,bm25s]
+    python -m benchmarks.bench_ingest [--passages 220000] [--engines briefbot,tantivy,fts5,bm25s]
 
 One generated folder (benchmarks/make_corpus.py), then for each engine, every phase in a
 fresh process (benchmarks/ingest_engines.py): build (folder -> persisted index; wall time and
@@ -26,10 +26,8 @@ from pathlib import Path
 
 import psutil
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from ingest_engines import command, environment
-from synthetic import queries
+from benchmarks.ingest_engines import REPO, command, environment
+from benchmarks.synthetic import queries
 
 COLUMNS = (
     ("engine", "{:<8}"),
@@ -151,10 +149,8 @@ def main() -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     folder = work / f"corpus-{args.passages}"
     if not folder.exists():
-        maker = Path(__file__).resolve().parent / "make_corpus.py"
-        subprocess.run(
-            [sys.executable, str(maker), str(folder), "--passages", str(args.passages)], check=True
-        )
+        maker = [sys.executable, "-m", "benchmarks.make_corpus", str(folder)]
+        subprocess.run([*maker, "--passages", str(args.passages)], check=True, cwd=REPO)
     query_texts = queries(_sample_texts(folder), args.queries)
     qfile = work / "queries.json"
     qfile.write_text(json.dumps(query_texts), "utf-8")

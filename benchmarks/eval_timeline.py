@@ -1,6 +1,6 @@
 """Score dates, disagreements and changes against benchmarks/eval_timeline.json (issue 16).
 
-    .venv/bin/python benchmarks/eval_timeline.py [--set benchmarks/eval_timeline.json]
+    python -m benchmarks.eval_timeline [--set benchmarks/eval_timeline.json]
         [--data DIR]   (index cache; bbc-news is indexed once there, about a minute)
 
 Dates: each listed sentence's stated dates (`answers.dates.stated_dates`, against the document's
@@ -18,14 +18,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 import tempfile
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from answers.briefing import answer_briefing
 from answers.changes import continue_stories, fingerprints

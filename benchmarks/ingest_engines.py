@@ -1,6 +1,6 @@
 """The four engines of bench_ingest.py, each driven the same way from a fresh process.
 
-    python benchmarks/ingest_engines.py ENGINE PHASE FOLDER DATA [ARG]
+    python -m benchmarks.ingest_engines ENGINE PHASE FOLDER DATA [ARG]
 
 Phases: `build` (folder -> persisted index), `answer` (open the index, answer the query ARG,
 print the first hit: a restart), `queries` (open, then time each query of the JSON file ARG;
@@ -50,8 +50,8 @@ def command(engine: str, phase: str, folder: Path, data: Path, arg: str = "") ->
     if engine == "briefbot" and phase != "queries":
         args = ["index"] if phase == "build" else ["search", arg]
         return [sys.executable, "-m", "bot", *args, "--corpus", str(folder)]
-    script = str(Path(__file__).resolve())
-    return [sys.executable, script, engine, phase, str(folder), str(data), arg]
+    here = [sys.executable, "-m", "benchmarks.ingest_engines"]
+    return [*here, engine, phase, str(folder), str(data), arg]
 
 
 def environment(data: Path) -> dict[str, str]:
@@ -61,7 +61,6 @@ def environment(data: Path) -> dict[str, str]:
 
 
 def _briefbot_open(folder: Path, data: Path) -> Search:
-    sys.path.insert(0, str(REPO))
     from retrieval.store import open_corpus
     from retrieval.tokenizer import tokenize
 

@@ -276,7 +276,7 @@ def test_a_one_shot_answer_imports_neither_numba_nor_discord(tmp_path: Path) -> 
     assert run_module("index", "--corpus", str(SEEDS), data=tmp_path).returncode == 0
     script = (
         "import sys\n"
-        "from bot.cli import main\n"
+        "from bot.terminal.cli import main\n"
         f"assert main(['search', 'Kursk region', '--corpus', {str(SEEDS)!r}]) == 0\n"
         "assert 'numba' not in sys.modules and 'discord' not in sys.modules\n"
     )
