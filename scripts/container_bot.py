@@ -17,6 +17,7 @@ import time
 
 from testing.fakediscord import FakeDiscord
 
+# Runs inside the image, which ships the bot but not testing/: so a string, not fakediscord.launch.
 LAUNCH = """
 import runpy, sys, yarl, discord.gateway, discord.http
 discord.http.Route.BASE = sys.argv[1]
