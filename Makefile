@@ -34,9 +34,9 @@ test:
 test-fast:
 	$(PY) -m pytest -q -m "not e2e"
 
-# The quick benchmarks over seeds/ (bench_search and bench_sentences take minutes and data).
+# The quick benchmarks over seeds/ (bench_search, bench_ingest, bench_sentences: minutes, data).
 bench:
-	$(PY) -m benchmarks.eval_answers
+	$(PY) -m benchmarks.eval_answers --no-bbc
 	$(PY) -m benchmarks.bench_figures
 	$(PY) -m benchmarks.bench_discord --commands 50 --users 20
 
