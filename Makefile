@@ -11,9 +11,10 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# The bot, editable, with the test and developer tools (dev includes the test extra).
+# The bot with the test and developer tools (dev includes the test extra). Not editable:
+# setuptools warns about every editable install, and pytest imports the working tree anyway.
 install: $(PY)
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet '.[dev]'
 
 # Lint, format, types, and a lock that matches pyproject.toml.
 check:

@@ -125,7 +125,7 @@ class BriefBot(commands.Bot):
             self.user,
             getattr(self.user, "id", "?"),
             len(self.guilds),
-            invite_link(self.application_id or getattr(self.user, "id", 0)),
+            invite_link(self.application_id or (self.user.id if self.user else 0)),
         )
 
     async def on_socket_event_type(self, event_type: str) -> None:

@@ -36,7 +36,7 @@ def whole_once(messages: list[MessageRecord]) -> bool:
 def write_distinct_stories(folder: Path, count: int, seed: int = 7) -> Path:
     """`count` documents that share no content words, so each is a story of its own."""
     rng = random.Random(seed)
-    syllables = ("ka", "lo", "mi", "ren", "tu", "sa", "vor", "bel", "dri", "po")
+    syllables: tuple[str, ...] = ("ka", "lo", "mi", "ren", "tu", "sa", "vor", "bel", "dri", "po")
     syllables += ("nax", "qui", "ter", "ul", "fen", "gar", "hib", "jos", "wem", "yat")
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(count):

@@ -240,7 +240,7 @@ async def test_long_briefing_is_posted_whole_once_across_a_restart_between_parts
                 raise SystemExit("killed after posting part 2, before logging it")
             record_part(delivery, part, message_id)
 
-        bot.state.record_part = killed_on_part_2  # type: ignore[method-assign]
+        bot.state.record_part = killed_on_part_2
         with pytest.raises(SystemExit):
             await deliverer(bot).tick()
     before = _posts(fake, "briefings")
