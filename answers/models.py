@@ -41,14 +41,8 @@ class Category(enum.StrEnum):
     ORDINAL = "ordinal"  # "the 80th anniversary"
 
 
-# What every front end shows for a document without an outlet or a date: decided here, once.
-UNKNOWN_OUTLET = "unknown outlet"
+# What a document without a date is called where a date must stand: decided here, once.
 UNDATED = "undated"
-
-
-def outlet_label(outlet: str | None) -> str:
-    """The outlet, or "unknown outlet"."""
-    return outlet or UNKNOWN_OUTLET
 
 
 def date_label(published: dt.date | None) -> str:
@@ -80,12 +74,10 @@ class Source:
     coverage: float = 0.0  # share of the query's idf weight its best passage covers, in context
 
     @property
-    def outlet_label(self) -> str:
-        return outlet_label(self.outlet)
-
-    @property
-    def date_label(self) -> str:
-        return date_label(self.published)
+    def known_facts(self) -> tuple[str, ...]:
+        """Outlet and ISO date, each only when the document says (nothing stands in for them)."""
+        date = self.published.isoformat() if self.published else None
+        return tuple(fact for fact in (self.outlet, date) if fact)
 
 
 @dataclass(frozen=True, slots=True)

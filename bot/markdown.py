@@ -150,8 +150,7 @@ def _briefing(answer: BriefingAnswer) -> Iterator[str]:
 
 def _reference(s: Source) -> str:
     """`[1] **Title**, Outlet, 2026-02-03, <url> (path)`: outlet and date only when known."""
-    parts = [f"**{escape(s.title)}**"] + ([escape(s.outlet)] if s.outlet else [])
-    parts += [s.published.isoformat()] if s.published else []
+    parts = [f"**{escape(s.title)}**", *(escape(fact) for fact in s.known_facts)]
     if s.url:
         parts.append(f"<{s.url}>")
     where = f" (`{s.path}`)" if s.path else ""

@@ -58,8 +58,7 @@ def environment(override: Path | None = None) -> jinja2.Environment:
 
 def known_facts(source: Source) -> str:
     """Outlet and date, each only when known: "NationPress · 2025-09-06"."""
-    facts = [source.outlet] if source.outlet else []
-    facts += [source.published.isoformat()] if source.published else []
+    facts = source.known_facts
     return " · ".join(facts)
 
 

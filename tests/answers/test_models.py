@@ -32,12 +32,13 @@ def test_answers_are_frozen_and_typed(kind: type[Answer]) -> None:
         answer.query = "other"  # type: ignore[misc]
 
 
-def test_a_source_labels_a_missing_outlet_and_date_itself() -> None:
-    """Every front end shows the same words for a source without an outlet or a date."""
+def test_a_source_names_only_the_outlet_and_date_it_knows() -> None:
+    """Every renderer shows the same facts: an unknown outlet or date is left out, not invented."""
     bare = Source(1, "a", "A", None, None, None, 1.0, "text", "a#p1.s1")
     dated = dataclasses.replace(bare, outlet="BBC", published=dt.date(2025, 5, 29))
-    assert (bare.outlet_label, bare.date_label) == ("unknown outlet", "undated")
-    assert (dated.outlet_label, dated.date_label) == ("BBC", "2025-05-29")
+    assert bare.known_facts == ()
+    assert dated.known_facts == ("BBC", "2025-05-29")
+    assert dataclasses.replace(bare, published=dt.date(2025, 5, 29)).known_facts == ("2025-05-29",)
 
 
 def test_citations_number_documents_as_the_sources_list_does() -> None:
