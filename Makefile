@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-TYPED := retrieval answers bot tests testing benchmarks
+TYPED := retrieval answers feeds bot tests testing benchmarks
 
 .PHONY: install check lock test test-fast bench wheel-check ci
 

@@ -20,7 +20,7 @@ from answers.compose import (
 from answers.filters import Filters, document_day, outlets
 from answers.relevance import find
 from retrieval.store import OpenedCorpus, open_corpus
-from tests.conftest import WriteCorpus
+from tests.helpers import WriteCorpus
 
 TODAY = dt.datetime.now(dt.UTC).date()
 HARBOUR = "Harbour Gazette"

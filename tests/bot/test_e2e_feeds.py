@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.client import BriefBot
-from tests.fakediscord import FakeDiscord, InteractionRecord
+from testing.fakediscord import FakeDiscord, InteractionRecord
 from tests.feeds.site import FERRY, PORT, Site, page_html, rss2
 
 MANAGE = "You need the **Manage Server** permission to do that."

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.client import BriefBot
-from tests.fakediscord import FakeDiscord
+from testing.fakediscord import FakeDiscord
 
 
 @pytest.mark.parametrize(

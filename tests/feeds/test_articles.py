@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -63,12 +64,11 @@ def test_the_file_reads_back_with_the_same_metadata_and_text(tmp_path: Path) -> 
 
 def test_a_failed_write_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """If the rename fails, neither the article nor its temporary file is left behind."""
-    import feeds.articles
 
     def broken(src: object, dst: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(feeds.articles.os, "replace", broken)
+    monkeypatch.setattr(os, "replace", broken)
     with pytest.raises(OSError, match="No space"):
         write_article(tmp_path, ARTICLE)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run
 from tests.feeds.site import FERRY, PORT, Site, page_html, rss2, site_in_thread
+from tests.helpers import Run
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ INTERVAL = dt.timedelta(minutes=30)
 def publish(site: Site, *stories: object, feed: str = "/feed.xml", etag: str = '"v1"') -> str:
     """Serve the stories' pages and an RSS 2.0 feed of them; the feed's URL."""
     for s in stories:
-        site.serve("/articles/" + s.slug, page_html(s))  # type: ignore[attr-defined]
+        site.serve("/articles/" + s.slug, page_html(s))  # type: ignore[attr-defined,arg-type]
     site.serve(feed, rss2(site, stories), content_type="application/rss+xml", etag=etag)  # type: ignore[arg-type]
     return site.url(feed)
 
@@ -79,9 +79,9 @@ async def test_an_unchanged_feed_is_asked_with_its_etag_and_answers_304(
     """The second poll sends If-None-Match, gets 304, and fetches no article again."""
     feed, _ = store.add(publish(site, PORT), None, NOW)
     await poller().poll(feed, NOW)
-    feed = store.get(feed.url)
-    assert feed is not None and feed.etag == '"v1"'
-    report = await poller().poll(feed, NOW + INTERVAL)
+    stored = store.get(feed.url)
+    assert stored is not None and stored.etag == '"v1"'
+    report = await poller().poll(stored, NOW + INTERVAL)
     assert report.not_modified and report.written == ()
     assert site.requests[-1].if_none_match == '"v1"'
     assert site.hits("/articles/kellan-cargo") == 1
