@@ -11,6 +11,7 @@ RUN uv export --frozen --no-dev --no-emit-project --no-header --format requireme
         --wheel-dir /wheels
 COPY retrieval ./retrieval
 COPY answers ./answers
+COPY feeds ./feeds
 COPY bot ./bot
 RUN python -m pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
