@@ -272,13 +272,15 @@ def test_filter_flags_keep_the_answer_to_an_outlet_and_dates(run: Run) -> None:
 
 
 def test_a_one_shot_answer_imports_neither_numba_nor_discord(tmp_path: Path) -> None:
-    """`search` over a built index: numpy scores it, numba's start and discord.py are skipped."""
+    """`search` over a built index: numpy scores it; numba, discord.py and the feed and HTML
+    parsers (trafilatura, feedparser: about 0.45 s) are never imported."""
     assert run_module("index", "--corpus", str(SEEDS), data=tmp_path).returncode == 0
     script = (
         "import sys\n"
         "from bot.terminal.cli import main\n"
         f"assert main(['search', 'Kursk region', '--corpus', {str(SEEDS)!r}]) == 0\n"
         "assert 'numba' not in sys.modules and 'discord' not in sys.modules\n"
+        "assert 'trafilatura' not in sys.modules and 'feedparser' not in sys.modules\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
     env["BRIEFBOT_DATA_DIR"] = str(tmp_path)
