@@ -152,9 +152,10 @@ def paragraph(anchor: str) -> str:
 
 def _quote_line(q: Quote, sources: dict[int, Source], limit: int = PAGE_BUDGET) -> str:
     bold = _emphasized(q)
-    tail = f"” {markers(q.markers, sources)}"
-    if bold is not None and 1 + len(bold) + len(tail) <= limit:
-        return f"“{bold}{tail}"
+    opening, closing = ("", "") if has_quote_marks(q.text) else ("“", "”")
+    tail = f"{closing} {markers(q.markers, sources)}"
+    if bold is not None and len(opening) + len(bold) + len(tail) <= limit:
+        return f"{opening}{bold}{tail}"
     return _quoted("", q.text, q.markers, sources, limit)
 
 

@@ -397,6 +397,16 @@ def test_what_answers_the_question_is_bold_and_the_rest_escaped() -> None:
     assert line.startswith("“It takes \\*about\\* **nearly 300 vehicles daily**.”")
 
 
+def test_an_emphasized_quote_with_its_own_quotation_marks_gets_none_more() -> None:
+    """Regression: a bold figure in a quote that opens with “ was shown as ““… in /ask."""
+    text = "“The bridge will be 850 meters long,” Matsegora said."
+    lo = text.index("850")
+    quote = Quote(text, "d", "d#p0.s0", 0, len(text), (1,), emphasis=((lo, lo + 10),))
+    (line,) = body_items(AskAnswer("q", passages=(quote,)))
+    assert line.startswith("“The bridge will be **850 meters** long,” Matsegora said. ")
+    assert "““" not in line and "”” " not in line
+
+
 def test_emphasis_inside_a_link_leaves_it_inert() -> None:
     """Bold never splits what escaping must see whole: a link stays dead, emphasis or not."""
     text = "Tickets at https://evil.example/300 and [here](https://evil.example/x) now."
