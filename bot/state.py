@@ -26,8 +26,22 @@ from bot.schedule import BriefingWindow, Subscription, parse_timezone
 
 log = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True)
+class Dialects:
+    """One migration statement spelled per engine, where a single spelling cannot serve both.
+
+    Plain strings serve both: the PostgreSQL store turns ``?`` into ``%s`` and ``INTEGER`` into
+    ``BIGINT`` (snowflakes need 64 bits), so most statements need no second spelling.
+    """
+
+    sqlite: str
+    postgres: str | None  # None: this step has nothing to do in PostgreSQL
+
+
 # Each entry is one schema version; append, never edit, so existing files migrate forward.
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+# The same list migrates SQLite files and PostgreSQL databases (bot/pgstate.py).
+_MIGRATIONS: tuple[tuple[str | Dialects, ...], ...] = (
     (
         """CREATE TABLE subscriptions (
             id INTEGER PRIMARY KEY,
@@ -58,28 +72,44 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         # Several subscriptions per channel, each with its own topic: SQLite cannot drop the
         # UNIQUE (channel_id), so the table is rebuilt (foreign keys are off while migrating).
-        """CREATE TABLE subscriptions_v2 (
-            id INTEGER PRIMARY KEY,
-            guild_id INTEGER NOT NULL,
-            channel_id INTEGER NOT NULL,
-            topic TEXT NOT NULL DEFAULT '',
-            local_time TEXT NOT NULL,
-            timezone TEXT NOT NULL,
-            enabled INTEGER NOT NULL DEFAULT 1,
-            failures INTEGER NOT NULL DEFAULT 0,
-            last_error TEXT,
-            disabled_reason TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            UNIQUE (channel_id, topic))""",
-        """INSERT INTO subscriptions_v2
-               (id, guild_id, channel_id, local_time, timezone, enabled, failures, last_error,
-                disabled_reason, created_at, updated_at)
-           SELECT id, guild_id, channel_id, local_time, timezone, enabled, failures, last_error,
-                  disabled_reason, created_at, updated_at FROM subscriptions""",
-        "DROP TABLE subscriptions",
-        "ALTER TABLE subscriptions_v2 RENAME TO subscriptions",
-        "CREATE INDEX subscriptions_by_guild ON subscriptions (guild_id)",
+        # PostgreSQL alters the table in place: no rebuild, and foreign keys stay on.
+        Dialects(
+            """CREATE TABLE subscriptions_v2 (
+                id INTEGER PRIMARY KEY,
+                guild_id INTEGER NOT NULL,
+                channel_id INTEGER NOT NULL,
+                topic TEXT NOT NULL DEFAULT '',
+                local_time TEXT NOT NULL,
+                timezone TEXT NOT NULL,
+                enabled INTEGER NOT NULL DEFAULT 1,
+                failures INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                disabled_reason TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (channel_id, topic))""",
+            "ALTER TABLE subscriptions ADD COLUMN topic TEXT NOT NULL DEFAULT ''",
+        ),
+        Dialects(
+            """INSERT INTO subscriptions_v2
+                   (id, guild_id, channel_id, local_time, timezone, enabled, failures, last_error,
+                    disabled_reason, created_at, updated_at)
+               SELECT id, guild_id, channel_id, local_time, timezone, enabled, failures, last_error,
+                      disabled_reason, created_at, updated_at FROM subscriptions""",
+            "ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_channel_id_key",
+        ),
+        Dialects(
+            "DROP TABLE subscriptions",
+            "ALTER TABLE subscriptions ADD UNIQUE (channel_id, topic)",
+        ),
+        Dialects(
+            "ALTER TABLE subscriptions_v2 RENAME TO subscriptions",
+            None,
+        ),
+        Dialects(
+            "CREATE INDEX subscriptions_by_guild ON subscriptions (guild_id)",
+            None,
+        ),
         # A briefing is several messages: the window it covers is fixed when it begins, so a
         # resumed delivery composes the same briefing, and each message sent is logged.
         "ALTER TABLE deliveries ADD COLUMN window_since TEXT",
@@ -275,7 +305,9 @@ class StateStore:
     def list_enabled(self) -> list[Subscription]:
         """All enabled subscriptions across guilds, by id."""
         with self._session() as conn:
-            rows = conn.execute(f"{_SELECT_SUBSCRIPTION} WHERE s.enabled ORDER BY s.id").fetchall()
+            rows = conn.execute(
+                f"{_SELECT_SUBSCRIPTION} WHERE s.enabled = 1 ORDER BY s.id"
+            ).fetchall()
         return [_subscription(row) for row in rows]
 
     def record_failure(self, sub_id: int, error: str) -> int:
@@ -309,21 +341,18 @@ class StateStore:
         for the parts it may have posted first.
         """
         with self._session(write=True) as conn:
-            row = conn.execute(
-                f"{_SELECT_DELIVERY} WHERE sub_id = ? AND local_day = ?",
-                (sub_id, local_day.isoformat()),
-            ).fetchone()
-            if row is not None:
-                existing = _delivery(row, resumed=True)
-                return existing if existing.state is DeliveryState.PENDING else None
             exists = conn.execute("SELECT 1 FROM subscriptions WHERE id = ?", (sub_id,))
             if exists.fetchone() is None:
                 raise SubscriptionNotFound(f"no subscription with id {sub_id}")
             started = self._clock()
             since, until = (window.since, window.until) if window else (None, None)
-            conn.execute(
+            # Claim by inserting, never check-then-insert: of two writers racing for the day
+            # (two PostgreSQL processes), one inserts and the other waits for its commit and
+            # then finds the row, so the day is begun once.
+            claimed = conn.execute(
                 "INSERT INTO deliveries (sub_id, local_day, state, nonce, started_at,"
-                " window_since, window_until) VALUES (?, ?, 'pending', ?, ?, ?, ?)",
+                " window_since, window_until) VALUES (?, ?, 'pending', ?, ?, ?, ?)"
+                " ON CONFLICT (sub_id, local_day) DO NOTHING",
                 (
                     sub_id,
                     local_day.isoformat(),
@@ -333,6 +362,13 @@ class StateStore:
                     until and _stamp(until),
                 ),
             )
+            if claimed.rowcount == 0:
+                row = conn.execute(
+                    f"{_SELECT_DELIVERY} WHERE sub_id = ? AND local_day = ?",
+                    (sub_id, local_day.isoformat()),
+                ).fetchone()
+                existing = _delivery(row, resumed=True)
+                return existing if existing.state is DeliveryState.PENDING else None
         return Delivery(
             sub_id, local_day, DeliveryState.PENDING, nonce, started.astimezone(UTC), window=window
         )
@@ -512,6 +548,7 @@ class StateStore:
         before the migration commits.
         """
         with self._session(write=True, foreign_keys=False) as conn:
+            self._lock_schema(conn)
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version"
                 " (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
@@ -519,12 +556,7 @@ class StateStore:
             current = int(
                 conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
             )
-            # fetchall: a statement left open on sqlite_master would lock the table that a
-            # migration drops ("database table is locked").
-            tables = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = 'subscriptions'"
-            ).fetchall()
-            if current == 0 and tables:
+            if current == 0 and self._has_table(conn, "subscriptions"):
                 # The version rows are gone but the tables are there: migrating would fail
                 # with "table subscriptions already exists".
                 raise self._damaged("its schema version is missing")
@@ -535,14 +567,33 @@ class StateStore:
                 )
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 for statement in _MIGRATIONS[version - 1]:
-                    conn.execute(statement)
+                    if (spelled := self._spelling(statement)) is not None:
+                        conn.execute(spelled)
                 conn.execute(
                     "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
                     (version, _stamp(self._clock())),
                 )
                 log.info("%s: migrated to schema version %d", self.path, version)
-            if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
-                raise StateError(f"{self.path}: the delivery log refers to missing subscriptions")
+            self._check_foreign_keys(conn)
+
+    def _lock_schema(self, conn: sqlite3.Connection) -> None:
+        """Keep other processes out of a migration: BEGIN IMMEDIATE already does in SQLite."""
+
+    def _has_table(self, conn: sqlite3.Connection, name: str) -> bool:
+        """Whether the schema has a table called ``name``."""
+        # fetchall: a statement left open on sqlite_master would lock the table that a
+        # migration drops ("database table is locked").
+        found = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,))
+        return found.fetchall() != []
+
+    def _check_foreign_keys(self, conn: sqlite3.Connection) -> None:
+        """After migrating with foreign keys off: every reference must still hold."""
+        if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+            raise StateError(f"{self.path}: the delivery log refers to missing subscriptions")
+
+    def _spelling(self, statement: str | Dialects) -> str | None:
+        """A migration statement as this engine spells it; None: nothing to do here."""
+        return statement.sqlite if isinstance(statement, Dialects) else statement
 
     def _one_subscription(self, where: str, value: int) -> Subscription | None:
         """The single subscription matching ``where``, if any."""

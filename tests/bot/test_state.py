@@ -1,18 +1,25 @@
-"""Tests of bot.state: a real SQLite file, its delivery log, and how failures surface."""
+"""Tests of bot.state on a real SQLite file and a real PostgreSQL server, and how failures surface.
+
+Every test runs on both stores unless marked ``sqlite_only`` (WAL, file damage, full disks: faults
+only a file has). The PostgreSQL server is started by the ``postgres_server`` session fixture.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
+import psycopg
 import pytest
 
+from bot.pgstate import PostgresStateStore
 from bot.schedule import BriefingWindow, ScheduleError, Subscription
 from bot.state import (
     _MIGRATIONS,
@@ -24,6 +31,11 @@ from bot.state import (
     SubscriptionNotFound,
 )
 from tests.bot.stores import FullDiskStore
+from tests.pgserver import PostgresServer
+
+OpenStore = Callable[..., StateStore]
+# Overrides the backend fixture's parameters: this test needs a file.
+sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])
 
 T0 = datetime(2024, 6, 1, 5, 0, tzinfo=UTC)
 DAY = date(2024, 6, 1)
@@ -51,10 +63,39 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "nested" / "state.sqlite3"
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which store the test runs on."""
+    return str(request.param)
+
+
 @pytest.fixture
-def store(db_path: Path, clock: Clock) -> StateStore:
-    """A fresh store on db_path."""
-    return StateStore(db_path, clock=clock)
+def open_store(request: pytest.FixtureRequest, backend: str, db_path: Path) -> Iterator[OpenStore]:
+    """Opens stores on one fresh database: db_path, or a new database on the PostgreSQL server."""
+    opened: list[PostgresStateStore] = []
+    if backend == "sqlite":
+        yield lambda **options: StateStore(db_path, **options)
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = f"t_{uuid4().hex}"
+    with psycopg.connect(server.url(), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+
+    def _open(**options: Any) -> StateStore:
+        opened.append(PostgresStateStore(server.url(name), **options))
+        return opened[-1]
+
+    yield _open
+    for store in opened:
+        store.close()
+    with psycopg.connect(server.url(), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def store(open_store: OpenStore, clock: Clock) -> StateStore:
+    """A fresh store on a fresh database."""
+    return open_store(clock=clock)
 
 
 @pytest.fixture
@@ -74,6 +115,7 @@ def raw(db_path: Path, store: StateStore) -> Iterator[sqlite3.Connection]:
 # -- opening and schema --------------------------------------------------------------------
 
 
+@sqlite_only
 def test_open_creates_directory_wal_and_schema(
     db_path: Path, store: StateStore, raw: sqlite3.Connection
 ) -> None:
@@ -84,6 +126,7 @@ def test_open_creates_directory_wal_and_schema(
     assert versions == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
 
 
+@sqlite_only
 def test_reopening_does_not_reapply_migrations(
     db_path: Path, sub: Subscription, raw: sqlite3.Connection
 ) -> None:
@@ -94,6 +137,7 @@ def test_reopening_does_not_reapply_migrations(
     assert StateStore(db_path).get(sub.sub_id) == sub
 
 
+@sqlite_only
 def test_newer_schema_is_refused(db_path: Path, store: StateStore, raw: sqlite3.Connection) -> None:
     """A file written by a newer briefbot is not silently downgraded."""
     raw.execute("INSERT INTO schema_version VALUES (?, 'later')", (SCHEMA_VERSION + 1,))
@@ -230,6 +274,35 @@ def test_version_1_file_migrates_with_its_subscriptions_and_log(tmp_path: Path) 
     assert len(store.list_guild(10)) == 2
 
 
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_version_1_database_migrates_in_postgres(open_store: OpenStore) -> None:
+    """PostgreSQL's spelling of migration 2 keeps a schema 1 database's rows and sequence."""
+    first = open_store()
+    with first._session(write=True) as conn:  # back to schema 1, rows and all
+        conn.execute("DROP TABLE delivery_parts")
+        conn.execute("DROP TABLE deliveries")
+        conn.execute("DROP TABLE subscriptions")
+        conn.execute("DROP TABLE meta")
+        conn.execute("DELETE FROM schema_version WHERE version > 1")
+        for statement in _MIGRATIONS[0]:
+            conn.execute(statement)  # type: ignore[arg-type]
+        conn.execute(
+            "INSERT INTO subscriptions (guild_id, channel_id, local_time, timezone, created_at,"
+            " updated_at) VALUES (10, 100, '07:30', 'Europe/Berlin', ?, ?)",
+            (T0.isoformat(), T0.isoformat()),
+        )
+        conn.execute(
+            "INSERT INTO deliveries (sub_id, local_day, state, nonce, started_at, finished_at)"
+            " VALUES (1, ?, 'sent', 'n', ?, ?)",
+            (DAY.isoformat(), T0.isoformat(), T0.isoformat()),
+        )
+    store = open_store()
+    migrated = store.get(1)
+    assert migrated is not None and migrated.topic == "" and migrated.last_delivered_at == T0
+    rason = store.subscribe(10, 100, time(8, 0), "UTC", topic="Rason")
+    assert rason.sub_id == 2 and len(store.list_guild(10)) == 2
+
+
 # -- delivery log --------------------------------------------------------------------------
 
 
@@ -256,11 +329,11 @@ def test_begin_then_confirm(store: StateStore, sub: Subscription, clock: Clock) 
 
 
 def test_crash_between_begin_and_confirm_resumes(
-    db_path: Path, store: StateStore, sub: Subscription
+    open_store: OpenStore, store: StateStore, sub: Subscription
 ) -> None:
     """A PENDING row survives a restart and comes back resumed, with its original nonce."""
     store.begin_delivery(sub.sub_id, DAY, "first-run")
-    restarted = StateStore(db_path)
+    restarted = open_store()
     resumed = Delivery(sub.sub_id, DAY, DeliveryState.PENDING, "first-run", T0, resumed=True)
     assert restarted.pending_deliveries() == [resumed]
     assert restarted.begin_delivery(sub.sub_id, DAY, "second-run") == resumed
@@ -270,7 +343,7 @@ def test_crash_between_begin_and_confirm_resumes(
 
 
 def test_parts_and_window_survive_a_restart(
-    db_path: Path, store: StateStore, sub: Subscription
+    open_store: OpenStore, store: StateStore, sub: Subscription
 ) -> None:
     """A briefing's window and each posted part are logged; a restart resumes with both."""
     window = BriefingWindow(T0 - timedelta(hours=24), T0)
@@ -279,7 +352,7 @@ def test_parts_and_window_survive_a_restart(
     store.record_part(delivery, 1, 111)
     store.record_part(delivery, 1, 111)  # recorded twice (a retry): still one row
     store.record_part(delivery, 2, 222)
-    restarted = StateStore(db_path)
+    restarted = open_store()
     resumed = restarted.begin_delivery(sub.sub_id, DAY, "other", BriefingWindow(T0, T0))
     assert resumed is not None and resumed.resumed and resumed.window == window
     assert restarted.sent_parts(resumed) == {1: 111, 2: 222}
@@ -295,7 +368,7 @@ def test_mark_skipped_settles_the_day(store: StateStore, sub: Subscription) -> N
 
 
 def test_mark_skipped_resolves_pending_but_never_overrides_sent(
-    store: StateStore, sub: Subscription, raw: sqlite3.Connection
+    store: StateStore, sub: Subscription
 ) -> None:
     """Skipping a PENDING day settles it; skipping a SENT day leaves it SENT."""
     pending = store.begin_delivery(sub.sub_id, DAY, "p")
@@ -304,7 +377,9 @@ def test_mark_skipped_resolves_pending_but_never_overrides_sent(
     store.confirm_delivery(sent, 7)
     store.mark_skipped(sub.sub_id, DAY, "gave up")
     store.mark_skipped(sub.sub_id, date(2024, 6, 2), "late")
-    rows = raw.execute("SELECT local_day, state FROM deliveries ORDER BY local_day").fetchall()
+    with store._session() as conn:  # behind the API, on either engine
+        query = "SELECT local_day, state FROM deliveries ORDER BY local_day"
+        rows = [tuple(row) for row in conn.execute(query).fetchall()]
     assert rows == [("2024-06-01", "skipped"), ("2024-06-02", "sent")]
     assert store.pending_deliveries() == []
 
@@ -338,14 +413,14 @@ def test_meta_get_set(store: StateStore) -> None:
     assert store.get_meta("last_index_build") == "2024-06-02T05:00:00+00:00"
 
 
-def test_second_instance_sees_the_same_data(db_path: Path, store: StateStore) -> None:
+def test_second_instance_sees_the_same_data(open_store: OpenStore, store: StateStore) -> None:
     """A restart (a new StateStore on the same file) sees subscriptions, log and meta."""
     a = store.subscribe(10, 100, time(7, 30), "UTC")
     delivery = store.begin_delivery(a.sub_id, DAY, "n")
     assert delivery is not None
     store.confirm_delivery(delivery, 1)
     store.set_meta("k", "v")
-    other = StateStore(db_path)
+    other = open_store()
     assert other.list_enabled() == store.list_enabled()
     assert other.last_delivered(a.sub_id) == store.last_delivered(a.sub_id)
     assert other.get_meta("k") == "v"
@@ -354,6 +429,7 @@ def test_second_instance_sees_the_same_data(db_path: Path, store: StateStore) ->
 # -- failures ------------------------------------------------------------------------------
 
 
+@sqlite_only
 def test_locked_database_surfaces_state_error(
     db_path: Path, store: StateStore, sub: Subscription, clock: Clock
 ) -> None:
@@ -419,6 +495,7 @@ class _FlakyStore(StateStore):
         return conn
 
 
+@sqlite_only
 def test_io_error_mid_transaction_rolls_back(db_path: Path, sub: Subscription) -> None:
     """An I/O error after the UPDATE of record_failure rolls the UPDATE back."""
     with pytest.raises(StateError, match="disk I/O error; nothing was written"):
@@ -453,6 +530,7 @@ def _empty_btree_page(path: Path, name: str) -> None:
         file.write(leaf)
 
 
+@sqlite_only
 @pytest.mark.parametrize("damaged", ["schema_version", "subscriptions_by_guild"])
 def test_damaged_file_says_so_and_what_to_do(
     db_path: Path, sub: Subscription, damaged: str
@@ -468,6 +546,7 @@ def test_damaged_file_says_so_and_what_to_do(
     assert "already exists" not in message
 
 
+@sqlite_only
 def test_malformed_file_says_it_is_damaged(db_path: Path, sub: Subscription) -> None:
     """A truncated database file: the damage and the remedy are named."""
     StateStore(db_path).subscribe(10, 200, time(8, 0), "UTC")
@@ -484,3 +563,36 @@ def test_remove_by_id_only_in_its_own_guild(store: StateStore, sub: Subscription
     assert store.get(sub.sub_id) == sub
     assert store.remove(10, sub.sub_id) == sub
     assert store.get(sub.sub_id) is None and store.remove(10, sub.sub_id) is None
+
+
+# -- several processes on one database -----------------------------------------------------
+
+
+def test_racing_writers_begin_a_day_once(open_store: OpenStore, sub: Subscription) -> None:
+    """Eight stores (processes) racing to begin one day: one begins it, seven find it pending."""
+    stores = [open_store() for _ in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(
+            pool.map(lambda s: s[1].begin_delivery(sub.sub_id, DAY, f"n{s[0]}"), enumerate(stores))
+        )
+    fresh = [d for d in got if d is not None and not d.resumed]
+    assert len(fresh) == 1
+    assert {d.nonce for d in got if d is not None} == {fresh[0].nonce}
+
+
+def test_snowflakes_need_64_bits(store: StateStore) -> None:
+    """Guild and channel ids up to 2**63-1 round-trip (a 32-bit INTEGER column would refuse)."""
+    big = 2**63 - 1
+    sub = store.subscribe(big - 1, big, time(7, 0), "UTC")
+    assert (sub.guild_id, sub.channel_id) == (big - 1, big)
+    assert store.list_guild(big - 1) == [sub]
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_processes_starting_together_migrate_once(open_store: OpenStore) -> None:
+    """Four processes opening a new database at once: one migration, each sees the schema."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        stores = list(pool.map(lambda _: open_store(), range(4)))
+    with stores[0]._session() as conn:
+        versions = [row[0] for row in conn.execute("SELECT version FROM schema_version")]
+    assert versions == list(range(1, SCHEMA_VERSION + 1))
