@@ -15,9 +15,10 @@ from discord.ext import commands
 from bot.errors import BriefTree
 from bot.limits import Gate, Rate
 from bot.paging import PAGE_TIMEOUT, ExpiredPages
+from bot.pgstate import open_state
 from bot.service import CorpusService
 from bot.settings import Settings
-from bot.state import StateStore
+from bot.shards import Shards
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class BriefBot(commands.Bot):
+class BriefBot(commands.AutoShardedBot):
     """briefbot: slash commands, questions by mention, scheduled briefings."""
 
     def __init__(
@@ -63,6 +64,9 @@ class BriefBot(commands.Bot):
         intents = discord.Intents.default()  # mentions carry their content without the intent
         # The bot never joins voice: no start-up warnings about voice libraries.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        # Each process runs the shards it is given (all of them when unset) and posts the
+        # briefings of those shards' servers only.
+        self.shard_plan = Shards(settings.shard_count, settings.shard_ids)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -70,14 +74,14 @@ class BriefBot(commands.Bot):
             tree_cls=BriefTree,
             allowed_mentions=discord.AllowedMentions.none(),
             enable_debug_events=True,  # socket_event_type feeds the health check's last event
-            **options,
+            **(self.shard_plan.options() | options),
         )
         self.settings = settings
         self.clock = clock or _utcnow
         self.page_timeout = page_timeout
         self.service = CorpusService(settings)
         # One clock for the schedule and the delivery log it is compared with.
-        self.state = StateStore(settings.data_dir / "state.sqlite3", clock=self.now)
+        self.state = open_state(settings, clock=self.now)
         # Every question from Discord passes one gate: buckets per user and server, fair turns.
         self.gate = Gate(
             Rate(settings.question_burst, settings.question_window_seconds),
@@ -114,6 +118,7 @@ class BriefBot(commands.Bot):
     async def close(self) -> None:
         await super().close()
         self.service.close()
+        self.state.close()
 
     def now(self) -> datetime:
         """The current time (aware, UTC); tests pass a controllable clock."""

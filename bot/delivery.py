@@ -57,8 +57,11 @@ class Deliverer:
         clock: Callable[[], datetime],
         *,
         grace: timedelta,
+        owns: Callable[[int], bool] = lambda guild_id: True,
     ) -> None:
+        """``owns(guild_id)``: whether this process posts that server's briefings (its shard)."""
         self.state = state
+        self.owns = owns
         self.compose = compose
         self.channels = channels
         self.clock = clock
@@ -75,7 +78,7 @@ class Deliverer:
         async with self._lock:  # a slow tick and the next one never overlap
             now = self.clock()
             subs = await asyncio.to_thread(self.state.list_enabled)
-            for sub in subs:
+            for sub in (s for s in subs if self.owns(s.guild_id)):
                 try:
                     await self._handle(sub, now)
                 except Unusable as err:

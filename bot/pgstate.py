@@ -22,6 +22,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
+from bot.settings import Settings
 from bot.state import Dialects, StateError, StateStore, _utcnow
 
 log = logging.getLogger(__name__)
@@ -157,3 +158,13 @@ class PostgresStateStore(StateStore):
         if isinstance(exc, psycopg.OperationalError):
             return StateError(f"cannot reach {where} ({exc}); is PostgreSQL running?")
         return StateError(f"{where}: {exc}")
+
+
+def open_state(settings: Settings, *, clock: Callable[[], datetime] = _utcnow) -> StateStore:
+    """PostgreSQL when ``BRIEFBOT_DATABASE_URL`` is set, else the SQLite file in the data dir."""
+    if settings.database_url is not None:
+        url = settings.database_url.get_secret_value()
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise StateError(f"BRIEFBOT_DATABASE_URL must be postgresql://…, not {redact(url)}")
+        return PostgresStateStore(url, clock=clock)
+    return StateStore(settings.data_dir / "state.sqlite3", clock=clock)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -22,6 +22,15 @@ class Settings(BaseSettings):
         None,
         validation_alias=AliasChoices("DISCORD_TOKEN", "BRIEFBOT_DISCORD_TOKEN"),
         description="Bot token; only `briefbot run` needs it.",
+    )
+    database_url: SecretStr | None = Field(
+        None, description="postgresql://… to share state between processes; unset: SQLite."
+    )
+    shard_count: int | None = Field(
+        None, ge=1, description="Shards of the whole bot; unset: Discord's recommendation."
+    )
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = Field(
+        None, description="This process's shards, e.g. 0,1 (needs shard_count); unset: all."
     )
     guild_id: int | None = Field(None, description="Sync commands to this server only (dev).")
     templates_dir: Path | None = Field(None, description="Folder of templates that override ours.")
@@ -85,3 +94,11 @@ class Settings(BaseSettings):
         "INFO", description="Least severe log level shown."
     )
     log_format: Literal["text", "json"] = Field("text", description="Log lines as text or JSON.")
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """BRIEFBOT_SHARD_IDS=0,2 rather than JSON."""
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.split(",") if part.strip())
+        return value

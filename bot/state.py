@@ -223,6 +223,9 @@ class StateStore:
         self._check_integrity()
         self._migrate()
 
+    def close(self) -> None:
+        """Nothing to release: every call opens and closes its own connection."""
+
     # -- subscriptions ---------------------------------------------------------------------
 
     def subscribe(

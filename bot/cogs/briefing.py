@@ -51,6 +51,7 @@ class BriefingCog(commands.Cog):
             self._channel,
             bot.now,
             grace=timedelta(minutes=bot.settings.briefing_grace_minutes),
+            owns=bot.shard_plan.owns,
         )
         self.loop = periodic(
             self._tick,

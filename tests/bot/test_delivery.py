@@ -8,13 +8,16 @@ from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from pydantic import SecretStr
 
 from bot.client import BriefBot
 from bot.delivery import MAX_FAILURES, delivery_key, delivery_nonce
 from bot.posts import find_part
 from bot.schedule import Subscription
 from bot.settings import Settings
+from bot.shards import shard_of
 from bot.state import DeliveryState
 from testing.fakediscord import FakeDiscord
 from tests.bot.helpers import deliverer, whole_once, write_distinct_stories
@@ -283,4 +286,34 @@ async def test_a_topic_subscription_posts_only_its_topic(
         return text.partition("**Sources**")[2].count("\n**")
 
     assert 0 < cited(rason) < cited(everything)
+
+
+async def test_shard_processes_post_only_their_servers_briefings(
+    fake: FakeDiscord, settings: Settings, clock: Any, new_bot: Any, postgres_server: Any
+) -> None:
+    """Shards 0 and 1 of 2 share one PostgreSQL database; each posts its own server's
+    subscription once, ticking twice, and never the other's."""
+    with psycopg.connect(postgres_server.url(), autocommit=True) as admin:
+        admin.execute("CREATE DATABASE sharded_delivery")
+    shared = SecretStr(postgres_server.url("sharded_delivery"))
+    home = shard_of(fake.guild.id, 2)
+    # A server on the other shard; its subscription posts to a channel the fake has.
+    other_guild = next(g for g in range(1 << 22, 1 << 30, 1 << 22) if shard_of(g, 2) != home)
+    for shard in (home, 1 - home):
+        shard_settings = settings.model_copy(
+            update={"database_url": shared, "shard_count": 2, "shard_ids": (shard,)}
+        )
+        async with fake.running(new_bot(shard_settings, clock), timeout=15) as bot:
+            if shard == home:
+                _due_soon(bot, fake, clock, "briefings")
+                at = (clock.current + timedelta(minutes=2)).time()
+                bot.state.subscribe(
+                    other_guild, fake.channel("general").id, time(at.hour, at.minute), "UTC"
+                )
+                clock.advance(minutes=3)
+            await deliverer(bot).tick()
+            await deliverer(bot).tick()
+            assert whole_once(_posts(fake, "briefings"))
+            general = _posts(fake, "general")
+            assert whole_once(general) if shard != home else general == []
     fake.assert_clean()
