@@ -59,5 +59,5 @@ def test_open_state_uses_postgres_when_set(tmp_path: Path, postgres_server: obje
 
 def test_unreachable_server_is_a_state_error() -> None:
     """Nothing listening: a StateError naming the (redacted) database, within the timeout."""
-    with pytest.raises(StateError, match="postgresql://u@127.0.0.1:9/x"):
+    with pytest.raises(StateError, match=r"postgresql://u@127\.0\.0\.1:9/x"):
         PostgresStateStore("postgresql://u:pw@127.0.0.1:9/x", busy_timeout=timedelta(seconds=1))
