@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ STORE_VERSION = "4"  # 4: documents.jsonl + offsets, no documents.json
 # mtime; digests of files this fresh are not cached, so the next open hashes them again.
 _RACY_SECONDS = 2.0
 _STAGING_GRACE_SECONDS = 60.0
+_LOCK_POLL_SECONDS = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,20 +151,17 @@ def open_corpus(
     if key is None:
         digests = _file_digests(root, store / "files.json", max_bytes, stop)
         key = corpus_key(digests, params, max_bytes)
-    folder = store / key
-    manifest = folder / "manifest.json"
-    if manifest.exists() and not rebuild:
-        try:
-            info = json.loads(manifest.read_text("utf-8"))
-            corpus = Corpus.load(folder, compiled)
-            skipped = tuple(Skipped(s["path"], s["reason"]) for s in info["skipped"])
+    if not rebuild and (reused := _reuse(store / key, key, compiled)) is not None:
+        remember(store / "listing", listing, key)
+        return reused
+    with _build_lock(store, stop):
+        # Another process (a shard, or `briefbot index`) may have built it while we waited.
+        if not rebuild and (reused := _reuse(store / key, key, compiled)) is not None:
             remember(store / "listing", listing, key)
-            return OpenedCorpus(corpus, key, False, float(info["built_at"]), skipped, folder)
-        except (OSError, ValueError, KeyError, TypeError) as err:
-            log.warning("index %s is damaged (%s); rebuilding", folder, err)
-    opened = _build(
-        root, data_dir, store, key, params, max_bytes, stop, compiled, progress or _silent
-    )
+            return reused
+        opened = _build(
+            root, data_dir, store, key, params, max_bytes, stop, compiled, progress or _silent
+        )
     if opened.key == key:  # else the files changed while read: the listing is already stale
         remember(store / "listing", listing, key)
     return opened
@@ -170,6 +169,42 @@ def open_corpus(
 
 def _silent(report: BuildProgress) -> None:
     """No one is listening to this build."""
+
+
+def _reuse(folder: Path, key: str, compiled: bool) -> OpenedCorpus | None:
+    """The index already built in ``folder``, or None if there is none or it is damaged."""
+    manifest = folder / "manifest.json"
+    if not manifest.exists():
+        return None
+    try:
+        info = json.loads(manifest.read_text("utf-8"))
+        corpus = Corpus.load(folder, compiled)
+        skipped = tuple(Skipped(s["path"], s["reason"]) for s in info["skipped"])
+        return OpenedCorpus(corpus, key, False, float(info["built_at"]), skipped, folder)
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        log.warning("index %s is damaged (%s); rebuilding", folder, err)
+        return None
+
+
+@contextlib.contextmanager
+def _build_lock(store: Path, stop: threading.Event | None) -> Iterator[None]:
+    """One build at a time over a data folder, across processes: an flock on index/.lock.
+
+    The kernel drops the lock when its holder dies, however it dies. Waiting polls, so a
+    cancelled open (``stop`` set) stops waiting too.
+    """
+    lock = os.open(store / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                cancel.check(stop)
+                time.sleep(_LOCK_POLL_SECONDS)
+        yield
+    finally:
+        os.close(lock)
 
 
 def _build(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -273,6 +274,58 @@ def test_a_stopped_build_leaves_no_index(
     monkeypatch.setattr(retrieval.documents, "parse_document", _parse_then_stop)
     with pytest.raises(BuildCancelled):
         reopen(root, tmp_path / "data", stop=stop)
-    assert [p.name for p in (tmp_path / "data" / "index").iterdir()] == ["files.json"]
+    # .lock stays: deleting a lock file another process may be opening would race.
+    assert sorted(p.name for p in (tmp_path / "data" / "index").iterdir()) == [
+        ".lock",
+        "files.json",
+    ]
     monkeypatch.setattr(retrieval.documents, "parse_document", real_parse)
     assert reopen(root, tmp_path / "data").corpus.document_count == 2
+
+
+def _hold_build_lock(data: Path) -> int:
+    """Take the build lock as another process would (flock conflicts between open files)."""
+    (data / "index").mkdir(parents=True, exist_ok=True)
+    holder = os.open(data / "index" / ".lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    return holder
+
+
+def test_open_waits_for_another_build_then_reuses_it(root: Path, tmp_path: Path) -> None:
+    """Two processes never build over one folder at once: the second waits for the lock and
+    then reuses the index the first put in place instead of building it again."""
+    data = tmp_path / "data"
+    holder = _hold_build_lock(data)
+    results: list[OpenedCorpus] = []
+    waiter = threading.Thread(target=lambda: results.append(reopen(root, data)))
+    waiter.start()
+    waiter.join(1.0)
+    assert waiter.is_alive() and not list((data / "index").glob("*/manifest.json"))
+    elsewhere = reopen(root, tmp_path / "other")  # "the other process" builds, then renames
+    shutil.copytree(elsewhere.folder, data / "index" / elsewhere.key)
+    os.close(holder)
+    waiter.join(10)
+    assert [(r.built, r.key, r.built_at) for r in results] == [
+        (False, elsewhere.key, elsewhere.built_at)
+    ]
+
+
+def test_waiting_for_the_build_lock_can_be_cancelled(root: Path, tmp_path: Path) -> None:
+    """A cancelled open stops waiting for another process's build."""
+    data, stop = tmp_path / "data", threading.Event()
+    holder = _hold_build_lock(data)
+    errors: list[BaseException] = []
+
+    def _open() -> None:
+        try:
+            reopen(root, data, stop=stop)
+        except BuildCancelled as err:
+            errors.append(err)
+
+    waiter = threading.Thread(target=_open)
+    waiter.start()
+    waiter.join(0.5)
+    stop.set()
+    waiter.join(10)
+    os.close(holder)
+    assert len(errors) == 1 and not list((data / "index").glob("*/manifest.json"))
