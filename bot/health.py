@@ -15,6 +15,13 @@ log = logging.getLogger(__name__)
 FILENAME = "health.json"
 
 
+def heartbeat_name(shard_ids: tuple[int, ...] | None) -> str:
+    """The heartbeat file of a process: one per set of shards, so shards can share /data."""
+    if not shard_ids:
+        return FILENAME
+    return f"health-shard-{'-'.join(str(i) for i in shard_ids)}.json"
+
+
 @dataclass(frozen=True, slots=True)
 class Heartbeat:
     """What the bot says about itself every few seconds."""
@@ -30,20 +37,22 @@ class Heartbeat:
     next_briefing: str | None
 
 
-def write_heartbeat(data_dir: Path, beat: Heartbeat) -> None:
+def write_heartbeat(data_dir: Path, beat: Heartbeat, name: str = FILENAME) -> None:
     """Replace the heartbeat file atomically (a reader never sees half of it)."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=f".{FILENAME}.")
+    fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=f".{name}.")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(asdict(beat), handle)
-    os.replace(tmp, data_dir / FILENAME)
+    os.replace(tmp, data_dir / name)
 
 
-def check_health(data_dir: Path, max_age: float, now: float | None = None) -> tuple[bool, str]:
+def check_health(
+    data_dir: Path, max_age: float, now: float | None = None, name: str = FILENAME
+) -> tuple[bool, str]:
     """(healthy, one line): fresh heartbeat, connected to the gateway, an index loaded."""
     now = time.time() if now is None else now
     try:
-        data = json.loads((data_dir / FILENAME).read_text("utf-8"))
+        data = json.loads((data_dir / name).read_text("utf-8"))
         beat = Heartbeat(**data)
     except (OSError, ValueError, TypeError) as err:
         return False, f"unhealthy: no readable heartbeat in {data_dir} ({err})"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from discord.ext import commands
 
-from bot.health import Heartbeat, write_heartbeat
+from bot.health import Heartbeat, heartbeat_name, write_heartbeat
 from bot.periodic import periodic
 from bot.state import StateError
 
@@ -57,7 +57,8 @@ class HealthCog(commands.Cog):
             next_briefing=min(dues).isoformat() if dues else None,
         )
         try:
-            await asyncio.to_thread(write_heartbeat, bot.settings.data_dir, beat)
+            name = heartbeat_name(bot.settings.shard_ids)
+            await asyncio.to_thread(write_heartbeat, bot.settings.data_dir, beat, name)
         except OSError as err:
             log.warning("could not write the heartbeat: %s", err)
 

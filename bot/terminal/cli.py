@@ -29,7 +29,7 @@ from answers.compose import (
 from answers.filters import Filters
 from answers.models import Answer
 from bot import __version__, feedcli
-from bot.health import check_health
+from bot.health import check_health, heartbeat_name
 from bot.markdown import render_markdown
 from bot.settings import Settings
 from bot.state import StateError
@@ -265,7 +265,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "corpus", None) is not None:
         settings = settings.model_copy(update={"corpus_dir": args.corpus})
     if args.command == "health":
-        healthy, line = check_health(settings.data_dir, args.max_age)
+        healthy, line = check_health(
+            settings.data_dir, args.max_age, name=heartbeat_name(settings.shard_ids)
+        )
         print(line, file=sys.stdout if healthy else sys.stderr)
         return 0 if healthy else 1
     if args.command == "run":

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.health import Heartbeat, check_health, write_heartbeat
+from bot.health import Heartbeat, check_health, heartbeat_name, write_heartbeat
 from bot.terminal.cli import main
 
 
@@ -68,3 +68,16 @@ async def test_running_bot_writes_a_healthy_heartbeat(bot, settings) -> None:  #
     healthy, line = check_health(settings.data_dir, max_age=90)
     assert healthy, line
     assert f"({bot.service.opened.corpus.document_count} documents)" in line
+
+
+def test_shard_processes_sharing_a_data_folder_keep_their_own_heartbeat(tmp_path: Path) -> None:
+    """Shards 0 and 1 in one /data write two files; each health check reads its own."""
+    assert heartbeat_name(None) == "health.json"
+    write_heartbeat(tmp_path, _beat(), heartbeat_name((0,)))
+    write_heartbeat(tmp_path, _beat(connected=False), heartbeat_name((1,)))
+    assert check_health(tmp_path, 90, name=heartbeat_name((0,)))[0] is True
+    assert check_health(tmp_path, 90, name=heartbeat_name((1,)))[0] is False
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "health-shard-0.json",
+        "health-shard-1.json",
+    ]
