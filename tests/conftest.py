@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,7 @@ import pytest
 from bot.terminal.cli import main
 from retrieval.corpus import Corpus
 from retrieval.store import open_corpus
+from tests import pgserver
 from tests.helpers import SEEDS, MakeCorpus, Run, WriteCorpus
 
 
@@ -80,3 +84,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.name.startswith("test_e2e_"):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[pgserver.PostgresServer]:
+    """A real PostgreSQL server for the session; in CI (CI=true) failing to start fails the test."""
+    # Not under pytest's tmp dir: that is private to root, and the server runs as postgres.
+    root = Path(tempfile.mkdtemp(prefix="briefbot-pg-"))
+    try:
+        server = pgserver.start(root)
+    except pgserver.Unavailable as exc:
+        shutil.rmtree(root, ignore_errors=True)
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"PostgreSQL is required in CI: {exc}")
+        pytest.skip(f"no PostgreSQL server: {exc}")
+    yield server
+    pgserver.stop(server)
+    shutil.rmtree(root, ignore_errors=True)
