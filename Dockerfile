@@ -29,9 +29,11 @@ RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin briefbot \
     && mkdir -p /data \
     && chown briefbot:briefbot /data
 COPY --from=build /wheels /wheels
-# Only the wheels stage 1 built are visible (--no-index): the versions are fixed there.
+# Exactly the wheels stage 1 built (the locked set and ours), without resolving again:
+# an older pip in the base does not match the normalised extra `lxml[html-clean]`.
 # hadolint ignore=DL3013
-RUN python -m pip install --no-cache-dir --no-index --find-links=/wheels briefbot \
+RUN python -m pip install --no-cache-dir --no-index --no-deps /wheels/*.whl \
+    && python -m pip check \
     && rm -rf /wheels
 WORKDIR /app
 COPY seeds ./seeds
