@@ -100,6 +100,7 @@ def test_a_version_1_file_migrates_and_keeps_its_subscriptions(tmp_path: Path) -
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)")
     for statement in state_module._MIGRATIONS[0]:
+        assert isinstance(statement, str)  # schema 1 is spelt the same in both dialects
         conn.execute(statement)
     conn.execute("INSERT INTO schema_version VALUES (1, 'then')")
     conn.execute(

@@ -30,13 +30,13 @@ def test_redact_drops_the_password() -> None:
 
 def test_open_state_is_sqlite_unless_a_database_url_is_set(tmp_path: Path) -> None:
     """No BRIEFBOT_DATABASE_URL: the SQLite file in the data directory."""
-    store = open_state(Settings(_env_file=None, data_dir=tmp_path))  # type: ignore[call-arg]
+    store = open_state(Settings(_env_file=None, data_dir=tmp_path))
     assert type(store) is StateStore and store.path == tmp_path / "state.sqlite3"
 
 
 def test_open_state_refuses_other_urls(tmp_path: Path) -> None:
     """A URL that is not postgresql:// is refused, and its password is not repeated."""
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None, data_dir=tmp_path, database_url=SecretStr("mysql://u:pw@h/db")
     )
     with pytest.raises(StateError, match="must be postgresql") as caught:
@@ -47,9 +47,7 @@ def test_open_state_refuses_other_urls(tmp_path: Path) -> None:
 def test_open_state_uses_postgres_when_set(tmp_path: Path, postgres_server: object) -> None:
     """BRIEFBOT_DATABASE_URL=postgresql://… opens the PostgreSQL store."""
     url = postgres_server.url()  # type: ignore[attr-defined]
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, data_dir=tmp_path, database_url=SecretStr(url)
-    )
+    settings = Settings(_env_file=None, data_dir=tmp_path, database_url=SecretStr(url))
     store = open_state(settings)
     try:
         assert isinstance(store, PostgresStateStore)

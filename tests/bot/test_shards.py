@@ -54,5 +54,5 @@ def test_settings_read_comma_separated_shard_ids(monkeypatch: pytest.MonkeyPatch
     """BRIEFBOT_SHARD_IDS=0,2 and BRIEFBOT_SHARD_COUNT=4 reach the settings."""
     monkeypatch.setenv("BRIEFBOT_SHARD_IDS", "0,2")
     monkeypatch.setenv("BRIEFBOT_SHARD_COUNT", "4")
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert (settings.shard_count, settings.shard_ids) == (4, (0, 2))
