@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import statistics
 import tempfile
 from collections.abc import Callable
@@ -63,7 +64,7 @@ def _briefbot(headline: str, sentences: list[str], n: int, path: Path) -> list[s
     with tempfile.TemporaryDirectory() as folder:
         docs, data = Path(folder, "docs"), Path(folder, "data")
         docs.mkdir()
-        (docs / path.name).symlink_to(path.resolve())
+        shutil.copyfile(path, docs / path.name)  # a symlink out of the corpus is refused
         corpus = open_corpus(docs, data).corpus
         summarize = getattr(summary_module, "summarize", None)
         if summarize is not None:  # the composer itself, at the reference's length
