@@ -11,7 +11,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -282,19 +282,23 @@ def load_documents(
     max_bytes: int = DEFAULT_MAX_BYTES,
     stop: threading.Event | None = None,
     progress: ProgressCallback | None = None,
+    files: Sequence[tuple[str, Path]] | None = None,
+    taken: frozenset[str] = frozenset(),
 ) -> LoadResult:
-    """Load every readable document under root; raise CorpusError if none loads.
+    """Load every readable document under root (or only `files`); raise CorpusError if none loads.
 
-    `progress`, if given, hears after each file how many were read and passages found.
+    `progress`, if given, hears after each file how many were read and passages found. Ids
+    avoid those in `taken` (documents indexed elsewhere).
     """
     from retrieval.passages import group_passages  # passages imports this module
 
     documents: list[Document] = []
     skipped: list[Skipped] = []
-    taken: set[str] = set()
+    ids: set[str] = set(taken)
     digests: dict[str, str] = {}
     real_root = os.path.realpath(root)
-    files, started, passages = find_files(root), time.perf_counter(), 0
+    files = find_files(root) if files is None else files
+    started, passages = time.perf_counter(), 0
     for done, (relpath, path) in enumerate(files, start=1):
         cancel.check(stop)
         raw = read_raw(path, relpath, max_bytes, real_root)
@@ -304,12 +308,12 @@ def load_documents(
         if isinstance(source, Skipped):
             skipped.append(source)
         else:
-            doc = parse_document(source, _unique_id(relpath, taken))
+            doc = parse_document(source, _unique_id(relpath, ids))
             if not doc.sentences:
                 log.warning("skipping %s: no sentences found", relpath)
                 skipped.append(Skipped(relpath, "no sentences found"))
             else:
-                taken.add(doc.id)
+                ids.add(doc.id)
                 documents.append(doc)
         if progress is not None:
             passages += len(group_passages(doc.sentences)) if doc is not None else 0

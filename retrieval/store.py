@@ -21,7 +21,8 @@ from typing import Any
 from retrieval import cancel
 from retrieval.bm25 import BM25Params
 from retrieval.corpus import Corpus
-from retrieval.documents import DOCUMENT_VERSION, load_documents
+from retrieval.documents import DOCUMENT_VERSION
+from retrieval.ingest import write_corpus
 from retrieval.listing import recall, remember, take_listing
 from retrieval.passages import PASSAGE_VERSION
 from retrieval.progress import BuildProgress, ProgressCallback, Stage
@@ -113,16 +114,21 @@ def _write_json(path: Path, data: Any) -> None:
         raise
 
 
-def _first_seen(data_dir: Path, corpus: Corpus, now: float) -> None:
-    """Stamp each document with when its text was first indexed (kept across rebuilds)."""
-    path = data_dir / "first_seen.json"
-    try:
-        seen: dict[str, float] = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        seen = {}
-    for record in corpus.records:
-        record["first_seen"] = seen.setdefault(record["sha256"], now)
-    _write_json(path, seen)
+class _FirstSeen:
+    """When each text (by its sha256) was first indexed, kept across rebuilds."""
+
+    def __init__(self, path: Path, now: float) -> None:
+        self._path, self._now = path, now
+        try:
+            self._seen: dict[str, float] = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self._seen = {}
+
+    def stamp(self, sha256: str) -> float:
+        return self._seen.setdefault(sha256, self._now)
+
+    def save(self) -> None:
+        _write_json(self._path, self._seen)
 
 
 def open_corpus(
@@ -225,32 +231,42 @@ def _build(
         last[:] = [report]
         progress(report)
 
-    loaded = load_documents(root, max_bytes, stop, reading)
-    # Keyed by the bytes parsed, not by those hashed before: a file edited in between (and
-    # reverted later) must not leave this index under the key of a text it does not hold.
-    key = corpus_key(dict(loaded.digests), params, max_bytes)
-    if key != expected:
-        log.info("the corpus changed while it was read; indexing what was read")
-    folder = store / key
-    read = last[0] if last else BuildProgress(Stage.READING, 0, 0, 0, 0.0)
-    progress(replace(read, stage=Stage.INDEXING, reading=read.elapsed))
-    corpus = Corpus.from_documents(loaded.documents, params, stop)
-    cancel.check(stop)  # the last chance: from here on the build is written and used
-    progress(replace(read, stage=Stage.SAVING, elapsed=time.time() - started, reading=read.elapsed))
-    _first_seen(data_dir, corpus, started)
+    seen = _FirstSeen(data_dir / "first_seen.json", started)
     staging = Path(tempfile.mkdtemp(dir=store, prefix=".build-"))
     lock = os.open(staging, os.O_RDONLY)
+
+    def saving() -> None:
+        read = last[0] if last else BuildProgress(Stage.READING, 0, 0, 0, 0.0)
+        elapsed = time.time() - started
+        progress(replace(read, stage=Stage.SAVING, elapsed=elapsed, reading=read.elapsed))
+
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)  # held until renamed: see _prune_staging
-        corpus.save(staging)
+        written = write_corpus(
+            root,
+            staging,
+            params,
+            seen.stamp,
+            max_bytes,
+            stop=stop,
+            progress=reading,
+            before_save=saving,
+        )
+        seen.save()
+        # Keyed by the bytes parsed, not by those hashed before: a file edited in between (and
+        # reverted later) must not leave this index under the key of a text it does not hold.
+        key = corpus_key(written.digests, params, max_bytes)
+        if key != expected:
+            log.info("the corpus changed while it was read; indexing what was read")
+        folder = store / key
         _write_json(
             staging / "manifest.json",
             {
                 "key": key,
                 "built_at": started,
-                "skipped": _skipped_json(loaded.skipped),
-                "documents": corpus.document_count,
-                "passages": corpus.passage_count,
+                "skipped": _skipped_json(written.skipped),
+                "documents": written.documents,
+                "passages": written.passages,
             },
         )
         if folder.exists():
@@ -262,13 +278,13 @@ def _build(
     _prune(folder)
     log.info(
         "indexed %d documents, %d passages in %.2fs",
-        corpus.document_count,
-        corpus.passage_count,
+        written.documents,
+        written.passages,
         time.time() - started,
     )
     # Serve from the mapped files, so memory is the same whether we built or reused.
     reloaded = Corpus.load(folder, compiled)
-    return OpenedCorpus(reloaded, key, True, started, loaded.skipped, folder)
+    return OpenedCorpus(reloaded, key, True, started, written.skipped, folder)
 
 
 def _prune(keep: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from retrieval import documents, reader, store
+from retrieval import documents, ingest, reader, store
 from retrieval.store import open_corpus
 
 ARTICLE = "Tumen bridge opens\n\nThe road bridge over the Tumen River will be 850 meters long.\n"
@@ -185,10 +185,10 @@ def test_index_never_quotes_text_the_file_no_longer_holds(
         finally:
             path.write_text(ARTICLE)  # and reverted before the next open
 
-    monkeypatch.setattr(store, "load_documents", _load_while_edited)
+    monkeypatch.setattr(ingest, "load_documents", _load_while_edited)
     during = open_corpus(corpus, tmp_path / "data")
     assert "999 meters" in during.corpus.document_by_id("a").text
-    monkeypatch.setattr(store, "load_documents", real_load)
+    monkeypatch.setattr(ingest, "load_documents", real_load)
     after = open_corpus(corpus, tmp_path / "data")
     assert after.key != during.key
     assert "850 meters" in after.corpus.document_by_id("a").text
