@@ -28,6 +28,7 @@ _ARRAYS = ("indptr", "postings", "tfs", "doc_len", "idf")
 _VOCAB_ARRAYS = ("term_offsets", "term_ids")
 # Passages scored at a time: 256 KB of float64 accumulators, which stay in a core's L2 cache.
 BLOCK = 1 << 15
+_NO_DEAD = np.zeros(0, dtype=np.bool_)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,10 +207,27 @@ class BM25Index:
     def search(self, terms: Sequence[str], k: int = 10) -> list[Scored]:
         """The k best passages that contain a query term, best first (ties: lower id first)."""
         tids = np.asarray(self.term_ids(terms), dtype=np.int64)
+        return self.top_k(tids, self.idf[tids], self._norm, k)
+
+    def top_k(
+        self,
+        tids: IntArray,
+        idfs: FloatArray,
+        norm: FloatArray,
+        k: int,
+        dead: BoolArray | None = None,
+    ) -> list[Scored]:
+        """The k best passages for query terms given by id (query order, duplicates kept).
+
+        Term i weighs `idfs[i]`, and `norm[dl]` is rank_bm25's k1 * (1 - b + b * dl / avgdl):
+        both come from outside, so a segment of a larger corpus scores with the whole corpus's
+        statistics. Passages flagged in `dead` are never returned. Best first, ties: lower id.
+        """
         if not len(tids) or k <= 0:
             return []
+        k = min(k, self.passage_count)
         if not self.compiled:
-            return self.search_numpy(terms, k)
+            return self._top_k_numpy(tids, idfs, norm, k, dead)
         from retrieval import kernels
 
         acc, touched = self._buffers()
@@ -218,13 +236,14 @@ class BM25Index:
             self.postings,
             self.tfs,
             self.doc_len,
-            self._norm,
-            self.idf,
+            np.ascontiguousarray(norm, dtype=np.float64),
+            np.ascontiguousarray(idfs, dtype=np.float64),
             self.params.k1 + 1,
-            tids,
-            min(k, self.passage_count),
+            np.ascontiguousarray(tids, dtype=np.int64),
+            k,
             acc,
             touched,
+            _NO_DEAD if dead is None else np.ascontiguousarray(dead, dtype=np.bool_),
         )
         order = np.lexsort((ids, -scores))
         return [Scored(int(ids[i]), float(scores[i])) for i in order]
@@ -276,18 +295,23 @@ class BM25Index:
 
     def search_numpy(self, terms: Sequence[str], k: int = 10) -> list[Scored]:
         """`search` without the compiled kernel: its operations in numpy, term by term."""
-        tids = self.term_ids(terms)
-        if not tids or k <= 0:
+        tids = np.asarray(self.term_ids(terms), dtype=np.int64)
+        if not len(tids) or k <= 0:
             return []
+        return self._top_k_numpy(tids, self.idf[tids], self._norm, min(k, self.passage_count))
+
+    def _top_k_numpy(
+        self, tids: IntArray, idfs: FloatArray, norm: FloatArray, k: int, dead: BoolArray | None
+    ) -> list[Scored]:
         acc = np.zeros(self.passage_count, dtype=np.float64)
-        for tid in tids:
+        for tid, idf in zip(tids.tolist(), idfs.tolist(), strict=True):
             lo, hi = int(self.indptr[tid]), int(self.indptr[tid + 1])
             plist = self.postings[lo:hi]
             tf = self.tfs[lo:hi].astype(np.float64)
             # A passage is in a posting list once, so += on the fancy index adds each once.
-            acc[plist] += self.idf[tid] * (
-                tf * (self.params.k1 + 1) / (tf + self._norm[self.doc_len[plist]])
-            )
+            acc[plist] += idf * (tf * (self.params.k1 + 1) / (tf + norm[self.doc_len[plist]]))
+        if dead is not None:
+            acc[dead] = 0.0
         matched = np.flatnonzero(acc)  # every weight is > 0 (the idf guard), so matched == hit
         if len(matched) > k:
             # argpartition(-x, k-1), not argpartition(x, -k): ~20x faster on mostly-equal values.

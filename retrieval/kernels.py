@@ -154,27 +154,27 @@ def _score_block(
 
 
 @_compiled
-def _term_cursors(indptr: Any, idf: Any, tids: Any) -> Any:
-    """Where each query term's postings start and end, and its idf, in query order."""
+def _term_cursors(indptr: Any, tids: Any) -> Any:
+    """Where each query term's postings start and end, in query order."""
     cursors = np.empty(len(tids), np.int64)
     ends = np.empty(len(tids), np.int64)
-    weights = np.empty(len(tids), np.float64)
     for i in range(len(tids)):
         cursors[i] = indptr[tids[i]]
         ends[i] = indptr[tids[i] + 1]
-        weights[i] = idf[tids[i]]
-    return cursors, ends, weights
+    return cursors, ends
 
 
 @_compiled
 def _collect(
-    acc: Any, touched: Any, count: int, start: int, scores: Any, ids: Any, filled: int
+    acc: Any, touched: Any, count: int, start: int, scores: Any, ids: Any, filled: int, dead: Any
 ) -> int:
-    """Offer the block's touched passages to the heap and zero their accumulators."""
+    """Offer the block's touched passages (not `dead` ones) to the heap; zero their accumulators."""
     for i in range(count):
         slot = touched[i]
         score = acc[slot]
         acc[slot] = 0.0
+        if len(dead) and dead[start + slot]:
+            continue
         # Test before the call: passing arrays to a function costs reference counting.
         if filled < len(scores) or _worse(scores[0], ids[0], score, start + slot):
             filled = _offer(scores, ids, filled, score, start + slot)
@@ -188,21 +188,25 @@ def search_top_k(
     tfs: Any,
     doc_len: Any,
     norm: Any,
-    idf: Any,
+    weights: Any,
     k1_plus_1: float,
     tids: Any,
     k: int,
     acc: Any,
     touched: Any,
+    dead: Any,
 ) -> Any:
     """Exact BM25Okapi scores of every passage holding a query term; the k best, unordered.
+
+    `weights[i]` is query term i's idf; `dead` (empty, or a flag per passage) marks passages
+    that are never returned (deleted from an incremental index).
 
     Passages are scored a block at a time (the length of `acc`, zeros, scratch space left as it
     came in), so the accumulators stay in cache while every term's postings in the block are
     added. Within a passage, terms are still summed in query order, as rank_bm25 does, so the
     float64 sums are identical. `norm[dl]` is rank_bm25's k1 * (1 - b + b * dl / avgdl).
     """
-    cursors, ends, weights = _term_cursors(indptr, idf, tids)
+    cursors, ends = _term_cursors(indptr, tids)
     scores = np.empty(k, np.float64)
     ids = np.empty(k, np.int64)
     filled = 0
@@ -220,5 +224,5 @@ def search_top_k(
             acc,
             touched,
         )
-        filled = _collect(acc, touched, count, start, scores, ids, filled)
+        filled = _collect(acc, touched, count, start, scores, ids, filled, dead)
     return ids[:filled], scores[:filled]

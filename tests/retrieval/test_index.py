@@ -415,3 +415,31 @@ def test_search_within_leaves_its_scratch_clean_after_an_error() -> None:
         index.search_within(terms, 10, np.array([0, 0, 1, 7], dtype=np.int32), allowed)
     assert index.search_within(terms, 10, good, allowed) == expected
     assert expected == index.search(terms, 10)
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+@pytest.mark.parametrize("seed", range(4))
+def test_top_k_scores_with_the_weights_given_and_skips_dead_passages(
+    seed: int, compiled: bool
+) -> None:
+    """top_k with outside idfs and norm equals a reference computed from them, without the dead."""
+    docs = _random_corpus(seed, 300, 40)
+    index = BM25Index.build(docs, PARAMS)
+    index.compiled = compiled
+    rng = np.random.default_rng(seed)
+    dead = rng.random(len(docs)) < 0.3
+    norm = PARAMS.k1 * (1 - PARAMS.b + PARAMS.b * np.arange(200, dtype=np.float64) / 7.5)
+    for query in _random_queries(seed, 40, 20):
+        tids = np.asarray(index.term_ids(query), dtype=np.int64)
+        idfs = rng.random(len(tids)) + 0.1
+        expected = np.zeros(len(docs))
+        for tid, idf in zip(tids.tolist(), idfs.tolist(), strict=True):
+            for p, doc in enumerate(docs):
+                tf = float(sum(index.vocab.get(t) == tid for t in doc))
+                if tf:
+                    expected[p] += idf * (tf * (PARAMS.k1 + 1) / (tf + norm[len(doc)]))
+        expected[dead] = 0.0
+        live = [p for p in np.argsort(-expected, kind="stable")[:10].tolist() if expected[p] > 0]
+        got = index.top_k(tids, idfs, norm, 10, dead)
+        assert [s.passage for s in got] == live
+        assert [s.score for s in got] == [float(expected[p]) for p in live]
