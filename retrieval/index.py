@@ -298,7 +298,7 @@ class BM25Index:
         tids = np.asarray(self.term_ids(terms), dtype=np.int64)
         if not len(tids) or k <= 0:
             return []
-        return self._top_k_numpy(tids, self.idf[tids], self._norm, min(k, self.passage_count))
+        return self._top_k_numpy(tids, self.idf[tids], self._norm, min(k, self.passage_count), None)
 
     def _top_k_numpy(
         self, tids: IntArray, idfs: FloatArray, norm: FloatArray, k: int, dead: BoolArray | None
