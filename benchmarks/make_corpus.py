@@ -9,9 +9,10 @@ Each file is one "article": a headline line, then one paragraph per synthetic pa
 from __future__ import annotations
 
 import argparse
+import itertools
 from pathlib import Path
 
-from benchmarks.synthetic import passages
+from benchmarks.synthetic import iter_passages
 
 
 def main() -> int:
@@ -20,15 +21,16 @@ def main() -> int:
     parser.add_argument("--passages", type=int, default=1_000_000)
     parser.add_argument("--per-file", type=int, default=20)
     args = parser.parse_args()
-    texts = passages(args.passages)
+    texts = iter_passages(args.passages)
     args.out.mkdir(parents=True, exist_ok=True)
-    for number, start in enumerate(range(0, len(texts), args.per_file)):
-        body = texts[start : start + args.per_file]
+    number = -1
+    while body := list(itertools.islice(texts, args.per_file)):
+        number += 1
         headline = " ".join(body[0].split()[:8]).rstrip(".,").title()
         folder = args.out / f"{number // 1000:03d}"
         folder.mkdir(exist_ok=True)
         (folder / f"a{number:06d}.txt").write_text(headline + "\n\n" + "\n".join(body) + "\n")
-    print(f"wrote {len(texts):,} passages in {number + 1:,} files under {args.out}")
+    print(f"wrote {args.passages:,} passages in {number + 1:,} files under {args.out}")
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import numpy.typing as npt
 
@@ -91,11 +93,15 @@ def zipf_cdf(size: int, knee: int = 8000, tail: float = 2.0) -> npt.NDArray[np.f
 
 def passages(count: int, seed: int = 20250529, vocab_size: int = 400_000) -> list[str]:
     """`count` news-like passages of 60-120 words, in sentences, with a figure; reproducible."""
+    return list(iter_passages(count, seed, vocab_size))
+
+
+def iter_passages(count: int, seed: int = 20250529, vocab_size: int = 400_000) -> Iterator[str]:
+    """`passages`, one at a time: a 10M-passage folder is written without holding its text."""
     rng = np.random.default_rng(seed)
     words = vocabulary(vocab_size, seed)
     cdf = zipf_cdf(vocab_size)
     lengths = rng.integers(60, 121, size=count)
-    out: list[str] = []
     chunk = 50_000
     for start in range(0, count, chunk):
         lens = lengths[start : start + chunk]
@@ -105,8 +111,7 @@ def passages(count: int, seed: int = 20250529, vocab_size: int = 400_000) -> lis
         for i, n in enumerate(lens.tolist()):
             tokens = [words[j] for j in ids[offset : offset + n].tolist()]
             offset += n
-            out.append(_sentences(tokens, int(numbers[i])))
-    return out
+            yield _sentences(tokens, int(numbers[i]))
 
 
 def _sentences(tokens: list[str], number: int) -> str:
