@@ -283,10 +283,6 @@ class StateStore:
             conn.execute("DELETE FROM subscriptions WHERE id = ?", (sub_id,))
         return _subscription(row)
 
-    def get(self, sub_id: int) -> Subscription | None:
-        """The subscription with this id, if any."""
-        return self._one_subscription("s.id = ?", sub_id)
-
     def get_by_channel(self, channel_id: int, topic: str = "") -> Subscription | None:
         """The subscription of this channel on ``topic`` (empty: everything), if any."""
         with self._session() as conn:
@@ -449,14 +445,6 @@ class StateStore:
             ).fetchone()
         return None if row[0] is None else date.fromisoformat(row[0])
 
-    def pending_deliveries(self) -> list[Delivery]:
-        """Deliveries begun but never confirmed (a crash mid-send), oldest day first."""
-        with self._session() as conn:
-            rows = conn.execute(
-                f"{_SELECT_DELIVERY} WHERE state = 'pending' ORDER BY local_day, sub_id"
-            ).fetchall()
-        return [_delivery(row, resumed=True) for row in rows]
-
     # -- meta ------------------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
@@ -597,12 +585,6 @@ class StateStore:
     def _spelling(self, statement: str | Dialects) -> str | None:
         """A migration statement as this engine spells it; None: nothing to do here."""
         return statement.sqlite if isinstance(statement, Dialects) else statement
-
-    def _one_subscription(self, where: str, value: int) -> Subscription | None:
-        """The single subscription matching ``where``, if any."""
-        with self._session() as conn:
-            row = conn.execute(f"{_SELECT_SUBSCRIPTION} WHERE {where}", (value,)).fetchone()
-        return None if row is None else _subscription(row)
 
     def _update(
         self, conn: sqlite3.Connection, sub_id: int, assignments: str, *args: object

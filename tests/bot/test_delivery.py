@@ -18,9 +18,9 @@ from bot.posts import find_part
 from bot.schedule import Subscription
 from bot.settings import Settings
 from bot.shards import shard_of
-from bot.state import DeliveryState
 from testing.fakediscord import FakeDiscord
 from tests.bot.helpers import deliverer, whole_once, write_distinct_stories
+from tests.bot.stores import pending_days
 
 POSTS = "/channels/*/messages"
 
@@ -69,7 +69,7 @@ async def test_killed_between_deciding_and_posting_posts_once_after_restart(
     """The process dies after the delivery log says 'pending' and before the send: the next
     run looks in the channel, finds nothing, and posts exactly once."""
     async with fake.running(new_bot(settings, clock), timeout=15) as bot:
-        _due_soon(bot, fake, clock, "briefings")
+        sub = _due_soon(bot, fake, clock, "briefings")
         clock.advance(minutes=3)
         composing = asyncio.Event()
 
@@ -83,12 +83,12 @@ async def test_killed_between_deciding_and_posting_posts_once_after_restart(
         tick.cancel()
         with pytest.raises(asyncio.CancelledError):
             await tick
-        assert [d.state for d in bot.state.pending_deliveries()] == [DeliveryState.PENDING]
+        assert [sub_id for sub_id, _ in pending_days(bot.state)] == [sub.sub_id]
     assert _posts(fake, "briefings") == []
     async with fake.running(new_bot(settings, clock), timeout=15) as restarted:
         await deliverer(restarted).tick()
         await deliverer(restarted).tick()
-        assert restarted.state.pending_deliveries() == []
+        assert pending_days(restarted.state) == []
     assert whole_once(_posts(fake, "briefings"))
     assert fake.requests_to("GET", "/channels/*/messages")  # it looked before posting
     fake.assert_clean()
@@ -182,7 +182,7 @@ async def test_deleted_channel_is_disabled_without_stopping_the_others(
         for _ in range(MAX_FAILURES):
             await deliverer(bot).tick()
     assert whole_once(_posts(fake, "general"))
-    disabled = bot.state.get(gone.sub_id)
+    disabled = bot.state.get_by_channel(gone.channel_id)
     assert disabled is not None and not disabled.enabled
     assert f"subscription {gone.sub_id} disabled after {MAX_FAILURES} failures" in caplog.text
     assert [s.channel_id for s in bot.state.list_enabled()] == [fake.channel("general").id]
@@ -198,7 +198,7 @@ async def test_forbidden_channel_is_disabled_after_repeated_failures(
     fake.forbid_channel("briefings")
     for _ in range(MAX_FAILURES):
         await deliverer(bot).tick()
-    disabled = bot.state.get(sub.sub_id)
+    disabled = bot.state.get_by_channel(sub.channel_id)
     assert disabled is not None and not disabled.enabled
     listed = await answered(fake, "briefing list")
     assert listed.original is not None and "⛔ disabled" in listed.original.content
@@ -252,7 +252,7 @@ async def test_long_briefing_is_posted_whole_once_across_a_restart_between_parts
         await deliverer(restarted).tick()
         await deliverer(restarted).tick()
         sent = restarted.state.last_delivered(sub.sub_id)
-        pending = restarted.state.pending_deliveries()
+        pending = pending_days(restarted.state)
     posts = _posts(fake, "briefings")
     assert posts[:2] == before and len(posts) > 2 and whole_once(posts)
     assert sent is not None and sent.message_id == posts[0].id and pending == []
