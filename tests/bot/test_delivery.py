@@ -19,13 +19,22 @@ from bot.schedule import Subscription
 from bot.settings import Settings
 from bot.shards import shard_of
 from testing.fakediscord import FakeDiscord
-from tests.bot.helpers import deliverer, whole_once, write_distinct_stories
 from tests.bot.stores import pending_days
+from tests.helpers import (
+    Clock,
+    answered,
+    deliverer,
+    make_bot,
+    make_settings,
+    whole_once,
+    write_distinct_stories,
+)
+from tests.pgserver import PostgresServer
 
 POSTS = "/channels/*/messages"
 
 
-def _due_soon(bot: BriefBot, fake: FakeDiscord, clock: Any, channel: str) -> Subscription:
+def _due_soon(bot: BriefBot, fake: FakeDiscord, clock: Clock, channel: str) -> Subscription:
     """Subscribe `channel` for two minutes after the clock (UTC)."""
     at = (clock.current + timedelta(minutes=2)).time()
     return bot.state.subscribe(
@@ -48,15 +57,15 @@ def test_delivery_key_and_nonce() -> None:
 
 
 async def test_restart_after_posting_does_not_post_again(
-    fake: FakeDiscord, settings: Settings, clock: Any, new_bot: Any
+    fake: FakeDiscord, settings: Settings, clock: Clock
 ) -> None:
     """Posted and confirmed, then restarted within the grace window: nothing more."""
-    async with fake.running(new_bot(settings, clock), timeout=15) as bot:
+    async with fake.running(make_bot(settings, clock), timeout=15) as bot:
         _due_soon(bot, fake, clock, "briefings")
         clock.advance(minutes=3)
         await deliverer(bot).tick()
     assert whole_once(_posts(fake, "briefings"))
-    async with fake.running(new_bot(settings, clock), timeout=15) as again:
+    async with fake.running(make_bot(settings, clock), timeout=15) as again:
         clock.advance(minutes=10)
         await deliverer(again).tick()
     assert whole_once(_posts(fake, "briefings"))
@@ -64,11 +73,11 @@ async def test_restart_after_posting_does_not_post_again(
 
 
 async def test_killed_between_deciding_and_posting_posts_once_after_restart(
-    fake: FakeDiscord, settings: Settings, clock: Any, new_bot: Any
+    fake: FakeDiscord, settings: Settings, clock: Clock
 ) -> None:
     """The process dies after the delivery log says 'pending' and before the send: the next
     run looks in the channel, finds nothing, and posts exactly once."""
-    async with fake.running(new_bot(settings, clock), timeout=15) as bot:
+    async with fake.running(make_bot(settings, clock), timeout=15) as bot:
         sub = _due_soon(bot, fake, clock, "briefings")
         clock.advance(minutes=3)
         composing = asyncio.Event()
@@ -85,7 +94,7 @@ async def test_killed_between_deciding_and_posting_posts_once_after_restart(
             await tick
         assert [sub_id for sub_id, _ in pending_days(bot.state)] == [sub.sub_id]
     assert _posts(fake, "briefings") == []
-    async with fake.running(new_bot(settings, clock), timeout=15) as restarted:
+    async with fake.running(make_bot(settings, clock), timeout=15) as restarted:
         await deliverer(restarted).tick()
         await deliverer(restarted).tick()
         assert pending_days(restarted.state) == []
@@ -95,11 +104,11 @@ async def test_killed_between_deciding_and_posting_posts_once_after_restart(
 
 
 async def test_posted_but_not_confirmed_is_found_and_not_repeated(
-    fake: FakeDiscord, settings: Settings, clock: Any, new_bot: Any
+    fake: FakeDiscord, settings: Settings, clock: Clock
 ) -> None:
     """The send succeeded but the process died before confirming: the restart finds the
     tagged message in the channel's history, confirms it and posts nothing."""
-    async with fake.running(new_bot(settings, clock), timeout=15) as bot:
+    async with fake.running(make_bot(settings, clock), timeout=15) as bot:
         sub = _due_soon(bot, fake, clock, "briefings")
         clock.advance(minutes=3)
 
@@ -111,7 +120,7 @@ async def test_posted_but_not_confirmed_is_found_and_not_repeated(
             await deliverer(bot).tick()
     posted = _posts(fake, "briefings")
     assert whole_once(posted)
-    async with fake.running(new_bot(settings, clock), timeout=15) as restarted:
+    async with fake.running(make_bot(settings, clock), timeout=15) as restarted:
         await deliverer(restarted).tick()
         sent = restarted.state.last_delivered(sub.sub_id)
     assert _posts(fake, "briefings") == posted
@@ -121,7 +130,7 @@ async def test_posted_but_not_confirmed_is_found_and_not_repeated(
 
 @pytest.mark.parametrize("status", [429, 500])
 async def test_rate_limit_or_server_error_is_retried_and_posted_once(
-    fake: FakeDiscord, bot: BriefBot, clock: Any, status: int
+    fake: FakeDiscord, bot: BriefBot, clock: Clock, status: int
 ) -> None:
     """429 (retry-after) and 500 on the send: discord.py retries, the briefing lands once."""
     _due_soon(bot, fake, clock, "briefings")
@@ -137,7 +146,7 @@ async def test_rate_limit_or_server_error_is_retried_and_posted_once(
 
 
 async def test_unavailable_is_retried_on_the_next_tick_and_posted_once(
-    fake: FakeDiscord, bot: BriefBot, clock: Any, caplog: pytest.LogCaptureFixture
+    fake: FakeDiscord, bot: BriefBot, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
     """503 (not retried by discord.py): logged, left pending; the next tick checks the
     channel first, then posts once."""
@@ -154,7 +163,7 @@ async def test_unavailable_is_retried_on_the_next_tick_and_posted_once(
 
 
 async def test_unreadable_history_after_a_crash_posts_nothing_blind(
-    fake: FakeDiscord, bot: BriefBot, clock: Any
+    fake: FakeDiscord, bot: BriefBot, clock: Clock
 ) -> None:
     """A pending delivery whose channel history cannot be read (503) is not posted blind."""
     sub = _due_soon(bot, fake, clock, "briefings")
@@ -170,7 +179,7 @@ async def test_unreadable_history_after_a_crash_posts_nothing_blind(
 
 
 async def test_deleted_channel_is_disabled_without_stopping_the_others(
-    fake: FakeDiscord, bot: BriefBot, clock: Any, caplog: pytest.LogCaptureFixture
+    fake: FakeDiscord, bot: BriefBot, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A deleted channel fails MAX_FAILURES times and is disabled (logged); #general still
     gets its briefing, once."""
@@ -190,7 +199,7 @@ async def test_deleted_channel_is_disabled_without_stopping_the_others(
 
 
 async def test_forbidden_channel_is_disabled_after_repeated_failures(
-    fake: FakeDiscord, bot: BriefBot, clock: Any, answered: Any
+    fake: FakeDiscord, bot: BriefBot, clock: Clock
 ) -> None:
     """A channel that starts refusing the bot (403) is disabled, and /briefing list says so."""
     sub = _due_soon(bot, fake, clock, "briefings")
@@ -209,12 +218,12 @@ async def test_forbidden_channel_is_disabled_after_repeated_failures(
 
 
 async def test_a_posted_briefing_remembers_its_stories_for_the_next(
-    fake: FakeDiscord, settings: Settings, clock: Any, new_bot: Any
+    fake: FakeDiscord, settings: Settings, clock: Clock
 ) -> None:
     """After posting, the delivery log holds the stories' fingerprints (documents, names)."""
     from answers.changes import loads
 
-    async with fake.running(new_bot(settings, clock), timeout=15) as bot:
+    async with fake.running(make_bot(settings, clock), timeout=15) as bot:
         sub = _due_soon(bot, fake, clock, "briefings")
         assert bot.state.get_meta(f"briefing-stories:{sub.sub_id}") is None
         clock.advance(minutes=3)
@@ -226,14 +235,14 @@ async def test_a_posted_briefing_remembers_its_stories_for_the_next(
 
 
 async def test_long_briefing_is_posted_whole_once_across_a_restart_between_parts(
-    fake: FakeDiscord, tmp_path: Path, settings_for: Any, clock: Any, new_bot: Any
+    fake: FakeDiscord, tmp_path: Path, clock: Clock
 ) -> None:
     """Eight stories need several messages; the process dies after part 2 reached Discord
     but before the log said so. The restart finds part 2 in the channel, posts the rest, and
     every story and source is in the channel exactly once."""
     corpus = write_distinct_stories(tmp_path / "corpus", 12)
-    settings = settings_for(corpus, tmp_path / "data")
-    async with fake.running(new_bot(settings, clock), timeout=15) as bot:
+    settings = make_settings(corpus, tmp_path / "data")
+    async with fake.running(make_bot(settings, clock), timeout=15) as bot:
         sub = _due_soon(bot, fake, clock, "briefings")
         clock.advance(minutes=3)
         record_part = bot.state.record_part
@@ -248,7 +257,7 @@ async def test_long_briefing_is_posted_whole_once_across_a_restart_between_parts
             await deliverer(bot).tick()
     before = _posts(fake, "briefings")
     assert len(before) == 2
-    async with fake.running(new_bot(settings, clock), timeout=15) as restarted:
+    async with fake.running(make_bot(settings, clock), timeout=15) as restarted:
         await deliverer(restarted).tick()
         await deliverer(restarted).tick()
         sent = restarted.state.last_delivered(sub.sub_id)
@@ -263,7 +272,7 @@ async def test_long_briefing_is_posted_whole_once_across_a_restart_between_parts
 
 
 async def test_a_topic_subscription_posts_only_its_topic(
-    fake: FakeDiscord, bot: BriefBot, clock: Any
+    fake: FakeDiscord, bot: BriefBot, clock: Clock
 ) -> None:
     """Two subscriptions in one channel, everything and 'Rason': each posts its own briefing,
     once, and the topic's names its topic and cites fewer sources."""
@@ -289,7 +298,7 @@ async def test_a_topic_subscription_posts_only_its_topic(
 
 
 async def test_shard_processes_post_only_their_servers_briefings(
-    fake: FakeDiscord, settings: Settings, clock: Any, new_bot: Any, postgres_server: Any
+    fake: FakeDiscord, settings: Settings, clock: Clock, postgres_server: PostgresServer
 ) -> None:
     """Shards 0 and 1 of 2 share one PostgreSQL database; each posts its own server's
     subscription once, ticking twice, and never the other's."""
@@ -303,7 +312,7 @@ async def test_shard_processes_post_only_their_servers_briefings(
         shard_settings = settings.model_copy(
             update={"database_url": shared, "shard_count": 2, "shard_ids": (shard,)}
         )
-        async with fake.running(new_bot(shard_settings, clock), timeout=15) as bot:
+        async with fake.running(make_bot(shard_settings, clock), timeout=15) as bot:
             if shard == home:
                 _due_soon(bot, fake, clock, "briefings")
                 at = (clock.current + timedelta(minutes=2)).time()

@@ -12,18 +12,26 @@ import pytest
 from bot.client import BriefBot
 from bot.settings import Settings
 from testing.fakediscord import FakeDiscord, InteractionRecord
-from tests.bot.helpers import deliverer, whole_once
+from tests.helpers import (
+    Clock,
+    answered,
+    assert_cannot_ping,
+    bot_messages,
+    deliverer,
+    make_bot,
+    whole_once,
+)
 
 MANAGE = "You need the **Manage Server** permission to do that."
 
 
-def _soon(clock: Any, minutes: int = 2) -> str:
+def _soon(clock: Clock, minutes: int = 2) -> str:
     """A UTC wall time a few minutes after the clock, as /briefing subscribe takes it."""
     return f"{clock.current + timedelta(minutes=minutes):%H:%M}"
 
 
 async def _subscribe(
-    fake: FakeDiscord, answered: Any, channel: str, time: str, zone: str = "UTC", **kw: Any
+    fake: FakeDiscord, channel: str, time: str, zone: str = "UTC", **kw: Any
 ) -> InteractionRecord:
     options = {"channel": channel, "time": time, "timezone": zone}
     record: InteractionRecord = await answered(fake, "briefing subscribe", options, **kw)
@@ -35,9 +43,7 @@ def _content(record: InteractionRecord) -> str:
     return record.original.content
 
 
-async def test_briefing_now_posts_the_briefing(
-    fake: FakeDiscord, bot: BriefBot, answered: Any, no_pings: Any, bot_messages: Any
-) -> None:
+async def test_briefing_now_posts_the_briefing(fake: FakeDiscord, bot: BriefBot) -> None:
     """/briefing now, with and without a topic: a cited briefing embed within the deadline,
     saying the day, how many documents are new since when, and the time it was made."""
     now = bot.now()
@@ -55,21 +61,21 @@ async def test_briefing_now_posts_the_briefing(
     on_topic = await answered(fake, "briefing now", {"topic": "Rason", "private": True}, user="bob")
     assert on_topic.original is not None and on_topic.original.ephemeral
     assert on_topic.original.embeds[0]["title"] == f"Briefing: Rason · {day}"
-    no_pings(bot_messages(fake))
+    assert_cannot_ping(bot_messages(fake))
     fake.assert_clean()
 
 
 async def test_subscription_survives_a_restart(
-    fake: FakeDiscord, settings: Settings, clock: Any, new_bot: Any, answered: Any
+    fake: FakeDiscord, settings: Settings, clock: Clock
 ) -> None:
     """Subscribe, list, restart on the same data folder: still listed; unsubscribe removes it."""
     channel = fake.channel("briefings")
-    async with fake.running(new_bot(settings, clock), timeout=15):
-        done = await _subscribe(fake, answered, "briefings", "07:30", "europe/paris", user="bob")
+    async with fake.running(make_bot(settings, clock), timeout=15):
+        done = await _subscribe(fake, "briefings", "07:30", "europe/paris", user="bob")
         assert _content(done).startswith(f"<#{channel.id}> will get the briefing every day at")
         assert "07:30 Europe/Paris" in _content(done) and done.original is not None
         assert done.original.ephemeral
-    async with fake.running(new_bot(settings, clock), timeout=15):
+    async with fake.running(make_bot(settings, clock), timeout=15):
         listed = await answered(fake, "briefing list", user="carol")
         assert _content(listed).startswith(f"<#{channel.id}> · 07:30 Europe/Paris · next <t:")
         status = await answered(fake, "corpus status", user="carol")
@@ -81,12 +87,10 @@ async def test_subscription_survives_a_restart(
     fake.assert_clean()
 
 
-async def test_managing_needs_manage_server_at_run_time(
-    fake: FakeDiscord, bot: BriefBot, answered: Any
-) -> None:
+async def test_managing_needs_manage_server_at_run_time(fake: FakeDiscord, bot: BriefBot) -> None:
     """carol (no Manage Server) cannot subscribe, unsubscribe or reload; nothing changes."""
-    await _subscribe(fake, answered, "briefings", "08:00", user="bob")
-    denied = await _subscribe(fake, answered, "general", "09:00", user="carol")
+    await _subscribe(fake, "briefings", "08:00", user="bob")
+    denied = await _subscribe(fake, "general", "09:00", user="carol")
     assert _content(denied) == MANAGE and denied.original is not None
     assert denied.original.ephemeral
     kept = await answered(fake, "briefing unsubscribe", {"channel": "briefings"}, user="carol")
@@ -96,16 +100,16 @@ async def test_managing_needs_manage_server_at_run_time(
     subs = bot.state.list_guild(fake.guild.id)
     assert [s.channel_id for s in subs] == [fake.channel("briefings").id]
     # The owner and administrators may, like Discord's own permission check.
-    assert _content(await _subscribe(fake, answered, "general", "09:00", user="alice"))
+    assert _content(await _subscribe(fake, "general", "09:00", user="alice"))
     fake.assert_clean()
 
 
 async def test_a_channel_the_bot_cannot_post_in_is_refused(
-    fake: FakeDiscord, bot: BriefBot, answered: Any
+    fake: FakeDiscord, bot: BriefBot
 ) -> None:
     """#readonly denies Send Messages: the subscriber is told why, nothing is stored."""
     readonly = fake.channel("readonly")
-    refused = await _subscribe(fake, answered, "readonly", "08:00", user="bob")
+    refused = await _subscribe(fake, "readonly", "08:00", user="bob")
     # Without Send Messages, Discord (and discord.py) drop Embed Links too.
     expected = f"I can't post in <#{readonly.id}>: I need Send Messages, Embed Links there."
     assert _content(refused) == expected
@@ -124,10 +128,10 @@ async def test_a_channel_the_bot_cannot_post_in_is_refused(
     ],
 )
 async def test_bad_time_or_zone_is_explained(
-    fake: FakeDiscord, bot: BriefBot, answered: Any, time: str, zone: str, message: str
+    fake: FakeDiscord, bot: BriefBot, time: str, zone: str, message: str
 ) -> None:
     """An impossible time or an unknown zone: a private explanation, nothing stored."""
-    record = await _subscribe(fake, answered, "briefings", time, zone, user="bob")
+    record = await _subscribe(fake, "briefings", time, zone, user="bob")
     assert _content(record).startswith(message)
     assert bot.state.list_guild(fake.guild.id) == []
 
@@ -135,16 +139,12 @@ async def test_bad_time_or_zone_is_explained(
 async def test_scheduled_briefing_fires_once_under_a_controllable_clock(
     fake: FakeDiscord,
     settings: Settings,
-    clock: Any,
-    new_bot: Any,
-    answered: Any,
-    no_pings: Any,
-    bot_messages: Any,
+    clock: Clock,
 ) -> None:
     """The scheduler loop posts the briefing when the clock passes the time, exactly once."""
     settings = settings.model_copy(update={"scheduler_interval_seconds": 0.02})
-    async with fake.running(new_bot(settings, clock), timeout=15) as bot:
-        await _subscribe(fake, answered, "briefings", _soon(clock), user="bob")
+    async with fake.running(make_bot(settings, clock), timeout=15) as bot:
+        await _subscribe(fake, "briefings", _soon(clock), user="bob")
         await asyncio.sleep(0.1)
         assert fake.messages("briefings") == []  # not yet due
         clock.advance(minutes=3)
@@ -162,22 +162,20 @@ async def test_scheduled_briefing_fires_once_under_a_controllable_clock(
         assert posted[0].payload["nonce"] and posted[0].payload["enforce_nonce"] is True
         sent = bot.state.last_delivered(1)
         assert sent is not None and sent.message_id == posted[0].id
-    no_pings(bot_messages(fake))
+    assert_cannot_ping(bot_messages(fake))
     fake.assert_clean()
 
 
 async def test_nothing_new_is_not_posted(
     fake: FakeDiscord,
     settings: Settings,
-    clock: Any,
-    new_bot: Any,
-    answered: Any,
+    clock: Clock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Three days on, no document is new: the day is settled as skipped and nothing posted."""
     clock.advance(days=3)
-    async with fake.running(new_bot(settings, clock), timeout=15) as bot:
-        await _subscribe(fake, answered, "briefings", _soon(clock), user="bob")
+    async with fake.running(make_bot(settings, clock), timeout=15) as bot:
+        await _subscribe(fake, "briefings", _soon(clock), user="bob")
         clock.advance(minutes=3)
         with caplog.at_level(logging.INFO, logger="bot.delivery"):
             await deliverer(bot).tick()
@@ -191,14 +189,12 @@ async def test_nothing_new_is_not_posted(
 async def test_missed_beyond_grace_is_skipped_with_a_log_line(
     fake: FakeDiscord,
     settings: Settings,
-    clock: Any,
-    new_bot: Any,
-    answered: Any,
+    clock: Clock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Down past the grace window: the day is skipped (logged), not posted late."""
-    async with fake.running(new_bot(settings, clock), timeout=15) as bot:
-        await _subscribe(fake, answered, "briefings", _soon(clock), user="bob")
+    async with fake.running(make_bot(settings, clock), timeout=15) as bot:
+        await _subscribe(fake, "briefings", _soon(clock), user="bob")
         clock.advance(minutes=2 + settings.briefing_grace_minutes + 5)
         with caplog.at_level(logging.WARNING, logger="bot.delivery"):
             await deliverer(bot).tick()
@@ -208,12 +204,12 @@ async def test_missed_beyond_grace_is_skipped_with_a_log_line(
 
 
 async def test_a_deleted_channels_subscription_can_be_removed_by_id(
-    fake: FakeDiscord, bot: BriefBot, answered: Any
+    fake: FakeDiscord, bot: BriefBot
 ) -> None:
     """The channel is gone, so it can't be picked: autocomplete lists the server's
     subscriptions by id, and picking one removes it; the channel form still works."""
-    await _subscribe(fake, answered, "briefings", "07:30", user="bob")
-    await _subscribe(fake, answered, "general", "08:00", user="bob")
+    await _subscribe(fake, "briefings", "07:30", user="bob")
+    await _subscribe(fake, "general", "08:00", user="bob")
     gone = bot.state.get_by_channel(fake.channel("briefings").id)
     assert gone is not None
     await fake.delete_channel("briefings")
@@ -249,25 +245,25 @@ async def test_a_deleted_channels_subscription_can_be_removed_by_id(
     ],
 )
 async def test_people_s_times_and_zones_are_accepted(
-    fake: FakeDiscord, bot: BriefBot, answered: Any, time: str, zone: str, stored: str, shown: str
+    fake: FakeDiscord, bot: BriefBot, time: str, zone: str, stored: str, shown: str
 ) -> None:
     """12-hour times, cities, countries, common names and UTC offsets are stored as IANA zones."""
-    record = await _subscribe(fake, answered, "briefings", time, zone, user="bob")
+    record = await _subscribe(fake, "briefings", time, zone, user="bob")
     assert f"every day at {shown}; next: <t:" in _content(record)
     (sub,) = bot.state.list_guild(fake.guild.id)
     assert sub.timezone == stored
 
 
 async def test_resubscribing_says_what_changed_and_topics_are_separate(
-    fake: FakeDiscord, bot: BriefBot, answered: Any
+    fake: FakeDiscord, bot: BriefBot
 ) -> None:
     """A second subscribe names the change (or says nothing changed); a topic is a second
     subscription of the same channel, listed with its topic."""
     channel = fake.channel("briefings").id
-    await _subscribe(fake, answered, "briefings", "07:30", "Paris", user="bob")
-    same = await _subscribe(fake, answered, "briefings", "7:30am", "Europe/Paris", user="bob")
+    await _subscribe(fake, "briefings", "07:30", "Paris", user="bob")
+    same = await _subscribe(fake, "briefings", "7:30am", "Europe/Paris", user="bob")
     assert _content(same).startswith(f"<#{channel}> already gets the briefing at 07:30")
-    moved = await _subscribe(fake, answered, "briefings", "8am", "UTC+2", user="bob")
+    moved = await _subscribe(fake, "briefings", "8am", "UTC+2", user="bob")
     assert _content(moved).startswith(
         f"Updated the briefing for <#{channel}>: time 07:30 Europe/Paris → 08:00 UTC+2. Next: <t:"
     )

@@ -13,7 +13,16 @@ import pytest
 from bot.client import PERMISSIONS, BriefBot, invite_link
 from bot.cogs.answers import HELP
 from bot.errors import GENERIC
+from bot.settings import Settings
 from testing.fakediscord import EPHEMERAL, FakeDiscord
+from tests.helpers import (
+    WriteCorpus,
+    answered,
+    assert_cannot_ping,
+    bot_messages,
+    make_bot,
+    make_settings,
+)
 
 COMMANDS = [
     "summary",
@@ -82,12 +91,10 @@ async def test_logs_in_and_syncs_every_command_described(fake: FakeDiscord, bot:
     fake.assert_clean()
 
 
-async def test_guild_id_syncs_to_that_guild_only(
-    fake: FakeDiscord, settings: Any, new_bot: Any
-) -> None:
+async def test_guild_id_syncs_to_that_guild_only(fake: FakeDiscord, settings: Settings) -> None:
     """BRIEFBOT_GUILD_ID: the commands are synced to that server (instant), not globally."""
     settings = settings.model_copy(update={"guild_id": fake.guild.id})
-    async with fake.running(new_bot(settings), timeout=15):
+    async with fake.running(make_bot(settings), timeout=15):
         assert [scope for scope, _ in fake.sync_log] == [fake.guild.id]
         assert sorted(c["name"] for c in fake.commands(fake.guild)) == sorted(COMMANDS)
         record = await fake.invoke("sources", {"topic": "Rason"})
@@ -96,7 +103,7 @@ async def test_guild_id_syncs_to_that_guild_only(
 
 
 async def test_every_command_answers_in_time_with_embeds_that_cannot_ping(
-    fake: FakeDiscord, bot: BriefBot, answered: Any, no_pings: Any, bot_messages: Any
+    fake: FakeDiscord, bot: BriefBot
 ) -> None:
     """Each answer command is deferred then filled with a well-formed embed within 3 s."""
     for number, (command, options, title) in enumerate(EVERY_COMMAND):
@@ -113,13 +120,11 @@ async def test_every_command_answers_in_time_with_embeds_that_cannot_ping(
     assert "**5** documents" in status.original.content
     listed = await answered(fake, "briefing list")
     assert listed.original is not None and "No channel" in listed.original.content
-    no_pings(bot_messages(fake))
+    assert_cannot_ping(bot_messages(fake))
     fake.assert_clean()
 
 
-async def test_private_answers_are_ephemeral(
-    fake: FakeDiscord, bot: BriefBot, answered: Any
-) -> None:
+async def test_private_answers_are_ephemeral(fake: FakeDiscord, bot: BriefBot) -> None:
     """private=True: deferred and answered ephemerally; without it, in the channel."""
     private = await answered(fake, "ask", {"question": "Rason station", "private": True})
     assert private.callbacks[0].data == {"flags": EPHEMERAL}
@@ -151,7 +156,7 @@ async def test_topic_and_timezone_autocomplete(fake: FakeDiscord, bot: BriefBot)
 
 
 async def test_mentions_and_markdown_in_a_topic_ping_nobody(
-    fake: FakeDiscord, bot: BriefBot, answered: Any, no_pings: Any, bot_messages: Any
+    fake: FakeDiscord, bot: BriefBot
 ) -> None:
     """A topic with @everyone, a role, a user and markdown is echoed escaped, and pings no one."""
     role = fake.guild.roles[0]
@@ -161,19 +166,14 @@ async def test_mentions_and_markdown_in_a_topic_ping_nobody(
     title = record.original.embeds[0]["title"]
     assert "@everyone" not in title and "@here" not in title and "<@" not in title
     assert "@\u200beveryone" in title and "\\*\\*Tumen\\*\\*" in title
-    no_pings(bot_messages(fake))
+    assert_cannot_ping(bot_messages(fake))
     fake.assert_clean()
 
 
 async def test_document_mentions_and_markdown_are_quoted_escaped(
     fake: FakeDiscord,
-    write_corpus: Any,
-    settings_for: Any,
-    new_bot: Any,
-    tmp_path: Any,
-    answered: Any,
-    no_pings: Any,
-    bot_messages: Any,
+    write_corpus: WriteCorpus,
+    tmp_path: Path,
 ) -> None:
     """A document that says @everyone, <@&id>, <t:..> and **bold**: quoted, none of it live."""
     role = fake.guild.roles[0]
@@ -182,7 +182,7 @@ async def test_document_mentions_and_markdown_are_quoted_escaped(
         "<t:1700000000:F>, **right now**, said the # captain of the zeppelin.\n"
     )
     corpus = write_corpus({"hostile.txt": hostile, "calm.txt": "Calm\n\nNothing to see here.\n"})
-    async with fake.running(new_bot(settings_for(corpus, tmp_path / "data2")), timeout=15):
+    async with fake.running(make_bot(make_settings(corpus, tmp_path / "data2")), timeout=15):
         record = await answered(fake, "ask", {"question": "zeppelin crew board"})
         await fake.send_message("general", f"{fake.mention()} zeppelin crew", author="carol")
         reply = await fake.wait_for_message("general", lambda m: m.message_reference is not None)
@@ -191,13 +191,11 @@ async def test_document_mentions_and_markdown_are_quoted_escaped(
         text = message.embeds[0]["description"]
         assert "@\u200beveryone" in text and f"<\u200b@\u200b&{role.id}>" in text
         assert "<t:" not in text and "\\*\\*right now\\*\\*" in text
-    no_pings(bot_messages(fake))
+    assert_cannot_ping(bot_messages(fake))
     fake.assert_clean()
 
 
-async def test_mention_is_answered_in_a_reply(
-    fake: FakeDiscord, bot: BriefBot, no_pings: Any, bot_messages: Any
-) -> None:
+async def test_mention_is_answered_in_a_reply(fake: FakeDiscord, bot: BriefBot) -> None:
     """@briefbot question -> a reply with the answer; other bots are ignored; no ping back."""
     await fake.send_message(
         "general", f"{fake.mention()} how long is the bridge?", author="otherbot"
@@ -212,7 +210,7 @@ async def test_mention_is_answered_in_a_reply(
     assert "850 meters" in reply.embeds[0]["description"]
     assert fake.state.typing  # the typing indicator ran while the answer was composed
     assert len(fake.messages("general")) == 1  # nothing for the other bot's mention
-    no_pings(bot_messages(fake))
+    assert_cannot_ping(bot_messages(fake))
     fake.assert_clean()
 
 
@@ -285,7 +283,7 @@ async def test_command_failure_is_a_private_generic_message(
 
 
 async def test_two_questions_half_a_second_apart_are_both_answered(
-    fake: FakeDiscord, bot: BriefBot, answered: Any
+    fake: FakeDiscord, bot: BriefBot
 ) -> None:
     """With the default limits, /summary then /figures half a second later: both answered."""
     first = await answered(fake, "summary", {"topic": "Tumen River bridge"}, user="carol")
@@ -297,12 +295,12 @@ async def test_two_questions_half_a_second_apart_are_both_answered(
 
 
 async def test_questions_past_the_burst_wait_and_are_answered(
-    fake: FakeDiscord, settings: Any, new_bot: Any
+    fake: FakeDiscord, settings: Settings
 ) -> None:
     """Five questions and a mention at once past a burst of two: all deferred in time,
     all answered, none refused."""
     quick = settings.model_copy(update={"question_burst": 2, "question_window_seconds": 1.0})
-    async with fake.running(new_bot(quick), timeout=15):
+    async with fake.running(make_bot(quick), timeout=15):
         records = [await fake.invoke("ask", {"question": "Rason"}, user="carol") for _ in range(5)]
         await fake.send_message("general", f"{fake.mention()} Rason?", author="carol")
         reply = await fake.wait_for_message("general", timeout=10)
@@ -315,14 +313,14 @@ async def test_questions_past_the_burst_wait_and_are_answered(
 
 
 async def test_past_the_longest_wait_the_asker_is_told_when_to_ask_again(
-    fake: FakeDiscord, settings: Any, new_bot: Any, answered: Any
+    fake: FakeDiscord, settings: Settings
 ) -> None:
     """A wait longer than max_queue_seconds: a private "ask again <t:…:R>", never silence;
     other users are not affected."""
     strict = settings.model_copy(
         update={"question_burst": 1, "question_window_seconds": 60.0, "max_queue_seconds": 1.0}
     )
-    async with fake.running(new_bot(strict), timeout=15):
+    async with fake.running(make_bot(strict), timeout=15):
         first = await answered(fake, "sources", {"topic": "Rason"}, user="carol")
         second = await answered(fake, "ask", {"question": "Rason"}, user="carol")
         other = await answered(fake, "ask", {"question": "Rason"}, user="bob")
@@ -338,11 +336,11 @@ async def test_past_the_longest_wait_the_asker_is_told_when_to_ask_again(
 
 
 async def test_a_flood_from_one_user_does_not_hold_up_another(
-    fake: FakeDiscord, settings: Any, new_bot: Any, monkeypatch: pytest.MonkeyPatch
+    fake: FakeDiscord, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """carol sends six questions, then bob one, while the answer thread is busy: bob's answer
     comes within the first three, not after all of carol's (ordering, not timing)."""
-    bot = new_bot(settings.model_copy(update={"question_burst": 10}))
+    bot = make_bot(settings.model_copy(update={"question_burst": 10}))
     async with fake.running(bot, timeout=15):
         release, real = asyncio.Event(), bot.service.pages
 
@@ -386,7 +384,7 @@ HOSTILE_INPUTS = [
 
 @pytest.mark.parametrize("text", HOSTILE_INPUTS)
 async def test_odd_input_gets_an_answer_not_an_error(
-    fake: FakeDiscord, bot: BriefBot, answered: Any, no_pings: Any, bot_messages: Any, text: str
+    fake: FakeDiscord, bot: BriefBot, text: str
 ) -> None:
     """Blank, stopword-only, emoji, bidi, zero-width, markdown and maximal inputs: each
     command answers with a well-formed embed (found or not), never the generic error."""
@@ -397,13 +395,11 @@ async def test_odd_input_gets_an_answer_not_an_error(
     await fake.send_message("general", f"{fake.mention()} {text * 12}", author="carol")
     reply = await fake.wait_for_message("general", lambda m: bool(m.message_reference))
     assert reply.embeds or reply.content == HELP
-    no_pings(bot_messages(fake))
+    assert_cannot_ping(bot_messages(fake))
     fake.assert_clean()
 
 
-async def test_help_names_every_command_with_an_example(
-    fake: FakeDiscord, bot: BriefBot, answered: Any
-) -> None:
+async def test_help_names_every_command_with_an_example(fake: FakeDiscord, bot: BriefBot) -> None:
     """/help (private) says what the bot does, where the documents come from, and shows an
     example of every command Discord knows, subcommands included."""
     record = await answered(fake, "help")

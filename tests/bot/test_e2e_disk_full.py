@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import time
-from typing import Any
 
 import pytest
 
@@ -11,6 +10,7 @@ from bot.settings import Settings
 from bot.state import StateError, StateStore
 from testing.fakediscord import FakeDiscord
 from tests.bot.stores import FullDiskStore
+from tests.helpers import Clock, answered, make_bot
 
 
 def _fill(store: StateStore) -> int:
@@ -24,11 +24,11 @@ def _fill(store: StateStore) -> int:
 
 
 async def test_full_disk_is_explained_and_nothing_is_lost(
-    fake: FakeDiscord, settings: Settings, clock: Any, new_bot: Any, answered: Any
+    fake: FakeDiscord, settings: Settings, clock: Clock
 ) -> None:
     """Subscribing on a full disk gets the storage message and stores nothing; once space is
     back the same command works, and every subscription stored before the fault is intact."""
-    bot = new_bot(settings, clock)
+    bot = make_bot(settings, clock)
     path = settings.data_dir / "state.sqlite3"
     options = {"channel": "briefings", "time": "07:30", "timezone": "Europe/Paris"}
     async with fake.running(bot, timeout=15):

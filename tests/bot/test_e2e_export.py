@@ -10,6 +10,7 @@ from answers.compose import FiguresRequest, compose
 from bot.client import BriefBot
 from bot.markdown import render_markdown
 from testing.fakediscord import FakeDiscord
+from tests.helpers import answered
 
 CASES = [
     ("summary", {"topic": "Tumen River bridge"}, "summary-tumen-river-bridge.md"),
@@ -20,7 +21,7 @@ CASES = [
 
 @pytest.mark.parametrize(("command", "options", "name"), CASES)
 async def test_format_markdown_attaches_the_markdown_document(
-    fake: FakeDiscord, bot: BriefBot, answered: Any, command: str, options: dict[str, Any],
+    fake: FakeDiscord, bot: BriefBot, command: str, options: dict[str, Any],
     name: str,
 ) -> None:  # fmt: skip
     """One message, no embeds, one .md file: a heading and a Sources reference list."""
@@ -37,7 +38,7 @@ async def test_format_markdown_attaches_the_markdown_document(
 
 
 async def test_the_file_is_the_same_markdown_as_the_cli_prints(
-    fake: FakeDiscord, bot: BriefBot, answered: Any
+    fake: FakeDiscord, bot: BriefBot
 ) -> None:
     """One renderer: the attachment equals render_markdown of the same answer."""
     record = await answered(fake, "figures", {"topic": "Tumen River bridge", "format": "markdown"})
@@ -46,7 +47,7 @@ async def test_the_file_is_the_same_markdown_as_the_cli_prints(
     assert record.original.files[0].data.decode("utf-8") == expected
 
 
-async def test_embed_stays_the_default(fake: FakeDiscord, bot: BriefBot, answered: Any) -> None:
+async def test_embed_stays_the_default(fake: FakeDiscord, bot: BriefBot) -> None:
     """Without `format`, the answer is embeds, no file; the option offers the two choices."""
     record = await answered(fake, "sources", {"topic": "Kursk region"})
     assert record.original is not None and record.original.embeds and not record.original.files

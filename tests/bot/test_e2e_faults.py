@@ -18,7 +18,15 @@ from bot.paging import DELIVERY_FAILED
 from bot.settings import Settings
 from bot.state import StateStore
 from testing.fakediscord import FakeDiscord, MemberSpec, UserSpec, default_guild, default_users
-from tests.bot.helpers import whole_once
+from tests.helpers import (
+    Clock,
+    answered,
+    assert_cannot_ping,
+    bot_messages,
+    make_bot,
+    make_settings,
+    whole_once,
+)
 
 
 async def _fast_identify(shard_id: int | None, initial: bool = False) -> None:
@@ -26,7 +34,7 @@ async def _fast_identify(shard_id: int | None, initial: bool = False) -> None:
 
 
 async def test_gateway_drop_mid_conversation_resumes_and_answers(
-    fake: FakeDiscord, bot: BriefBot, answered: Any
+    fake: FakeDiscord, bot: BriefBot
 ) -> None:
     """A command and a mention sent while the socket is down are replayed on RESUME and
     answered; the session is resumed, not re-identified."""
@@ -46,7 +54,7 @@ async def test_gateway_drop_mid_conversation_resumes_and_answers(
 
 
 async def test_invalidated_session_reidentifies_and_answers(
-    fake: FakeDiscord, bot: BriefBot, answered: Any, monkeypatch: pytest.MonkeyPatch
+    fake: FakeDiscord, bot: BriefBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A non-resumable session: the bot IDENTIFYs again and keeps answering."""
     monkeypatch.setattr(bot, "before_identify_hook", _fast_identify)
@@ -70,14 +78,11 @@ async def test_reload_swaps_the_index_while_queries_keep_answering(
     fake: FakeDiscord,
     own_corpus: Path,
     tmp_path: Path,
-    settings_for: Any,
-    new_bot: Any,
-    answered: Any,
 ) -> None:
     """While a reload is rebuilding, queries are answered from the old index (fast); after
     the swap a new document is found."""
     bot: BriefBot
-    async with fake.running(new_bot(settings_for(own_corpus, tmp_path / "d")), timeout=15) as bot:
+    async with fake.running(make_bot(make_settings(own_corpus, tmp_path / "d")), timeout=15) as bot:
         (own_corpus / "quokka.md").write_text(
             "# Quokka sanctuary opens on Rottnest\n\nA quokka sanctuary opened on Rottnest "
             "Island on Monday, rangers said.\n",
@@ -114,14 +119,11 @@ async def test_vanished_corpus_keeps_the_last_good_index(
     fake: FakeDiscord,
     own_corpus: Path,
     tmp_path: Path,
-    settings_for: Any,
-    new_bot: Any,
-    answered: Any,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The folder disappears: /corpus reload and the periodic check report it, answers go on."""
     bot: BriefBot
-    async with fake.running(new_bot(settings_for(own_corpus, tmp_path / "d")), timeout=15) as bot:
+    async with fake.running(make_bot(make_settings(own_corpus, tmp_path / "d")), timeout=15) as bot:
         own_corpus.rename(tmp_path / "moved-away")
         failed = await answered(fake, "corpus reload", user="bob")
         assert failed.original is not None
@@ -142,9 +144,7 @@ async def test_vanished_corpus_keeps_the_last_good_index(
     fake.assert_clean()
 
 
-async def test_many_askers_at_once_are_all_acknowledged_in_time(
-    settings: Any, new_bot: Any, no_pings: Any, bot_messages: Any
-) -> None:
+async def test_many_askers_at_once_are_all_acknowledged_in_time(settings: Settings) -> None:
     """100 slash commands from 50 users, sent together: every one deferred within 3 s and
     answered, nothing Discord would reject."""
     users = [UserSpec(f"user{n}") for n in range(50)]
@@ -159,7 +159,7 @@ async def test_many_askers_at_once_are_all_acknowledged_in_time(
     ]
     async with (
         FakeDiscord(users=default_users() + users, guilds=[guild]) as fake,
-        fake.running(new_bot(settings), timeout=15),
+        fake.running(make_bot(settings), timeout=15),
     ):
         records = await asyncio.gather(
             *(
@@ -172,21 +172,19 @@ async def test_many_askers_at_once_are_all_acknowledged_in_time(
         latencies = sorted(r.latency or 99.0 for r in records)
         assert latencies[-1] < 3, latencies[-5:]
         assert all(r.original is not None and r.original.embeds for r in records)
-        no_pings(bot_messages(fake))
+        assert_cannot_ping(bot_messages(fake))
         fake.assert_clean()
 
 
 async def test_locked_database_is_explained_and_nothing_is_lost(
     fake: FakeDiscord,
     settings: Settings,
-    clock: Any,
-    new_bot: Any,
-    answered: Any,
+    clock: Clock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Another process holds the state database's write lock: subscribing says so (nothing
     stored), the scheduler logs and keeps going; once the lock is gone both work."""
-    bot = new_bot(settings, clock)
+    bot = make_bot(settings, clock)
     path = settings.data_dir / "state.sqlite3"
     bot.state = StateStore(path, busy_timeout=timedelta(seconds=0.2), clock=bot.now)
     due = f"{clock.current + timedelta(minutes=2):%H:%M}"

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from bot.client import BriefBot
+from bot.settings import Settings
 from testing.fakediscord import FakeDiscord, InteractionRecord
 from tests.feeds.site import FERRY, PORT, Site, page_html, rss2
+from tests.helpers import answered, assert_cannot_ping, bot_messages, make_bot, make_settings
 
 MANAGE = "You need the **Manage Server** permission to do that."
 
@@ -33,10 +35,11 @@ async def site() -> AsyncIterator[Site]:
 
 
 @pytest.fixture
-def feed_settings(tmp_path: Path, seeds_dir: Path, settings_for: Any) -> Any:
+def feed_settings(tmp_path: Path, seeds_dir: Path) -> Settings:
+    """Settings over a copy of seeds/ that may fetch feeds from 127.0.0.1 at once."""
     corpus = tmp_path / "corpus"
     shutil.copytree(seeds_dir, corpus)
-    return settings_for(
+    return make_settings(
         corpus,
         tmp_path / "data",
         feeds_allow_private=True,
@@ -47,17 +50,13 @@ def feed_settings(tmp_path: Path, seeds_dir: Path, settings_for: Any) -> Any:
 
 async def test_a_followed_feed_feeds_the_answers(
     fake: FakeDiscord,
-    feed_settings: Any,
-    new_bot: Any,
-    answered: Any,
+    feed_settings: Settings,
     site: Site,
-    no_pings: Any,
-    bot_messages: Any,
 ) -> None:
     """bob follows a feed; a round writes its articles; the refreshed index answers from them;
     carol may list but neither add nor remove."""
     url = site.url("/feed.xml")
-    async with fake.running(new_bot(feed_settings), timeout=15) as bot:
+    async with fake.running(make_bot(feed_settings), timeout=15) as bot:
         assert isinstance(bot, BriefBot)
         denied = await answered(fake, "feeds add", {"url": url}, user="carol")
         assert MANAGE in _text(denied)
@@ -80,19 +79,17 @@ async def test_a_followed_feed_feeds_the_answers(
         assert "Stopped following" in _text(gone)
         again = await answered(fake, "feeds remove", {"url": url}, user="bob")
         assert "I am not following that feed" in _text(again)
-        no_pings(bot_messages(fake))
+        assert_cannot_ping(bot_messages(fake))
 
 
 async def test_a_round_that_fails_is_logged_and_the_next_one_runs(
     fake: FakeDiscord,
-    feed_settings: Any,
-    new_bot: Any,
-    answered: Any,
+    feed_settings: Settings,
     site: Site,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """An error escaping the poller is logged; the following round polls as usual."""
-    async with fake.running(new_bot(feed_settings), timeout=15) as bot:
+    async with fake.running(make_bot(feed_settings), timeout=15) as bot:
         await answered(fake, "feeds add", {"url": site.url("/feed.xml")}, user="bob")
         cog: Any = bot.get_cog("FeedsCog")
         real = cog.poller.poll_due
@@ -109,11 +106,11 @@ async def test_a_round_that_fails_is_logged_and_the_next_one_runs(
 
 
 async def test_the_polling_task_starts_with_the_cog_and_stops_with_it(
-    fake: FakeDiscord, feed_settings: Any, new_bot: Any
+    fake: FakeDiscord, feed_settings: Settings
 ) -> None:
     """With an interval set, the loop runs from cog_load and is cancelled by cog_unload."""
     settings = feed_settings.model_copy(update={"feeds_interval_minutes": 5})
-    async with fake.running(new_bot(settings), timeout=15) as bot:
+    async with fake.running(make_bot(settings), timeout=15) as bot:
         cog: Any = bot.get_cog("FeedsCog")
         assert cog.poll_loop is not None and cog.poll_loop.is_running()
         await bot.remove_cog("FeedsCog")

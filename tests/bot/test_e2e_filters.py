@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from bot.client import BriefBot
 from testing.fakediscord import FakeDiscord
+from tests.helpers import answered
 
 
 @pytest.mark.parametrize(
@@ -21,7 +20,7 @@ from testing.fakediscord import FakeDiscord
     ],
 )
 async def test_every_answer_command_takes_the_filters(
-    fake: FakeDiscord, bot: BriefBot, answered: Any, command: str, text: str
+    fake: FakeDiscord, bot: BriefBot, command: str, text: str
 ) -> None:
     """The outlet and dates keep the answer to those documents, and the answer says so."""
     options = {text: "Tumen River bridge", "outlet": "NationPress", "until": "2026-12-31"}
@@ -41,9 +40,7 @@ async def test_the_outlet_autocompletes_from_the_corpus(fake: FakeDiscord, bot: 
     assert "the-express.com" in [c["value"] for c in everything.choices or []]
 
 
-async def test_a_bad_date_is_explained_privately(
-    fake: FakeDiscord, bot: BriefBot, answered: Any
-) -> None:
+async def test_a_bad_date_is_explained_privately(fake: FakeDiscord, bot: BriefBot) -> None:
     """A date that is not YYYY-MM-DD, or a range backwards, is a short private message."""
     for since, until in (("2026-13-01", "2026-12-31"), ("2026-03-02", "2026-03-01")):
         options = {"topic": "Tumen River bridge", "since": since, "until": until}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -13,6 +12,14 @@ from bot.client import BriefBot
 from bot.embeds import body_items
 from bot.paging import EXPIRED, NOT_YOURS
 from testing.fakediscord import FakeDiscord, MessageRecord, UsageError
+from tests.helpers import (
+    WriteCorpus,
+    answered,
+    assert_cannot_ping,
+    bot_messages,
+    make_bot,
+    make_settings,
+)
 
 _FILLER = "engineers surveyed river banks harbour cranes rail yards customs posts freight depots"
 WORDS = [*_FILLER.split(), "bonded", "warehouses", "timber", "sheds", "fuel", "tanks", "ferry"]
@@ -28,7 +35,7 @@ def _long_document(number: int) -> str:
 
 
 @pytest.fixture
-def long_corpus(write_corpus: Any) -> Path:
+def long_corpus(write_corpus: WriteCorpus) -> Path:
     corpus: Path = write_corpus({f"z{n}.txt": _long_document(n) for n in range(6)})
     return corpus
 
@@ -51,15 +58,12 @@ async def test_pages_turn_for_the_asker_only(
     fake: FakeDiscord,
     long_corpus: Path,
     tmp_path: Path,
-    settings_for: Any,
-    new_bot: Any,
-    answered: Any,
-    no_pings: Any,
-    bot_messages: Any,
 ) -> None:
     """Next/Previous work for the asker; anyone else gets a private 'only the asker' reply."""
     bot: BriefBot
-    async with fake.running(new_bot(settings_for(long_corpus, tmp_path / "d")), timeout=15) as bot:
+    async with fake.running(
+        make_bot(make_settings(long_corpus, tmp_path / "d")), timeout=15
+    ) as bot:
         record = await answered(fake, "ask", {"question": "zeppelin flew"}, user="carol")
         message = record.original
         assert message is not None
@@ -82,7 +86,7 @@ async def test_pages_turn_for_the_asker_only(
         assert back.response_type == 7 and message.embeds[0]["description"] == first
         answer = await bot.service.answer(AskRequest("zeppelin flew"))
     assert all(r.latency is not None and r.latency < 3 for r in fake.interactions)
-    no_pings(bot_messages(fake))
+    assert_cannot_ping(bot_messages(fake))
     fake.assert_clean()
     assert len(body_items(answer)) >= 4
 
@@ -91,13 +95,12 @@ async def test_pages_split_only_between_items(
     fake: FakeDiscord,
     long_corpus: Path,
     tmp_path: Path,
-    settings_for: Any,
-    new_bot: Any,
-    answered: Any,
 ) -> None:
     """Walking every page gives back each quoted item whole, in order, none cut in two."""
     bot: BriefBot
-    async with fake.running(new_bot(settings_for(long_corpus, tmp_path / "d")), timeout=15) as bot:
+    async with fake.running(
+        make_bot(make_settings(long_corpus, tmp_path / "d")), timeout=15
+    ) as bot:
         record = await answered(fake, "ask", {"question": "zeppelin flew"})
         message = record.original
         assert message is not None
@@ -115,12 +118,9 @@ async def test_buttons_stop_after_the_timeout(
     fake: FakeDiscord,
     long_corpus: Path,
     tmp_path: Path,
-    settings_for: Any,
-    new_bot: Any,
-    answered: Any,
 ) -> None:
     """After the (injected, short) timeout both buttons are disabled, in public and private."""
-    bot = new_bot(settings_for(long_corpus, tmp_path / "d"), page_timeout=0.3)
+    bot = make_bot(make_settings(long_corpus, tmp_path / "d"), page_timeout=0.3)
     async with fake.running(bot, timeout=15):
         public = await answered(fake, "ask", {"question": "zeppelin flew"})
         private = await answered(fake, "ask", {"question": "zeppelin dawn", "private": True})
@@ -135,10 +135,10 @@ async def test_buttons_stop_after_the_timeout(
 
 
 async def test_a_mention_answer_pages_too(
-    fake: FakeDiscord, long_corpus: Path, tmp_path: Path, settings_for: Any, new_bot: Any
+    fake: FakeDiscord, long_corpus: Path, tmp_path: Path
 ) -> None:
     """A long answer to a mention has the same buttons, owned by whoever asked."""
-    async with fake.running(new_bot(settings_for(long_corpus, tmp_path / "d")), timeout=15):
+    async with fake.running(make_bot(make_settings(long_corpus, tmp_path / "d")), timeout=15):
         await fake.send_message("general", f"{fake.mention()} zeppelin flew", author="carol")
         reply = await fake.wait_for_message("general")
         refused = await (await fake.click(reply, label="Next", user="bob")).wait_done()
@@ -152,18 +152,15 @@ async def test_page_buttons_pressed_after_a_restart_get_an_answer(
     fake: FakeDiscord,
     long_corpus: Path,
     tmp_path: Path,
-    settings_for: Any,
-    new_bot: Any,
-    answered: Any,
 ) -> None:
     """The pages lived in the old process: a press after a restart is answered privately
     ("expired, ask again"), not left to fail."""
-    settings = settings_for(long_corpus, tmp_path / "d")
-    async with fake.running(new_bot(settings), timeout=15):
+    settings = make_settings(long_corpus, tmp_path / "d")
+    async with fake.running(make_bot(settings), timeout=15):
         record = await answered(fake, "ask", {"question": "zeppelin flew"}, user="carol")
     message = record.original
     assert message is not None and _buttons(message)["Next"] is False
-    async with fake.running(new_bot(settings), timeout=15):
+    async with fake.running(make_bot(settings), timeout=15):
         press = await (await fake.click(message, label="Next", user="carol")).wait_done()
         assert press.response_type == 4 and press.original is not None
         assert press.original.ephemeral and press.original.content == EXPIRED

@@ -6,12 +6,12 @@ import asyncio
 import logging
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from retrieval.progress import BuildProgress, Stage
 from testing.fakediscord import FakeDiscord
+from tests.helpers import answered, make_bot, make_settings
 
 TOPIC = {"topic": "Tumen River bridge"}
 
@@ -20,16 +20,14 @@ async def test_building_is_answered_during_the_first_build_then_the_real_answer(
     fake: FakeDiscord,
     tmp_path: Path,
     seeds_dir: Path,
-    settings_for: Any,
-    new_bot: Any,
-    answered: Any,
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """No index yet, and the build held after two of five files: the bot is connected, a
     question is told "building the index of 5 documents, about N s left", the log shows the
     progress, and once the build ends the same question gets its real answer."""
-    settings = settings_for(seeds_dir, tmp_path / "data", index_wait_seconds=0)
-    bot = new_bot(settings)
+    settings = make_settings(seeds_dir, tmp_path / "data", index_wait_seconds=0)
+    bot = make_bot(settings)
     held, release = threading.Event(), threading.Event()
     report_progress = bot.service._on_progress
 
@@ -39,7 +37,7 @@ async def test_building_is_answered_during_the_first_build_then_the_real_answer(
             held.set()
             release.wait(30)
 
-    bot.service._on_progress = hold_after_two_files
+    monkeypatch.setattr(bot.service, "_on_progress", hold_after_two_files)
     with caplog.at_level(logging.INFO, logger="bot.service"):
         async with fake.running(bot, timeout=15):
             assert await asyncio.to_thread(held.wait, 10)

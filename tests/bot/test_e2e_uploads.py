@@ -5,12 +5,12 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.client import BriefBot
 from testing.fakediscord import FakeDiscord, InteractionRecord
+from tests.helpers import answered, make_bot, make_settings
 from tests.samples import PDF_FIGURE, article_html, two_page_pdf
 
 MANAGE = "You need the **Manage Server** permission to do that."
@@ -25,11 +25,9 @@ def corpus(tmp_path: Path, seeds_dir: Path) -> Path:
 
 
 @pytest.fixture
-async def uploading_bot(
-    fake: FakeDiscord, corpus: Path, tmp_path: Path, settings_for: Any, new_bot: Any
-) -> AsyncIterator[BriefBot]:
-    settings = settings_for(corpus, tmp_path / "data", max_upload_bytes=200_000)
-    async with fake.running(new_bot(settings), timeout=15) as bot:
+async def uploading_bot(fake: FakeDiscord, corpus: Path, tmp_path: Path) -> AsyncIterator[BriefBot]:
+    settings = make_settings(corpus, tmp_path / "data", max_upload_bytes=200_000)
+    async with fake.running(make_bot(settings), timeout=15) as bot:
         yield bot
 
 
@@ -38,15 +36,15 @@ def _text(record: InteractionRecord) -> str:
     return record.original.content
 
 
-async def _add(answered: Any, fake: FakeDiscord, name: str, data: bytes, user: str) -> str:
+async def _add(fake: FakeDiscord, name: str, data: bytes, user: str) -> str:
     return _text(await answered(fake, "corpus add", {"file": (name, data)}, user=user))
 
 
 async def test_an_uploaded_pdf_is_saved_indexed_and_quoted_with_its_page(
-    fake: FakeDiscord, uploading_bot: BriefBot, corpus: Path, answered: Any
+    fake: FakeDiscord, uploading_bot: BriefBot, corpus: Path
 ) -> None:
     """The reply says what was read; the file is in uploads/; /cite then quotes page 2."""
-    reply = await _add(answered, fake, "Energy report.pdf", two_page_pdf(), "bob")
+    reply = await _add(fake, "Energy report.pdf", two_page_pdf(), "bob")
     assert reply.startswith(
         "Added `uploads/Energy_report.pdf`: “Regional Energy Outlook 2026” · no outlet · "
         "2026-02-03 · "
@@ -61,20 +59,20 @@ async def test_an_uploaded_pdf_is_saved_indexed_and_quoted_with_its_page(
 
 
 async def test_an_uploaded_page_reports_its_title_outlet_and_date(
-    fake: FakeDiscord, uploading_bot: BriefBot, answered: Any
+    fake: FakeDiscord, uploading_bot: BriefBot
 ) -> None:
     """An HTML upload: title, site name and published date from the page's metadata."""
-    reply = await _add(answered, fake, "../../kellan.html", article_html(), "bob")
+    reply = await _add(fake, "../../kellan.html", article_html(), "bob")
     assert reply.startswith(
         "Added `uploads/kellan.html`: “Port of Kellan handles record cargo volumes” · "
         "Harbour Gazette · 2026-03-14 · "
     )
-    again = await _add(answered, fake, "kellan.html", article_html(), "alice")
+    again = await _add(fake, "kellan.html", article_html(), "alice")
     assert again.startswith("Added `uploads/kellan-2.html`")
 
 
 async def test_only_managers_may_add(
-    fake: FakeDiscord, uploading_bot: BriefBot, corpus: Path, answered: Any
+    fake: FakeDiscord, uploading_bot: BriefBot, corpus: Path
 ) -> None:
     """carol (no Manage Server) is refused and nothing is written."""
     record = await answered(fake, "corpus add", {"file": ("a.pdf", two_page_pdf())}, user="carol")
@@ -94,27 +92,25 @@ async def test_unreadable_uploads_are_refused_with_the_reason(
     fake: FakeDiscord,
     uploading_bot: BriefBot,
     corpus: Path,
-    answered: Any,
     name: str,
     data: bytes,
     expected: str,
 ) -> None:
     """Wrong type, too large, broken: the reply says which, and the corpus is unchanged."""
-    reply = await _add(answered, fake, name, data, "bob")
+    reply = await _add(fake, name, data, "bob")
     assert reply.startswith(expected)
     uploads = corpus / "uploads"
     assert not uploads.exists() or list(uploads.iterdir()) == []
 
 
 async def test_status_lists_skipped_files_with_their_reasons(
-    fake: FakeDiscord, corpus: Path, tmp_path: Path, settings_for: Any, new_bot: Any,
-    answered: Any,
+    fake: FakeDiscord, corpus: Path, tmp_path: Path,
 ) -> None:  # fmt: skip
     """/corpus status names each skipped file (up to five) and why, to managers only (the
     reasons may name paths); others see how many."""
     (corpus / "photo.jpg").write_bytes(b"\xff\xd8")
     (corpus / "broken.pdf").write_bytes(two_page_pdf()[:400])
-    async with fake.running(new_bot(settings_for(corpus, tmp_path / "d")), timeout=15):
+    async with fake.running(make_bot(make_settings(corpus, tmp_path / "d")), timeout=15):
         status = _text(await answered(fake, "corpus status", user="bob"))
         plain = _text(await answered(fake, "corpus status", user="carol"))
     assert "skipped files: 2\n- broken.pdf: corrupt PDF" in status

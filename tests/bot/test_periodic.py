@@ -14,7 +14,7 @@ from bot.client import BriefBot
 from bot.health import FILENAME
 from bot.state import StateError
 from testing.fakediscord import FakeDiscord
-from tests.bot.helpers import deliverer
+from tests.helpers import deliverer
 
 
 class FailOnce:

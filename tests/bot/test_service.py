@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import shutil
 from pathlib import Path
-from typing import Any
 
 from bot.service import CorpusService
+from tests.helpers import make_settings
 
 
 async def test_new_files_are_indexed_at_most_every_n_minutes(
-    tmp_path: Path, seeds_dir: Path, settings_for: Any
+    tmp_path: Path, seeds_dir: Path
 ) -> None:
     """A refresh asked 1 min after a rebuild waits the other 9 and answers from the old index
     meanwhile; asking again does not queue a second one; after 10 min it runs at once."""
@@ -27,7 +27,7 @@ async def test_new_files_are_indexed_at_most_every_n_minutes(
         slept.append(seconds)
         await go.wait()
 
-    settings = settings_for(corpus, tmp_path / "data", feeds_rebuild_minutes=10)
+    settings = make_settings(corpus, tmp_path / "data", feeds_rebuild_minutes=10)
     service = CorpusService(settings, clock=lambda: now[0], sleep=sleep)
     await service.start(settings.index_wait_seconds)
     before = service.opened
