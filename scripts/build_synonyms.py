@@ -1,6 +1,6 @@
 """Build answers/data/synonyms.tsv.gz: related index terms from Princeton WordNet 3.0.
 
-    python scripts/build_synonyms.py [--wordnet /usr/share/wordnet] [--out answers/data/...]
+    python -m scripts.build_synonyms [--wordnet /usr/share/wordnet] [--out answers/data/...]
 
 WordNet comes from Debian's `wordnet-base` (`apt-get install -y wordnet-base`). Each line of the
 table is `term<TAB>related:relation,…`, both sides index terms (the project's tokenizer: folded
@@ -24,15 +24,13 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from retrieval.tokenizer import tokenize
 
-from retrieval.tokenizer import tokenize  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 POS = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 # Only a word's most frequent senses: rarer ones bring noise ("dispatch" = kill). Verbs are

@@ -1,0 +1,1 @@
+"""Maintenance programs run from the repository root as `python -m scripts.NAME`."""
