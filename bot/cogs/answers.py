@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from inspect import Parameter, Signature
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import aiohttp
 import discord
@@ -78,147 +80,129 @@ async def respond(
     await send_pages(interaction, pages, private=private, timeout=bot.page_timeout)
 
 
+@dataclass(frozen=True)
+class Subject:
+    """The first option of an answer command: what the answer is about."""
+
+    name: str
+    description: str
+    kind: str = "Topic"  # its annotation, resolved in this module as discord.py resolves any
+    suggest: bool = True  # autocompleted from the corpus's topics
+
+
+class Build(Protocol):
+    """What makes an answer command's request: a request type's constructor."""
+
+    def __call__(self, text: str, /, *, filters: Filters) -> Request[Answer]: ...
+
+
+def _option(name: str, annotation: str, default: object = Parameter.empty) -> Parameter:
+    return Parameter(name, Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation, default=default)
+
+
+def answer_command(
+    name: str, description: str, subject: Subject, build: Build, *, formats: bool = True
+) -> app_commands.Command[Any, ..., None]:
+    """A slash command answering ``build(subject, filters=...)``: the options every answer
+    command shares (private, format, since, until, outlet) are declared here once."""
+
+    async def callback(cog: AnswersCog, interaction: discord.Interaction, **options: Any) -> None:
+        filters = read_filters(options["since"], options["until"], options["outlet"])
+        request = build(options[subject.name], filters=filters)
+        output = options.get("output", Export.embed)
+        await respond(cog.bot, interaction, request, options["private"], output)
+
+    # discord.py reads a command's options from its callback's signature (its own hybrid
+    # commands set one the same way) and passes the cog first to a callback named as a method.
+    callback.__signature__ = _signature(subject, formats)  # type: ignore[attr-defined]
+    callback.__qualname__ = f"AnswersCog.{name}"
+    callback.__name__ = name
+    described = app_commands.describe(
+        **{subject.name: subject.description, "private": PRIVATE},
+        **({"output": FORMAT} if formats else {}),
+        **FILTERS,
+    )(callback)
+    if formats:
+        described = app_commands.rename(output="format")(described)
+    suggest = {subject.name: suggest_topics} if subject.suggest else {}
+    completed = app_commands.autocomplete(**suggest, outlet=suggest_outlets)(described)
+    return app_commands.command(name=name, description=description)(completed)
+
+
+def _signature(subject: Subject, formats: bool) -> Signature:
+    """(cog, interaction, subject, private, [output], since, until, outlet), annotated."""
+    first = [_option("cog", "AnswersCog"), _option("interaction", "discord.Interaction")]
+    first += [_option(subject.name, subject.kind), _option("private", "bool", False)]
+    output = [_option("output", "Export", Export.embed)] if formats else []
+    days = [_option(day, "Day | None", None) for day in ("since", "until")]
+    return Signature([*first, *output, *days, _option("outlet", "str | None", None)])
+
+
+async def suggest_topics(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Key phrases and titles of the corpus containing what the user typed."""
+    return _choices(_bot(interaction).service.suggest(current))
+
+
+async def suggest_outlets(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """The corpus's outlets that contain what the user typed."""
+    return _choices(_bot(interaction).service.suggest_outlet(current))
+
+
+def _choices(values: list[str]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=v, value=v) for v in values]
+
+
+def _bot(interaction: discord.Interaction) -> BriefBot:
+    return cast("BriefBot", interaction.client)
+
+
 class AnswersCog(commands.Cog):
     """Questions about the documents, answered with verbatim quotes."""
 
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
 
-    async def _respond(
-        self,
-        interaction: discord.Interaction,
-        request: Request[Answer],
-        private: bool,
-        output: Export = Export.embed,
-    ) -> None:
-        await respond(self.bot, interaction, request, private, output)
-
-    async def topic_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=p, value=p) for p in self.bot.service.suggest(current)]
-
-    async def outlet_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        names = self.bot.service.suggest_outlet(current)
-        return [app_commands.Choice(name=n, value=n) for n in names]
-
-    @app_commands.command(
-        name="summary", description="A summary of a topic, quoted from the documents."
+    summary = answer_command(
+        "summary",
+        "A summary of a topic, quoted from the documents.",
+        Subject("topic", "What to summarize"),
+        SummaryRequest,
     )
-    @app_commands.describe(topic="What to summarize", private=PRIVATE, output=FORMAT, **FILTERS)
-    @app_commands.rename(output="format")
-    @app_commands.autocomplete(topic=topic_autocomplete, outlet=outlet_autocomplete)
-    async def summary(
-        self,
-        interaction: discord.Interaction,
-        topic: Topic,
-        private: bool = False,
-        output: Export = Export.embed,
-        since: Day | None = None,
-        until: Day | None = None,
-        outlet: str | None = None,
-    ) -> None:
-        filters = read_filters(since, until, outlet)
-        await self._respond(interaction, SummaryRequest(topic, filters=filters), private, output)
-
-    @app_commands.command(
-        name="figures", description="The numbers, quantities and dates on a topic."
+    figures = answer_command(
+        "figures",
+        "The numbers, quantities and dates on a topic.",
+        Subject("topic", "What the figures are about"),
+        FiguresRequest,
     )
-    @app_commands.describe(
-        topic="What the figures are about", private=PRIVATE, output=FORMAT, **FILTERS
+    sources = answer_command(
+        "sources",
+        "The documents on a topic, ranked.",
+        Subject("topic", "What the documents should be about"),
+        SourcesRequest,
     )
-    @app_commands.rename(output="format")
-    @app_commands.autocomplete(topic=topic_autocomplete, outlet=outlet_autocomplete)
-    async def figures(
-        self,
-        interaction: discord.Interaction,
-        topic: Topic,
-        private: bool = False,
-        output: Export = Export.embed,
-        since: Day | None = None,
-        until: Day | None = None,
-        outlet: str | None = None,
-    ) -> None:
-        filters = read_filters(since, until, outlet)
-        await self._respond(interaction, FiguresRequest(topic, filters=filters), private, output)
-
-    @app_commands.command(name="sources", description="The documents on a topic, ranked.")
-    @app_commands.describe(
-        topic="What the documents should be about", private=PRIVATE, output=FORMAT, **FILTERS
+    timeline = answer_command(
+        "timeline",
+        "The dated events of a topic, oldest first, quoted.",
+        Subject("topic", "What the timeline is about"),
+        TimelineRequest,
+        formats=False,
     )
-    @app_commands.rename(output="format")
-    @app_commands.autocomplete(topic=topic_autocomplete, outlet=outlet_autocomplete)
-    async def sources(
-        self,
-        interaction: discord.Interaction,
-        topic: Topic,
-        private: bool = False,
-        output: Export = Export.embed,
-        since: Day | None = None,
-        until: Day | None = None,
-        outlet: str | None = None,
-    ) -> None:
-        filters = read_filters(since, until, outlet)
-        await self._respond(interaction, SourcesRequest(topic, filters=filters), private, output)
-
-    @app_commands.command(
-        name="timeline", description="The dated events of a topic, oldest first, quoted."
+    cite = answer_command(
+        "cite",
+        "The exact quote that backs a claim, with a reference.",
+        Subject("claim", "The claim to back with a quote", kind="Claim", suggest=False),
+        CitationRequest,
     )
-    @app_commands.describe(topic="What the timeline is about", private=PRIVATE, **FILTERS)
-    @app_commands.autocomplete(topic=topic_autocomplete, outlet=outlet_autocomplete)
-    async def timeline(
-        self,
-        interaction: discord.Interaction,
-        topic: Topic,
-        private: bool = False,
-        since: Day | None = None,
-        until: Day | None = None,
-        outlet: str | None = None,
-    ) -> None:
-        filters = read_filters(since, until, outlet)
-        await self._respond(interaction, TimelineRequest(topic, filters=filters), private)
-
-    @app_commands.command(
-        name="cite", description="The exact quote that backs a claim, with a reference."
+    ask = answer_command(
+        "ask",
+        "A question answered with quoted passages.",
+        Subject("question", "Your question about the documents", kind="Claim", suggest=False),
+        AskRequest,
     )
-    @app_commands.describe(
-        claim="The claim to back with a quote", private=PRIVATE, output=FORMAT, **FILTERS
-    )
-    @app_commands.rename(output="format")
-    @app_commands.autocomplete(outlet=outlet_autocomplete)
-    async def cite(
-        self,
-        interaction: discord.Interaction,
-        claim: Claim,
-        private: bool = False,
-        output: Export = Export.embed,
-        since: Day | None = None,
-        until: Day | None = None,
-        outlet: str | None = None,
-    ) -> None:
-        filters = read_filters(since, until, outlet)
-        await self._respond(interaction, CitationRequest(claim, filters=filters), private, output)
-
-    @app_commands.command(name="ask", description="A question answered with quoted passages.")
-    @app_commands.describe(
-        question="Your question about the documents", private=PRIVATE, output=FORMAT, **FILTERS
-    )
-    @app_commands.rename(output="format")
-    @app_commands.autocomplete(outlet=outlet_autocomplete)
-    async def ask(
-        self,
-        interaction: discord.Interaction,
-        question: Claim,
-        private: bool = False,
-        output: Export = Export.embed,
-        since: Day | None = None,
-        until: Day | None = None,
-        outlet: str | None = None,
-    ) -> None:
-        filters = read_filters(since, until, outlet)
-        await self._respond(interaction, AskRequest(question, filters=filters), private, output)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from pathlib import Path
@@ -20,6 +21,7 @@ from tests.helpers import (
     answered,
     assert_cannot_ping,
     bot_messages,
+    check_golden,
     make_bot,
     make_settings,
 )
@@ -89,6 +91,14 @@ async def test_logs_in_and_syncs_every_command_described(fake: FakeDiscord, bot:
     assert synced["briefing"]["dm_permission"] is False
     assert synced["corpus"]["dm_permission"] is False
     fake.assert_clean()
+
+
+async def test_answer_commands_sync_as_recorded(fake: FakeDiscord, bot: BriefBot) -> None:
+    """The six answer commands, declared by one factory, sync exactly the recorded schema."""
+    names = ("summary", "figures", "sources", "timeline", "cite", "ask")
+    synced = [c for c in fake.last_sync() or [] if c["name"] in names]
+    text = json.dumps(sorted(synced, key=lambda c: str(c["name"])), indent=1, sort_keys=True)
+    check_golden("answer_commands", text + "\n", ".json")
 
 
 async def test_guild_id_syncs_to_that_guild_only(fake: FakeDiscord, settings: Settings) -> None:
