@@ -80,9 +80,11 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the end-to-end tier by file name, so a new test_e2e_*.py joins it untouched."""
+    """Mark the end-to-end tier: every test_e2e_*.py, and any other test that starts the fake
+    Discord (takes the `fake` fixture), so a new one joins it untouched."""
     for item in items:
-        if item.path.name.startswith("test_e2e_"):
+        uses_fake = "fake" in getattr(item, "fixturenames", ())
+        if item.path.name.startswith("test_e2e_") or uses_fake:
             item.add_marker(pytest.mark.e2e)
 
 
