@@ -115,10 +115,8 @@ def test_a_length_table_that_falls_turns_pruning_off(monkeypatch: Any) -> None:
         assert pruned == exhaustive
 
 
-def test_bounds_are_saved_with_the_index_and_made_when_missing(
-    tmp_path: Path, monkeypatch: Any
-) -> None:
-    """A loaded index prunes with its saved tables; arrays without them get them at first use."""
+def test_a_loaded_index_prunes_as_the_built_one(tmp_path: Path, monkeypatch: Any) -> None:
+    """Tables made at first use from mapped arrays equal the built index's; so do results."""
     _small_windows(monkeypatch, 3, 1)
     rng = np.random.default_rng(9)
     index = BM25Index.build(_zipf_corpus(rng, 500, 100), PARAMS)
@@ -127,9 +125,16 @@ def test_bounds_are_saved_with_the_index_and_made_when_missing(
     assert loaded.windows()[0] == index.windows()[0] == 3
     for mine, theirs in zip(index.windows()[1:], loaded.windows()[1:], strict=True):
         assert np.array_equal(mine, theirs)
-    arrays = {n: getattr(index, n) for n in ("indptr", "postings", "tfs", "doc_len", "idf")}
-    bare = BM25Index(index.vocab, arrays, index.avgdl, PARAMS)
-    for mine, theirs in zip(index.windows()[1:], bare.windows()[1:], strict=True):
-        assert np.array_equal(mine, theirs)
     for query in _queries(rng, 100, 20):
-        assert loaded.search(query, 7) == bare.search(query, 7) == index.search(query, 7)
+        index.prune = loaded.prune = True
+        pruned = loaded.search(query, 7)
+        index.prune = False
+        assert pruned == index.search(query, 7)
+
+
+def test_pruning_is_off_unless_asked() -> None:
+    """The exhaustive kernel is the default (faster on the benchmark); no tables are made."""
+    index = BM25Index.build([["a", "b"], ["b"]], PARAMS)
+    assert index.search(["b"], 1) == [Scored(1, index.search(["b"], 1)[0].score)]
+    assert index.prune is False
+    assert index._windows is None
