@@ -153,21 +153,26 @@ def _score_block(
             # Every weight is > 0, so zero means not yet touched; counted without a branch.
             touched[count] = slot
             count += before == 0.0
-            if tfs[j] == 1:
-                acc[slot] = before + once[i, doc_len[p]]
+            dl = doc_len[p]
+            if tfs[j] == 1 and dl < once.shape[1]:
+                acc[slot] = before + once[i, dl]
             else:
                 tf = float(tfs[j])
-                acc[slot] = before + w * (tf * k1_plus_1 / (tf + norm[doc_len[p]]))
+                acc[slot] = before + w * (tf * k1_plus_1 / (tf + norm[dl]))
         cursors[i] = stop
     return count
 
 
 @_compiled
 def weights_at_tf_one(weights: Any, norm: Any, k1_plus_1: float) -> Any:
-    """once[i, dl]: query term i's weight in a passage of length dl that holds it once."""
-    once = np.empty((len(weights), len(norm)), np.float64)
+    """once[i, dl]: query term i's weight in a passage of length dl that holds it once.
+
+    Lengths up to 1024 only: a corpus with a few very long passages keeps a small table.
+    """
+    lengths = min(len(norm), 1024)
+    once = np.empty((len(weights), lengths), np.float64)
     for i in range(len(weights)):
-        for dl in range(len(norm)):
+        for dl in range(lengths):
             tf = 1.0
             once[i, dl] = weights[i] * (tf * k1_plus_1 / (tf + norm[dl]))
     return once

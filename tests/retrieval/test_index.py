@@ -443,3 +443,17 @@ def test_top_k_scores_with_the_weights_given_and_skips_dead_passages(
         got = index.top_k(tids, idfs, norm, 10, dead)
         assert [s.passage for s in got] == live
         assert [s.score for s in got] == [float(expected[p]) for p in live]
+
+
+def test_passages_longer_than_the_weight_table_stay_exact() -> None:
+    """Past 1024 tokens the kernel divides instead of looking the tf-1 weight up: same bits."""
+    rng = np.random.default_rng(3)
+    corpus = [
+        [f"w{int(x) % 300}" for x in rng.zipf(1.3, size=int(rng.integers(1, 2500)))]
+        for _ in range(60)
+    ]
+    index = BM25Index.build(corpus, PARAMS)
+    reference = GuardedBM25Okapi(corpus)
+    assert int(index.doc_len.max()) > 1024
+    for query in _random_queries(3, 300, 30):
+        _assert_same_as(reference, index, query, 10)
