@@ -135,13 +135,8 @@ def _score_block(
     k1_plus_1: float,
     acc: Any,
     touched: Any,
-    once: Any,
 ) -> int:
-    """Add each query term's weight to the block's passages that hold it, in query order.
-
-    `once[i, dl]` is term i's weight at tf 1 (most postings), computed with the same float
-    operations as below, so looking it up instead of dividing changes no bit.
-    """
+    """Add each query term's weight to the block's passages that hold it, in query order."""
     count = 0
     for i in range(len(cursors)):
         w = weights[i]
@@ -149,33 +144,13 @@ def _score_block(
         for j in range(cursors[i], stop):
             p = postings[j]
             slot = p - start
-            before = acc[slot]
-            # Every weight is > 0, so zero means not yet touched; counted without a branch.
-            touched[count] = slot
-            count += before == 0.0
-            dl = doc_len[p]
-            if tfs[j] == 1 and dl < once.shape[1]:
-                acc[slot] = before + once[i, dl]
-            else:
-                tf = float(tfs[j])
-                acc[slot] = before + w * (tf * k1_plus_1 / (tf + norm[dl]))
+            tf = float(tfs[j])
+            if acc[slot] == 0.0:  # every weight is > 0, so zero means not yet touched
+                touched[count] = slot
+                count += 1
+            acc[slot] += w * (tf * k1_plus_1 / (tf + norm[doc_len[p]]))
         cursors[i] = stop
     return count
-
-
-@_compiled
-def weights_at_tf_one(weights: Any, norm: Any, k1_plus_1: float) -> Any:
-    """once[i, dl]: query term i's weight in a passage of length dl that holds it once.
-
-    Lengths up to 1024 only: a corpus with a few very long passages keeps a small table.
-    """
-    lengths = min(len(norm), 1024)
-    once = np.empty((len(weights), lengths), np.float64)
-    for i in range(len(weights)):
-        for dl in range(lengths):
-            tf = 1.0
-            once[i, dl] = weights[i] * (tf * k1_plus_1 / (tf + norm[dl]))
-    return once
 
 
 @_compiled
@@ -232,7 +207,6 @@ def search_top_k(
     float64 sums are identical. `norm[dl]` is rank_bm25's k1 * (1 - b + b * dl / avgdl).
     """
     cursors, ends = _term_cursors(indptr, tids)
-    once = weights_at_tf_one(weights, norm, k1_plus_1)
     scores = np.empty(k, np.float64)
     ids = np.empty(k, np.int64)
     filled = 0
@@ -249,7 +223,6 @@ def search_top_k(
             k1_plus_1,
             acc,
             touched,
-            once,
         )
         filled = _collect(acc, touched, count, start, scores, ids, filled, dead)
     return ids[:filled], scores[:filled]
