@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 
+from answers.defaults import DEFAULT_HOURS
 from answers.figures import group_figures, to_figures
 from answers.models import BriefingAnswer, Category, Citations, Figure, Source, Story
 from answers.overlap import Weigher, weigher
@@ -25,7 +26,6 @@ from retrieval.documents import Document, Sentence, SentenceKind
 
 log = logging.getLogger(__name__)
 
-DEFAULT_HOURS = 24.0
 MAX_STORIES = 8
 RECENT_DOCUMENTS = 5  # what "the most recent stories" draw on when nothing is new
 MAX_DOCUMENTS = 120  # the most recent new documents a briefing clusters (clustering is O(n^2))

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from answers.briefing import DEFAULT_HOURS, answer_briefing
-from answers.citations import answer_cite
-from answers.figures import LIMIT, answer_figures
+# Each request imports its composer when it answers: a one-shot `search` in a fresh process
+# then loads no briefing, figures or timeline code (about a tenth of its start).
+from answers.defaults import DEFAULT_HOURS, MAX_EVENTS, MAX_FIGURES
 from answers.filters import NO_DOCUMENT, NO_FILTERS, Filters
 from answers.models import (
     Answer,
@@ -29,8 +29,6 @@ from answers.models import (
 from answers.passages import answer_ask
 from answers.relevance import Within
 from answers.sources import answer_sources
-from answers.summary import answer_summary
-from answers.timeline import MAX_EVENTS, answer_timeline
 from retrieval.corpus import Corpus
 from retrieval.store import OpenedCorpus
 
@@ -74,6 +72,8 @@ class SummaryRequest:
 
     def answer(self, corpus: Corpus) -> SummaryAnswer:
         """The summary over `corpus`."""
+        from answers.summary import answer_summary
+
         return within(
             corpus,
             self.filters,
@@ -88,11 +88,13 @@ class FiguresRequest:
     """The figures on `topic`, at most `limit`."""
 
     topic: str
-    limit: int = LIMIT
+    limit: int = MAX_FIGURES
     filters: Filters = NO_FILTERS
 
     def answer(self, corpus: Corpus) -> FiguresAnswer:
         """The figures over `corpus`."""
+        from answers.figures import answer_figures
+
         return within(
             corpus,
             self.filters,
@@ -130,6 +132,8 @@ class CitationRequest:
 
     def answer(self, corpus: Corpus) -> CitationAnswer:
         """The citation over `corpus`."""
+        from answers.citations import answer_cite
+
         return within(
             corpus,
             self.filters,
@@ -169,6 +173,8 @@ class BriefingRequest:
 
     def answer(self, corpus: Corpus) -> BriefingAnswer:
         """The briefing over `corpus`."""
+        from answers.briefing import answer_briefing
+
         return answer_briefing(corpus, self.topic, self.since, self.now, self.hours)
 
 
@@ -182,6 +188,8 @@ class TimelineRequest:
 
     def answer(self, corpus: Corpus) -> TimelineAnswer:
         """The timeline over `corpus`."""
+        from answers.timeline import answer_timeline
+
         return within(
             corpus,
             self.filters,

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from answers.defaults import MAX_FIGURES
 from answers.disagreements import disagreeing, measure, side_date
 from answers.models import Category, Citations, Difference, Disagreement, Figure, FiguresAnswer
 from answers.overlap import weigher
@@ -23,7 +24,7 @@ from retrieval.corpus import Corpus
 
 log = logging.getLogger(__name__)
 
-LIMIT = 30
+LIMIT = MAX_FIGURES
 MAX_OTHERS = 3
 _SYNONYMS = {"individuals": "people", "persons": "people", "person": "people"}
 # At equal relevance, a measured or counted figure says more than a date or a bare number.

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from answers.dates import stated_dates
+from answers.defaults import MAX_EVENTS
 from answers.models import Citations, Event, StatedDate, TimelineAnswer
 from answers.overlap import Weigher, cosine, weigher
 from answers.quotes import sentence_quote
@@ -26,7 +27,6 @@ from retrieval.documents import SentenceKind
 
 log = logging.getLogger(__name__)
 
-MAX_EVENTS = 40
 MAX_DOCUMENTS = 20
 # Two documents' sentences at one date report the same event at this idf-weighted cosine.
 SAME_EVENT = 0.2

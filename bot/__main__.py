@@ -1,5 +1,5 @@
 """`python -m bot` is the same entry point as `briefbot`."""
 
-from bot.terminal.cli import main
+from bot.terminal.cli import entry
 
-raise SystemExit(main())
+raise SystemExit(entry())

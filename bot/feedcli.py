@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import json
 import sys
@@ -91,6 +90,8 @@ def run_feeds(args: argparse.Namespace, settings: Settings) -> int:
         feeds = store.all()
         out = [_feed_json(f) for f in feeds] if args.json else "\n".join(map(describe_feed, feeds))
     else:
+        import asyncio  # with ssl and sockets: only `feeds fetch` needs it, not every command
+
         reports = asyncio.run(_fetch(settings, store, now))
         out = (
             [_report_json(r) for r in reports]
@@ -105,6 +106,8 @@ def run_feeds(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _fetch(settings: Settings, store: FeedStore, now: dt.datetime) -> list[PollReport]:
+    import asyncio
+
     from bot.feedconfig import open_poller
 
     async with open_poller(settings, store) as poller:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.reader import find_paths
+from retrieval.reader import list_entries
 
 # Timestamps as coarse as this can hide a second change within the same tick: a listing with
 # a file (or its inode change) this fresh is not trusted next time.
@@ -35,12 +35,12 @@ class Listing:
 def take_listing(root: Path, salt: str) -> Listing:
     """Fingerprint root's files as `retrieval.reader.find_files` lists them (one stat each)."""
     names, stamps = [salt], array("q")
-    for relpath, path in find_paths(root):
+    for relpath, entry in list_entries(root):
         names.append(relpath)
         try:
-            infos = [os.lstat(path)]
+            infos = [entry.stat(follow_symlinks=False)]  # the folder read gave its path
             if stat.S_ISLNK(infos[0].st_mode):  # the target can change under an unchanged link
-                infos.append(os.stat(path))
+                infos.append(os.stat(entry.path))
         except OSError:
             stamps.extend((-1, -1, -1, -1, -1))
             continue

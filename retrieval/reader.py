@@ -10,7 +10,7 @@ import hashlib
 import logging
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,28 +66,53 @@ def find_files(root: Path) -> list[tuple[str, Path]]:
 
 def find_paths(root: Path) -> list[tuple[str, str]]:
     """`find_files` with plain string paths (a Path per file costs more than its stat)."""
+    return sorted((relpath, entry.path) for relpath, entry in list_entries(root))
+
+
+def list_entries(root: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """The files `find_files` lists, with their directory entries, each folder's names sorted.
+
+    An entry knows its type from the folder read and caches its `lstat`, so a caller that
+    needs each file's stat (`retrieval.listing`) makes one system call a file and no path.
+    """
     if not root.exists():
         raise CorpusError(f"corpus folder {root} does not exist")
     if not root.is_dir():
         raise CorpusError(f"corpus path {root} is not a folder")
-    found: list[tuple[str, str]] = []
+    return _entries(os.fspath(root), "")
 
-    def _on_error(err: OSError) -> None:
+
+def _entries(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted((e for e in scan if not e.name.startswith(".")), key=_name)
+    except OSError as err:
         log.warning("skipping %s: %s", err.filename, err.strerror or err)
+        return
+    for entry in entries:
+        if not _is_dir(entry):
+            yield prefix + entry.name, entry
+        elif not _is_link(entry):  # a symlinked folder (and so a symlink loop) is never walked
+            yield from _entries(entry.path, f"{prefix}{entry.name}/")
 
-    # followlinks=False: a symlinked folder (and so a symlink loop) is never walked.
-    # Plain strings in the loop: pathlib's parsing cost a second at every start for 50k files.
-    top = os.fspath(root)
-    for folder, dirs, files in os.walk(top, onerror=_on_error, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        prefix = os.path.relpath(folder, top).replace(os.sep, "/") + "/"
-        prefix = "" if prefix == "./" else prefix
-        for name in files:
-            if name.startswith("."):
-                continue
-            found.append((prefix + name, os.path.join(folder, name)))
-    found.sort(key=lambda item: item[0])
-    return found
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """As os.walk sorts entries: a link to a folder counts as a folder, an error as a file."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
 
 
 def _looks_binary(head: bytes) -> bool:

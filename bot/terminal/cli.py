@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -14,7 +15,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from answers.briefing import DEFAULT_HOURS
 from answers.compose import (
     AskRequest,
     BriefingRequest,
@@ -26,13 +26,11 @@ from answers.compose import (
     TimelineRequest,
     compose,
 )
+from answers.defaults import DEFAULT_HOURS
 from answers.filters import Filters
 from answers.models import Answer
 from bot import __version__, feedcli
-from bot.health import check_health, heartbeat_name
-from bot.markdown import render_markdown
 from bot.settings import Settings
-from bot.state import StateError
 from bot.terminal.console import build_progress, console, corpus_hint, print_answer
 from bot.terminal.render import render_text, to_json
 from retrieval.bm25 import BM25Params
@@ -254,8 +252,33 @@ def _print_index(opened: OpenedCorpus, as_json: bool) -> None:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; exit code 0 on success (an empty answer is a success), 2 on bad input."""
+def entry() -> int:
+    """The `briefbot` command and `python -m bot`: `main`, ending at once after an answer."""
+    return main(leave=True)
+
+
+def _leave() -> None:
+    """End the process now, its output flushed, skipping the interpreter's teardown.
+
+    Freeing a one-shot answer's objects one by one (every module, the corpus and its caches)
+    took 0.1-0.2 s of CPU after the answer was printed; the kernel frees a process at once.
+    Nothing is left to close after an answer: no database, worker or temporary file. If a
+    stream cannot be flushed (a closed pipe), this returns and the usual exit reports it.
+    """
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        return
+    logging.shutdown()
+    os._exit(0)
+
+
+def main(argv: Sequence[str] | None = None, *, leave: bool = False) -> int:
+    """Run one command; exit code 0 on success (an empty answer is a success), 2 on bad input.
+
+    leave=True (the command itself, not a caller in-process) ends the process once an answer
+    is printed, see `_leave`."""
     args = _parser().parse_args(argv)
     try:
         settings = Settings()
@@ -265,6 +288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "corpus", None) is not None:
         settings = settings.model_copy(update={"corpus_dir": args.corpus})
     if args.command == "health":
+        from bot.health import check_health, heartbeat_name
+
         healthy, line = check_health(
             settings.data_dir, args.max_age, name=heartbeat_name(settings.shard_ids)
         )
@@ -276,6 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(settings)
     _configure_logging(args.verbose)
     if args.command == "feeds":
+        from bot.state import StateError  # sqlite3: not for the answers
+
         try:
             return feedcli.run_feeds(args, settings)
         except StateError as err:  # includes a refused feed address
@@ -306,7 +333,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json or args.format == "json":
         print(json.dumps(to_json(answer), ensure_ascii=False, indent=2))
     elif args.format == "md":
+        from bot.markdown import render_markdown
+
         sys.stdout.write(render_markdown(answer))
     else:
         print_answer(console(), render_text(answer, settings.templates_dir))
+    if leave:
+        _leave()
     return 0

@@ -92,3 +92,92 @@ def test_the_salt_keys_the_listing(write_corpus: WriteCorpus, tmp_path: Path) ->
     """Other BM25 parameters (in the salt) never recall the index of the old ones."""
     root = write_corpus({"a.txt": A})
     assert take_listing(root, "k1=1.5").digest != take_listing(root, "k1=1.2").digest
+
+
+def _same_size_edit(root: Path) -> None:
+    (root / "sub" / "b.txt").write_text(B.replace("Kursk", "Kyiv!"))
+
+
+def _touch(root: Path) -> None:
+    info = os.stat(root / "a.txt")
+    os.utime(root / "a.txt", ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
+
+
+def _copy_keeping_size_and_times(root: Path) -> None:
+    """What `cp -p` or `rsync -a` leaves: new bytes, the old size and mtime (a new inode)."""
+    path, info = root / "a.txt", os.stat(root / "a.txt")
+    (root / "a.new").write_text(A.replace("Tumen", "Volga"))
+    os.utime(root / "a.new", ns=(info.st_atime_ns, info.st_mtime_ns))
+    os.replace(root / "a.new", path)
+
+
+def _new_subfolder(root: Path) -> None:
+    (root / "new").mkdir()
+    (root / "new" / "c.txt").write_text(A)
+
+
+def _file_made_a_folder(root: Path) -> None:
+    (root / "a.txt").unlink()
+    (root / "a.txt").mkdir()
+
+
+def _retarget(root: Path) -> None:
+    (root / "link.txt").unlink()
+    os.symlink(root / ".hidden" / "other.txt", root / "link.txt")
+
+
+CHANGES: dict[str, Callable[[Path], object]] = {
+    "same-size edit": _same_size_edit,
+    "touch": _touch,
+    "copy keeping size and mtime": _copy_keeping_size_and_times,
+    "add": lambda root: (root / "c.txt").write_text(B),
+    "remove": lambda root: (root / "sub" / "b.txt").unlink(),
+    "rename": lambda root: (root / "sub" / "b.txt").rename(root / "sub" / "c.txt"),
+    "move to another folder": lambda root: (root / "sub" / "b.txt").rename(root / "b.txt"),
+    "symlink retarget": _retarget,
+    "symlink target edit": lambda root: (root / ".hidden" / "real.txt").write_text(B + B),
+    "new subfolder": _new_subfolder,
+    "unsupported file added": lambda root: (root / "sub" / "notes.csv").write_text("a,b\n"),
+    "file made a folder": _file_made_a_folder,
+}
+
+
+@pytest.fixture
+def tree(write_corpus: WriteCorpus) -> Path:
+    """Files at the top and in a subfolder, and a link into a hidden folder."""
+    root = write_corpus(
+        {"a.txt": A, "sub/b.txt": B, ".hidden/real.txt": B, ".hidden/other.txt": A + A}
+    )
+    os.symlink(root / ".hidden" / "real.txt", root / "link.txt")
+    (root / "sub" / "deeper").mkdir()
+    (root / "sub" / "deeper" / "d.txt").write_text(A)
+    return root
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_every_kind_of_change_changes_the_listing(tree: Path, change: str) -> None:
+    """Each way a listed file can change (content, times, name, place, link) changes the digest."""
+    before = take_listing(tree, "salt")
+    assert take_listing(tree, "salt").digest == before.digest  # nothing changed: the same
+    CHANGES[change](tree)
+    assert take_listing(tree, "salt").digest != before.digest
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["hidden file", "hidden folder", "empty folder", "symlinked folder"],
+)
+def test_what_the_load_never_reads_leaves_the_listing(tree: Path, change: str) -> None:
+    """Hidden files and folders, empty folders and symlinked folders are not listed (the load
+    skips them too), so changing them keeps the digest: the reuse stays cheap and still safe."""
+    before = take_listing(tree, "salt").digest
+    if change == "hidden file":
+        (tree / "sub" / ".draft.txt").write_text(B)
+    elif change == "hidden folder":
+        (tree / ".hidden" / "other.txt").write_text(B)  # no listed link points here
+        (tree / ".hidden" / "more.txt").write_text(B)
+    elif change == "empty folder":
+        (tree / "sub" / "empty").mkdir()
+    else:
+        os.symlink(tree / "sub", tree / "linked")
+    assert take_listing(tree, "salt").digest == before

@@ -22,10 +22,15 @@ KURSK = (
 
 def run_module(*argv: str, data: Path) -> subprocess.CompletedProcess[str]:
     """Run `python -m bot ARGV` in a subprocess, from the repository root."""
+    return run_python("-m", "bot", *argv, data=data)
+
+
+def run_python(*argv: str, data: Path) -> subprocess.CompletedProcess[str]:
+    """Run `python ARGV` in a subprocess, from the repository root, with data as data folder."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
     env["BRIEFBOT_DATA_DIR"] = str(data)
     return subprocess.run(
-        [sys.executable, "-m", "bot", *argv],
+        [sys.executable, *argv],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -272,8 +277,9 @@ def test_filter_flags_keep_the_answer_to_an_outlet_and_dates(run: Run) -> None:
 
 
 def test_a_one_shot_answer_imports_neither_numba_nor_discord(tmp_path: Path) -> None:
-    """`search` over a built index: numpy scores it; numba, discord.py and the feed and HTML
-    parsers (trafilatura, feedparser: about 0.45 s) are never imported."""
+    """`search` over a built index: numpy scores it; numba, discord.py, the feed and HTML
+    parsers (trafilatura, feedparser: about 0.45 s), sqlite3 and the answers `search` does not
+    give (briefings, figures) are never imported."""
     assert run_module("index", "--corpus", str(SEEDS), data=tmp_path).returncode == 0
     script = (
         "import sys\n"
@@ -281,6 +287,8 @@ def test_a_one_shot_answer_imports_neither_numba_nor_discord(tmp_path: Path) -> 
         f"assert main(['search', 'Kursk region', '--corpus', {str(SEEDS)!r}]) == 0\n"
         "assert 'numba' not in sys.modules and 'discord' not in sys.modules\n"
         "assert 'trafilatura' not in sys.modules and 'feedparser' not in sys.modules\n"
+        "unused = {'sqlite3', 'answers.briefing', 'answers.figures'}\n"
+        "assert not unused & set(sys.modules), sorted(unused & set(sys.modules))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
     env["BRIEFBOT_DATA_DIR"] = str(tmp_path)
@@ -327,3 +335,22 @@ def test_hours_must_be_more_than_zero(
         run("briefing", "--hours", hours, "--corpus", str(SEEDS))
     assert done.value.code == 2
     assert "argument --hours: " in capsys.readouterr().err
+
+
+def test_the_command_leaves_at_once_after_an_answer_with_its_output_whole(tmp_path: Path) -> None:
+    """`briefbot ask` as a command prints what `main` prints, byte for byte (flushed into a
+    pipe), exits 0, and skips the interpreter's teardown: an atexit handler never runs."""
+    assert run_module("index", "--corpus", str(SEEDS), data=tmp_path).returncode == 0
+    argv = ["ask", "Kursk region", "--json", "--corpus", str(SEEDS)]
+    script = (
+        "import atexit, sys\n"
+        "from bot.terminal import cli\n"
+        "atexit.register(lambda: print('TORN DOWN', file=sys.stderr))\n"
+        f"sys.argv[1:] = {argv!r}\n"
+        "raise SystemExit(cli.{call}())\n"
+    )
+    entry = run_python("-c", script.format(call="entry"), data=tmp_path)
+    plain = run_python("-c", script.format(call="main"), data=tmp_path)
+    assert (plain.returncode, plain.stderr) == (0, "TORN DOWN\n")
+    assert (entry.returncode, entry.stderr) == (0, "")
+    assert entry.stdout == plain.stdout and json.loads(entry.stdout)["kind"] == "ask"
