@@ -9,6 +9,7 @@ document. The parent (`retrieval.ingest`) numbers documents and merges batches i
 from __future__ import annotations
 
 import logging
+import threading
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,9 +19,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from retrieval import cancel, documents
 from retrieval.build import tokenize_chunk
 from retrieval.corpus import _KINDS, _doc_record
-from retrieval.documents import Document, parse_document
+from retrieval.documents import Document
 from retrieval.passages import group_passages
 from retrieval.reader import Skipped as SkippedFile
 from retrieval.reader import decode_file, read_raw
@@ -107,34 +109,36 @@ class _Captured(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def read_batch(task: Task) -> Batch:
-    """Read, parse, split and tokenize the task's files (see `Batch`)."""
+def read_batch(task: Task, stop: threading.Event | None = None) -> Batch:
+    """Read, parse, split and tokenize the task's files (see `Batch`); `stop` is checked
+    before each file (in-process only: an event does not cross to a worker)."""
     captured = _Captured()
     logger = logging.getLogger("retrieval")
     if task.capture_logs:  # a worker has no handlers: the parent logs what happened
         logger.addHandler(captured)
         logger.propagate = False
     try:
-        return _read(task, captured.records)
+        return _read(task, captured.records, stop)
     finally:
         if task.capture_logs:
             logger.removeHandler(captured)
             logger.propagate = True
 
 
-def _read(task: Task, logs: list[tuple[str, int, str]]) -> Batch:
+def _read(task: Task, logs: list[tuple[str, int, str]], stop: threading.Event | None) -> Batch:
     columns = _Columns()
     listed: list[tuple[str, str, str]] = []
     records: list[dict[str, Any]] = []
     sentence_counts, passage_counts = array("q"), array("q")
     for relpath, path in task.files:
+        cancel.check(stop)
         raw = read_raw(path, relpath, task.max_bytes, task.real_root)
         source = decode_file(raw)
         if isinstance(source, SkippedFile):
             listed.append((relpath, raw.digest, source.reason))
             continue
         listed.append((relpath, raw.digest, ""))
-        doc = parse_document(source, "")  # ids are given in corpus order, by the parent
+        doc = documents.parse_document(source, "")  # ids are given in corpus order, by the parent
         records.append(_doc_record(doc))
         sentence_counts.append(len(doc.sentences))
         passage_counts.append(columns.add(doc) if doc.sentences else 0)

@@ -122,18 +122,12 @@ def _read_batches(
 ) -> Iterator[Iterator[Batch]]:
     """The tasks' batches in order: read in-process, or by a pool terminated when done."""
     if not pooled:
-        yield _in_process(tasks, stop)
+        yield (read_batch(task, stop) for task in tasks)
         return
     with build.worker_pool(os.cpu_count() or 1, ["retrieval.batch"]) as pool:
         sent = [Task(t.files, t.real_root, t.max_bytes, capture_logs=True) for t in tasks]
         # imap keeps corpus order and lets the merge overlap with reading.
         yield build.polled(pool.imap(read_batch, sent), stop)
-
-
-def _in_process(tasks: list[Task], stop: threading.Event | None) -> Iterator[Batch]:
-    for task in tasks:
-        cancel.check(stop)
-        yield read_batch(task)
 
 
 class _Merge:
