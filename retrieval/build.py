@@ -21,7 +21,7 @@ import numpy.typing as npt
 from retrieval import cancel
 from retrieval.bm25 import BM25Params
 from retrieval.index import BM25Index
-from retrieval.tokenizer import tokenize
+from retrieval.tokenizer import token_ids, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,9 @@ _CHUNK_PASSAGES = 10_000
 
 def tokenize_chunk(texts: Sequence[str], tokenizer: Tokenizer = tokenize) -> Chunk:
     """Tokenize passages into ids local to this chunk (a worker's unit of work)."""
+    if tokenizer is tokenize:  # the same numbers, each raw token looked up once
+        terms, flat, counts = token_ids(texts)
+        return terms, np.frombuffer(flat, np.int32), np.frombuffer(counts, np.int64)
     local: dict[str, int] = {}
     ids = array("i")
     lengths = array("q")

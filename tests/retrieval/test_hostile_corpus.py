@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from retrieval import ingest, reader, store
+from retrieval import batch, ingest, reader, store
 from retrieval.store import open_corpus
 
 ARTICLE = "Tumen bridge opens\n\nThe road bridge over the Tumen River will be 850 meters long.\n"
@@ -176,7 +176,7 @@ def test_index_never_quotes_text_the_file_no_longer_holds(
     path = corpus / "a.txt"
     path.write_text(ARTICLE)
     edited = ARTICLE.replace("850 meters", "999 meters")
-    real_read = ingest.read_batch
+    real_read = batch.read_batch
 
     def _read_while_edited(*args: Any, **kwargs: Any) -> Any:
         path.write_text(edited)  # edited after hashing, while the build reads
