@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import enum
 import hashlib
-import itertools
 import logging
 import os
 import re
@@ -196,6 +195,17 @@ def _metadata_line(line: str) -> Metadata | None:
     return None
 
 
+def _has_words(text: str, start: int, end: int, wanted: int = MIN_SENTENCE_WORDS) -> bool:
+    """Whether text[start:end] holds `wanted` words: one search per word, stopping at the last
+    wanted (a count of every word, or a generator over them, was an ingest hot spot)."""
+    for _ in range(wanted):
+        word = _WORD.search(text, start, end)
+        if word is None:
+            return False
+        start = word.end()
+    return True
+
+
 def _is_label(line: str) -> bool:
     """Section labels ("Synopsis", "Key Takeaways") are not sentences."""
     return len(line.split()) <= 4 and not line.endswith(_TERMINAL)
@@ -243,9 +253,7 @@ def parse_document(source: SourceFile, doc_id: str) -> Document:
             found = meta.merge(found, Metadata(outlet=dateline["outlet"], published=published))
             start = dateline.end()
         for index, (s, e) in enumerate(split_spans(text, start, end), start=1):
-            # Stop at the third word instead of listing every word (an ingest hot spot).
-            words = itertools.islice(_WORD.finditer(text, s, e), MIN_SENTENCE_WORDS)
-            if sum(1 for _ in words) == MIN_SENTENCE_WORDS:
+            if _has_words(text, s, e):
                 anchor = Anchor(doc_id, number, index, page_at(pages, s))
                 sentences.append(Sentence(anchor, s, e, text[s:e], kind))
     return Document(

@@ -115,10 +115,15 @@ def _is_link(entry: os.DirEntry[str]) -> bool:
         return False
 
 
+# Control bytes other than tab, newline, form feed and carriage return.
+_CONTROLS = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13))
+
+
 def _looks_binary(head: bytes) -> bool:
     if b"\x00" in head:
         return True
-    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    # Counted in C (the bytes deleted), not by a Python loop over every byte: an ingest hot spot.
+    controls = len(head) - len(head.translate(None, _CONTROLS))
     return len(head) > 0 and controls / len(head) > 0.1
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import logging
 import re
 import unicodedata
+from array import array
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import Stemmer
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Bump when the output of `tokenize` changes for any input: persisted indexes embed it.
 _RULES_VERSION = "6"
@@ -17,6 +23,8 @@ _RULES_VERSION = "6"
 # A token is a run of letters/digits, optionally joined by . , or an apostrophe
 # between two such runs ("u.s", "2,850", "1.5", "korea's"); hyphens and slashes split.
 _TOKEN = re.compile(r"[^\W_]+(?:[.,'][^\W_]+)*")
+# `_TOKEN` on ASCII text: `[^\W_]` is [A-Za-z0-9] there, and a plain class matches faster.
+_ASCII_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,'][A-Za-z0-9]+)*")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 # A hyphenated compound is also indexed whole ("covid-19" -> covid, 19 and covid19): on SciFact
@@ -264,7 +272,7 @@ def _terms_of(raw: str) -> tuple[str, ...]:
     return tuple(t for p in parts for t in _terms_of(p))
 
 
-def _cached_terms(raw: str) -> tuple[str, ...]:
+def _terms_cached(raw: str) -> tuple[str, ...]:
     terms = _cache.get(raw)
     if terms is None:
         terms = _terms_of(raw)
@@ -274,13 +282,62 @@ def _cached_terms(raw: str) -> tuple[str, ...]:
     return terms
 
 
+def _raw_tokens(text: str) -> list[str]:
+    """The raw tokens whose terms, in order, are `tokenize(text)`: the words, then the
+    hyphenated compounds whole."""
+    if text.isascii():
+        # What `normalize` makes of ASCII (NFKC keeps it, case-folding is lower(), only the
+        # backtick is translated), and `_TOKEN` with ASCII classes: the same tokens, faster.
+        norm = text.lower().replace("`", "'")
+        raws: list[str] = _ASCII_TOKEN.findall(norm)
+    else:
+        norm = normalize(text)
+        raws = _TOKEN.findall(norm)
+    if "-" in norm:
+        raws += [c.replace("-", "") for c in _COMPOUND.findall(norm)]
+    return raws
+
+
+def _looked_up(
+    table: dict[str, tuple[T, ...]], raws: list[str], miss: Callable[[str], tuple[T, ...]]
+) -> list[tuple[T, ...]]:
+    """table[raw] for each raw token, else `miss(raw)`: the lookups run in C (`map`), with a
+    Python step per token absent rather than per token (the tokenizer's main cost)."""
+    found = list(map(table.get, raws))
+    if None in found:  # rare once the table is warm: vocabulary is Zipfian
+        at = 0
+        with contextlib.suppress(ValueError):  # no None left
+            while True:
+                at = found.index(None, at)
+                found[at] = miss(raws[at])
+    return found  # type: ignore[return-value]
+
+
 def tokenize(text: str) -> list[str]:
     """Split text into index terms; the same function serves passages and queries."""
-    out: list[str] = []
-    norm = normalize(text)
-    for raw in _TOKEN.findall(norm):
-        out.extend(_cached_terms(raw))
-    if "-" in norm:
-        for compound in _COMPOUND.findall(norm):
-            out.extend(_cached_terms(compound.replace("-", "")))
-    return out
+    found = _looked_up(_cache, _raw_tokens(text), _terms_cached)
+    return list(itertools.chain.from_iterable(found))
+
+
+def token_ids(texts: Iterable[str]) -> tuple[list[str], array[int], array[int]]:
+    """`tokenize` each text, its terms numbered in order of first occurrence over all of them:
+    (the terms by number, every text's term numbers, terms per text). The same as numbering
+    `tokenize`'s output, but each raw token is looked up once, in C, straight to its numbers."""
+    numbers: dict[str, int] = {}
+    raw_numbers: dict[str, tuple[int, ...]] = {}
+
+    def _number(raw: str) -> tuple[int, ...]:
+        known = raw_numbers.get(raw)
+        if known is None:  # a raw token seen earlier in the same text
+            terms = _terms_cached(raw)
+            known = raw_numbers[raw] = tuple(numbers.setdefault(t, len(numbers)) for t in terms)
+        return known
+
+    flat, lengths = array("i"), array("q")
+    for text in texts:
+        before = len(flat)
+        flat.extend(
+            itertools.chain.from_iterable(_looked_up(raw_numbers, _raw_tokens(text), _number))
+        )
+        lengths.append(len(flat) - before)
+    return list(numbers), flat, lengths

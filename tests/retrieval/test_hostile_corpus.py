@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from retrieval import documents, ingest, reader, store
+from retrieval import batch, ingest, reader, store
 from retrieval.store import open_corpus
 
 ARTICLE = "Tumen bridge opens\n\nThe road bridge over the Tumen River will be 850 meters long.\n"
@@ -60,7 +60,7 @@ def test_file_deleted_while_indexing_is_skipped(
         (corpus / "b.txt").unlink()  # deleted between listing and reading
         return found
 
-    monkeypatch.setattr(documents, "find_files", _find_then_delete)
+    monkeypatch.setattr(ingest, "find_files", _find_then_delete)
     monkeypatch.setattr(store, "_file_digests", lambda *a: {"a.txt": "x", "b.txt": "y"})
     with caplog.at_level(logging.WARNING):
         opened = open_corpus(corpus, tmp_path / "data")
@@ -176,19 +176,19 @@ def test_index_never_quotes_text_the_file_no_longer_holds(
     path = corpus / "a.txt"
     path.write_text(ARTICLE)
     edited = ARTICLE.replace("850 meters", "999 meters")
-    real_load = documents.load_documents
+    real_read = batch.read_batch
 
-    def _load_while_edited(*args: Any, **kwargs: Any) -> Any:
+    def _read_while_edited(*args: Any, **kwargs: Any) -> Any:
         path.write_text(edited)  # edited after hashing, while the build reads
         try:
-            return real_load(*args, **kwargs)
+            return real_read(*args, **kwargs)
         finally:
             path.write_text(ARTICLE)  # and reverted before the next open
 
-    monkeypatch.setattr(ingest, "load_documents", _load_while_edited)
+    monkeypatch.setattr(ingest, "read_batch", _read_while_edited)
     during = open_corpus(corpus, tmp_path / "data")
     assert "999 meters" in during.corpus.document_by_id("a").text
-    monkeypatch.setattr(ingest, "load_documents", real_load)
+    monkeypatch.setattr(ingest, "read_batch", real_read)
     after = open_corpus(corpus, tmp_path / "data")
     assert after.key != during.key
     assert "850 meters" in after.corpus.document_by_id("a").text

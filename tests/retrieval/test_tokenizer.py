@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.tokenizer import STOPWORDS, TOKENIZER_VERSION, normalize, tokenize
+from retrieval import tokenizer
+from retrieval.tokenizer import STOPWORDS, TOKENIZER_VERSION, normalize, token_ids, tokenize
 
 
 def test_case_folding_stopwords_and_stems() -> None:
@@ -102,3 +103,34 @@ def test_version_names_the_rules_and_stopwords() -> None:
     rules, digest = TOKENIZER_VERSION.split("-")
     assert rules.isdigit() and len(digest) == 12
     assert "the" in STOPWORDS and "kursk" not in STOPWORDS
+
+
+TEXTS = [
+    "The U.S. said 2,850 trucks, 1.5 tonnes each, crossed the Tumen River.",
+    "Covid-19 cases: covid19 and COVID 19 — Korea's o'brien `quoted` İstanbul-Börse.",
+    "the a an of",  # nothing but stopwords
+    "",
+    "x-y-z x-y-z covid-19's co-op Co-Op",
+    "Ｆｕｌｌ width ﬁ ligature and cafe\u0301 and naïve",
+    "The river, the river: rivers and the bridge's bridges.",
+]
+
+
+def test_ascii_text_is_tokenized_as_the_general_path_does() -> None:
+    """ASCII text takes a faster path (no NFKC, ASCII classes) to the same raw tokens."""
+    for text in [*TEXTS, "Backtick`s and `quotes` with don`t", "a_b 1_000 x\ty\x0bz"]:
+        if text.isascii():
+            norm = normalize(text)
+            words = tokenizer._TOKEN.findall(norm)
+            compounds = [c.replace("-", "") for c in tokenizer._COMPOUND.findall(norm)]
+            assert tokenizer._raw_tokens(text) == words + compounds
+
+
+def test_token_ids_number_terms_as_tokenize_in_first_occurrence_order() -> None:
+    """token_ids gives what numbering tokenize's output in order of first occurrence gives."""
+    numbers: dict[str, int] = {}
+    expected = [[numbers.setdefault(t, len(numbers)) for t in tokenize(x)] for x in TEXTS * 2]
+    terms, flat, lengths = token_ids(TEXTS * 2)
+    assert terms == list(numbers)
+    assert list(lengths) == [len(e) for e in expected]
+    assert list(flat) == [n for e in expected for n in e]
