@@ -13,8 +13,12 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 from answers.figures import group_figures, to_figures
 from answers.models import BriefingAnswer, Category, Citations, Figure, Source, Story
+from answers.moments import micros, moments
 from answers.overlap import Weigher, weigher
 from answers.quotes import sentence_quote
 from answers.relevance import find
@@ -34,37 +38,11 @@ MAX_FIGURES = 8
 # Key figures are the measured and counted ones; dates and bare numbers need their sentence.
 _KEY = frozenset(Category) - {Category.DATE, Category.YEAR, Category.ORDINAL, Category.NUMBER}
 NOTHING_NEW = "Nothing new since {since} UTC. The most recent stories:"
-_DAY = dt.timedelta(days=1)
-_EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     """Aware UTC; a naive datetime is taken to be UTC already."""
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
-def _moments(corpus: Corpus, number: int) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """When a document was first seen, and the start of its publication day (UTC)."""
-    # The raw record, not corpus.metadata(): this runs for every document of the corpus.
-    record = corpus.records[number]
-    seen, published = record.get("first_seen"), record.get("published")
-    return (
-        dt.datetime.fromtimestamp(seen, dt.UTC) if seen is not None else None,
-        dt.datetime.fromisoformat(published).replace(tzinfo=dt.UTC) if published else None,
-    )
-
-
-def is_new(corpus: Corpus, number: int, since: dt.datetime, now: dt.datetime) -> bool:
-    """First seen in [since, now), or published on a UTC day that overlaps it."""
-    first_seen, day = _moments(corpus, number)
-    if first_seen is not None and since <= first_seen < now:
-        return True
-    return day is not None and day < now and day + _DAY > since
-
-
-def latest(corpus: Corpus, number: int) -> dt.datetime:
-    """The later of first seen and published, for "most recent" ordering."""
-    return max((m for m in _moments(corpus, number) if m is not None), default=_EPOCH)
 
 
 def _stories(
@@ -73,7 +51,7 @@ def _stories(
     """Stories of the given documents: bigger first, then the most recent, then corpus order."""
     docs = [corpus.document(n) for n in numbers]
     vectors = [document_vector(d, weight) for d in docs]
-    recency = [latest(corpus, n).timestamp() for n in numbers]
+    recency = moments(corpus).latest(np.asarray(numbers, dtype=np.int64)).tolist()
     groups = sorted(cluster(vectors), key=lambda g: (-len(g), -max(recency[i] for i in g), g))
     stories: list[Grouped] = []
     for g in groups:
@@ -144,6 +122,15 @@ def _assemble(
     return tuple(stories), tuple(key[:MAX_FIGURES]), tuple(sources)
 
 
+def _recent(
+    corpus: Corpus, candidates: npt.NDArray[np.int64], window: tuple[dt.datetime, dt.datetime]
+) -> npt.NDArray[np.int64]:
+    """The candidates (in corpus order) first seen or published in the window."""
+    since, until = (micros(w) for w in window)
+    kept: npt.NDArray[np.int64] = candidates[moments(corpus).new(candidates, since, until)]
+    return kept
+
+
 def answer_briefing(
     corpus: Corpus,
     topic: str = "",
@@ -155,23 +142,27 @@ def answer_briefing(
     until = _utc(now) if now is not None else dt.datetime.now(dt.UTC)
     start = _utc(since) if since is not None else until - dt.timedelta(hours=hours)
     window = (min(start, until), until)  # a `since` in the future is an empty window
-    candidates, focus, notice = list(range(corpus.document_count)), None, None
+    candidates, focus, notice = np.arange(corpus.document_count, dtype=np.int64), None, None
     if topic.strip():
         findings = find(corpus, topic, limit=corpus.document_count)
         if not findings.found:
             notice = nothing_found(findings.query)
             return BriefingAnswer(topic, notice=notice, window=window)
-        candidates = sorted(corpus.ids[d.document.id] for d in findings.documents)
+        candidates = np.asarray(
+            sorted(corpus.ids[d.document.id] for d in findings.documents), dtype=np.int64
+        )
         # Stories keep to the sentences on the topic, unless it is spread over several.
         focus = {(e.document.id, e.index): e.coverage for e in findings.sentences} or None
         notice = partly_found(findings.query)
-    fresh = [n for n in candidates if is_new(corpus, n, *window)]
-    new = bool(fresh)
+    fresh = _recent(corpus, candidates, window)
+    new = bool(len(fresh))
     if not new:
         fresh = candidates
         notice = NOTHING_NEW.format(since=window[0].strftime("%Y-%m-%d %H:%M"))
     cap = MAX_DOCUMENTS if new else RECENT_DOCUMENTS
-    recent = sorted(sorted(fresh, key=lambda n: (-latest(corpus, n).timestamp(), n))[:cap])
+    # The most recent first (ties: corpus order, as `fresh` is), then in corpus order.
+    by_recency = np.argsort(-moments(corpus).latest(fresh), kind="stable")
+    recent = sorted(fresh[by_recency[:cap]].tolist())
     stories, figures, sources = _assemble(_stories(corpus, recent, weigher(corpus), focus))
     return BriefingAnswer(
         topic,

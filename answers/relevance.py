@@ -14,7 +14,7 @@ bridge across the Tumen River".
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -132,10 +132,12 @@ def sentence_evidence(
     return found
 
 
-def _relevant_hits(corpus: Corpus, query: Query, doc_hit: DocumentHit) -> tuple[list[Hit], float]:
+def _relevant_hits(
+    corpus: Corpus, query: Query, doc_hits: Sequence[Hit]
+) -> tuple[list[Hit], float]:
     """The document's passages that pass the rule (best BM25 first), and its best coverage."""
     kept, best = [], 0.0
-    for hit in doc_hit.hits:
+    for hit in doc_hits:
         coverage = passage_coverage(corpus, query, hit.passage)
         best = max(best, coverage)
         if coverage >= MIN_COVERAGE - _EPS:
@@ -145,7 +147,7 @@ def _relevant_hits(corpus: Corpus, query: Query, doc_hit: DocumentHit) -> tuple[
 
 def _candidates(
     corpus: Corpus, query: Query, depth: int, within: Within | None = None
-) -> list[DocumentHit]:
+) -> list[tuple[int, tuple[Hit, ...]]]:
     """Documents by BM25 of the query's own terms (exact), plus EXPANSION times the BM25 of
     the related terms looked for in their place; both searches kept `within` the mask."""
     terms = [t for t in tokenize(query.text) if t in query.weights]
@@ -153,7 +155,7 @@ def _candidates(
     extra = sorted({a for alts in query.alternatives.values() for a in alts} - set(terms))
     for s in corpus.score(extra, depth, within) if extra else ():
         hits[s.passage] = hits.get(s.passage, 0.0) + EXPANSION * s.score
-    return corpus.group_hits([Hit(corpus.passage(p), score) for p, score in hits.items()], depth)
+    return corpus.rank_hits([Hit(corpus.passage(p), score) for p, score in hits.items()], depth)
 
 
 def find(
@@ -173,25 +175,21 @@ def find(
         return Findings(query)
     if not any(t in vocab or t in query.alternatives for t in query.weights):
         return Findings(query)
-    ranked: list[tuple[float, float, int, DocumentHit]] = []
+    ranked: list[tuple[float, float, int, list[Hit]]] = []
     coverage: dict[str, float] = {}
-    for doc_hit in _candidates(corpus, query, depth, within):
-        hits, best = _relevant_hits(corpus, query, doc_hit)
+    for number, doc_hits in _candidates(corpus, query, depth, within):
+        hits, best = _relevant_hits(corpus, query, doc_hits)
         if not hits:
             continue
-        doc = doc_hit.document
-        coverage[doc.id] = best
+        coverage[hits[0].passage.doc_id] = best
         rest = sum(h.score for h in hits[1:])
-        ranked.append(
-            (
-                -hits[0].score,
-                -rest,
-                corpus.ids[doc.id],
-                DocumentHit(doc, hits[0].score, tuple(hits)),
-            )
-        )
+        ranked.append((-hits[0].score, -rest, number, hits))
     ranked.sort(key=lambda item: item[:3])
-    documents = tuple(item[3] for item in ranked[:limit])
+    # Only the documents shown are read whole (their every sentence is weighed next).
+    documents = tuple(
+        DocumentHit(corpus.document(number), hits[0].score, tuple(hits))
+        for _, _, number, hits in ranked[:limit]
+    )
     evidence = [e for rank, d in enumerate(documents) for e in sentence_evidence(query, rank, d)]
     return Findings(
         query,
