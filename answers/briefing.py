@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import weakref
 from collections.abc import Sequence
 
 import numpy as np
@@ -23,7 +24,7 @@ from answers.overlap import Weigher, weigher
 from answers.quotes import sentence_quote
 from answers.relevance import find
 from answers.sources import document_source, nothing_found, partly_found
-from answers.stories import Focus, Grouped, cluster, document_vector, group_story
+from answers.stories import Focus, Grouped, Vector, cluster, document_vector, group_story
 from retrieval.corpus import Corpus
 from retrieval.documents import Document, Sentence, SentenceKind
 
@@ -52,7 +53,10 @@ def _stories(
     docs = [corpus.document(n) for n in numbers]
     vectors = [document_vector(d, weight) for d in docs]
     recency = moments(corpus).latest(np.asarray(numbers, dtype=np.int64)).tolist()
-    groups = sorted(cluster(vectors), key=lambda g: (-len(g), -max(recency[i] for i in g), g))
+    groups = sorted(
+        _clusters(corpus, numbers, vectors),
+        key=lambda g: (-len(g), -max(recency[i] for i in g), g),
+    )
     stories: list[Grouped] = []
     for g in groups:
         story = group_story(
@@ -63,6 +67,27 @@ def _stories(
             if len(stories) == MAX_STORIES:  # groups come biggest first: the rest are not shown
                 break
     return stories
+
+
+# The last few clusterings, by corpus and documents: every briefing of a window (scheduled, on
+# demand, in each channel) clusters the same recent documents until a new one comes.
+CLUSTERINGS_KEPT = 16
+_CLUSTERINGS: weakref.WeakKeyDictionary[Corpus, dict[tuple[int, ...], list[list[int]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _clusters(corpus: Corpus, numbers: Sequence[int], vectors: Sequence[Vector]) -> list[list[int]]:
+    """`cluster(vectors)` of these documents' vectors, remembered for the corpus."""
+    kept = _CLUSTERINGS.setdefault(corpus, {})
+    key = tuple(numbers)
+    found = kept.get(key)
+    if found is None:
+        found = cluster(vectors)
+        if len(kept) >= CLUSTERINGS_KEPT:
+            del kept[next(iter(kept))]  # the oldest
+        kept[key] = found
+    return found
 
 
 def _key_figures(grouped: Grouped, numbers: Citations) -> list[Figure]:

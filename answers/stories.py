@@ -24,10 +24,9 @@ import numpy as np
 import numpy.typing as npt
 
 from answers.overlap import Weigher, repeats
-from answers.query import terms_of
+from answers.query import terms_of, tokens_of
 from answers.relevance import Evidence
 from retrieval.documents import Document, SentenceKind
-from retrieval.tokenizer import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +79,7 @@ def document_vector(doc: Document, weight: Weigher) -> Vector:
     counts: Counter[str] = Counter()
     leads = _leads(doc)
     for i, sentence in enumerate(doc.sentences):
-        tokens = tokenize(sentence.text)
+        tokens = tokens_of(sentence.text)
         counts.update(tokens * (2 if i in leads else 1))
     vector = {t: (1 + math.log(n)) * weight(t) for t, n in counts.items()}
     vectors[key] = vector
