@@ -13,6 +13,7 @@ bridge across the Tumen River".
 
 from __future__ import annotations
 
+import heapq
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -177,13 +178,20 @@ def find(
         return Findings(query)
     ranked: list[tuple[float, float, int, list[Hit]]] = []
     coverage: dict[str, float] = {}
+    top: list[float] = []  # the `limit` best scores of relevant documents so far (a heap)
     for number, doc_hits in _candidates(corpus, query, depth, within):
+        # Candidates come best hit first, and a document's relevant hits score at most its
+        # best: once one scores below the `limit` best so far, no later one can rank.
+        if 0 < limit == len(top) and doc_hits[0].score < top[0]:
+            break
         hits, best = _relevant_hits(corpus, query, doc_hits)
         if not hits:
             continue
         coverage[hits[0].passage.doc_id] = best
         rest = sum(h.score for h in hits[1:])
         ranked.append((-hits[0].score, -rest, number, hits))
+        if limit > 0:
+            (heapq.heappush if len(top) < limit else heapq.heappushpop)(top, hits[0].score)
     ranked.sort(key=lambda item: item[:3])
     # Only the documents shown are read whole (their every sentence is weighed next).
     documents = tuple(
