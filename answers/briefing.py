@@ -22,7 +22,7 @@ from answers.models import BriefingAnswer, Category, Citations, Figure, Source, 
 from answers.moments import micros, moments
 from answers.overlap import Weigher, weigher
 from answers.quotes import sentence_quote
-from answers.relevance import find
+from answers.relevance import Evidence, Ranked, rank, read, sentence_evidence
 from answers.sources import document_source, nothing_found, partly_found
 from answers.stories import Focus, Grouped, Vector, cluster, document_vector, group_story
 from retrieval.corpus import Corpus
@@ -147,6 +147,26 @@ def _assemble(
     return tuple(stories), tuple(key[:MAX_FIGURES]), tuple(sources)
 
 
+def _focus(corpus: Corpus, ranked: Ranked, recent: Sequence[int]) -> Focus | None:
+    """The coverage of each sentence on the topic, for the stories to keep to; None when no
+    relevant document has one (the topic is spread over several sentences).
+
+    Only the documents that make stories are read whole; the others only to learn whether
+    any sentence at all is on the topic, when none of these is.
+    """
+    hits = dict(ranked.documents)
+
+    def on_topic(number: int) -> list[Evidence]:
+        return sentence_evidence(ranked.query, 0, read(corpus, number, hits[number]))
+
+    focus = {(e.document.id, e.index): e.coverage for n in recent for e in on_topic(n)}
+    if focus:
+        return focus
+    chosen = set(recent)
+    others = (n for n, _ in ranked.documents if n not in chosen)
+    return {} if any(on_topic(n) for n in others) else None
+
+
 def _recent(
     corpus: Corpus, candidates: npt.NDArray[np.int64], window: tuple[dt.datetime, dt.datetime]
 ) -> npt.NDArray[np.int64]:
@@ -167,18 +187,14 @@ def answer_briefing(
     until = _utc(now) if now is not None else dt.datetime.now(dt.UTC)
     start = _utc(since) if since is not None else until - dt.timedelta(hours=hours)
     window = (min(start, until), until)  # a `since` in the future is an empty window
-    candidates, focus, notice = np.arange(corpus.document_count, dtype=np.int64), None, None
+    candidates, ranked, notice = np.arange(corpus.document_count, dtype=np.int64), None, None
     if topic.strip():
-        findings = find(corpus, topic, limit=corpus.document_count)
-        if not findings.found:
-            notice = nothing_found(findings.query)
+        ranked = rank(corpus, topic, limit=corpus.document_count)
+        if not ranked.documents:
+            notice = nothing_found(ranked.query)
             return BriefingAnswer(topic, notice=notice, window=window)
-        candidates = np.asarray(
-            sorted(corpus.ids[d.document.id] for d in findings.documents), dtype=np.int64
-        )
-        # Stories keep to the sentences on the topic, unless it is spread over several.
-        focus = {(e.document.id, e.index): e.coverage for e in findings.sentences} or None
-        notice = partly_found(findings.query)
+        candidates = np.asarray(sorted(n for n, _ in ranked.documents), dtype=np.int64)
+        notice = partly_found(ranked.query)
     fresh = _recent(corpus, candidates, window)
     new = bool(len(fresh))
     if not new:
@@ -188,6 +204,7 @@ def answer_briefing(
     # The most recent first (ties: corpus order, as `fresh` is), then in corpus order.
     by_recency = np.argsort(-moments(corpus).latest(fresh), kind="stable")
     recent = sorted(fresh[by_recency[:cap]].tolist())
+    focus = _focus(corpus, ranked, recent) if ranked else None
     stories, figures, sources = _assemble(_stories(corpus, recent, weigher(corpus), focus))
     return BriefingAnswer(
         topic,

@@ -159,23 +159,31 @@ def _candidates(
     return corpus.rank_hits([Hit(corpus.passage(p), score) for p, score in hits.items()], depth)
 
 
-def find(
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """The documents on a query, best first, before any is read whole: each one's number and
+    relevant hits, and by document id its best passage's coverage."""
+
+    query: Query
+    documents: tuple[tuple[int, tuple[Hit, ...]], ...] = ()
+    coverage: dict[str, float] = field(default_factory=dict)
+
+
+def rank(
     corpus: Corpus,
     text: str,
     limit: int = 10,
     depth: int = DEPTH,
     expand_all: bool = False,
     within: Within | None = None,
-) -> Findings:
-    """The documents (at most `limit`) and sentences on `text` that pass the coverage rule;
-    `expand_all` looks for every term's related words, not only the rare terms' (cite);
-    `within` (a mask over document numbers) keeps the search to the documents it selects."""
+) -> Ranked:
+    """The documents (at most `limit`) that pass the coverage rule on `text`, as `find`."""
     query = parse_query(corpus, text, expand_all)
     vocab = corpus.index.vocab
     if query.missing_name or query.mass <= 0:
-        return Findings(query)
+        return Ranked(query)
     if not any(t in vocab or t in query.alternatives for t in query.weights):
-        return Findings(query)
+        return Ranked(query)
     ranked: list[tuple[float, float, int, list[Hit]]] = []
     coverage: dict[str, float] = {}
     top: list[float] = []  # the `limit` best scores of relevant documents so far (a heap)
@@ -193,15 +201,31 @@ def find(
         if limit > 0:
             (heapq.heappush if len(top) < limit else heapq.heappushpop)(top, hits[0].score)
     ranked.sort(key=lambda item: item[:3])
+    kept = tuple((number, tuple(hits)) for _, _, number, hits in ranked[:limit])
+    return Ranked(
+        query, kept, {hits[0].passage.doc_id: coverage[hits[0].passage.doc_id] for _, hits in kept}
+    )
+
+
+def read(corpus: Corpus, number: int, hits: tuple[Hit, ...]) -> DocumentHit:
+    """A ranked document read whole, with its relevant hits."""
+    return DocumentHit(corpus.document(number), hits[0].score, hits)
+
+
+def find(
+    corpus: Corpus,
+    text: str,
+    limit: int = 10,
+    depth: int = DEPTH,
+    expand_all: bool = False,
+    within: Within | None = None,
+) -> Findings:
+    """The documents (at most `limit`) and sentences on `text` that pass the coverage rule;
+    `expand_all` looks for every term's related words, not only the rare terms' (cite);
+    `within` (a mask over document numbers) keeps the search to the documents it selects."""
+    ranked = rank(corpus, text, limit, depth, expand_all, within)
     # Only the documents shown are read whole (their every sentence is weighed next).
-    documents = tuple(
-        DocumentHit(corpus.document(number), hits[0].score, tuple(hits))
-        for _, _, number, hits in ranked[:limit]
-    )
-    evidence = [e for rank, d in enumerate(documents) for e in sentence_evidence(query, rank, d)]
-    return Findings(
-        query,
-        documents,
-        {d.document.id: coverage[d.document.id] for d in documents},
-        tuple(evidence),
-    )
+    documents = tuple(read(corpus, number, hits) for number, hits in ranked.documents)
+    query = ranked.query
+    evidence = [e for at, d in enumerate(documents) for e in sentence_evidence(query, at, d)]
+    return Findings(query, documents, ranked.coverage, tuple(evidence))
