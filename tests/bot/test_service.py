@@ -51,11 +51,11 @@ async def test_new_files_are_indexed_at_most_every_n_minutes(
 
 
 async def test_a_new_index_has_its_answer_columns_read_in_the_background(
-    tmp_path: Path, seeds_dir: Path, settings_for: Any
+    tmp_path: Path, seeds_dir: Path
 ) -> None:
     """After a (re)load the service reads the dates briefings compare, off the answer thread,
     so the first briefing does not read every record."""
-    settings = settings_for(seeds_dir, tmp_path / "data")
+    settings = make_settings(seeds_dir, tmp_path / "data")
     service = CorpusService(settings)
     await service.start(settings.index_wait_seconds)
     for _ in range(500):  # the phrases and columns are read while the service answers
