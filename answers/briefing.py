@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import weakref
 from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
 
 from answers.defaults import DEFAULT_HOURS
 from answers.figures import group_figures, to_figures
 from answers.models import BriefingAnswer, Category, Citations, Figure, Source, Story
+from answers.moments import micros, moments
 from answers.overlap import Weigher, weigher
 from answers.quotes import sentence_quote
-from answers.relevance import find
+from answers.relevance import Evidence, Ranked, rank, read, sentence_evidence
 from answers.sources import document_source, nothing_found, partly_found
-from answers.stories import Focus, Grouped, cluster, document_vector, group_story
+from answers.stories import Focus, Grouped, Vector, cluster, document_vector, group_story
 from retrieval.corpus import Corpus
 from retrieval.documents import Document, Sentence, SentenceKind
 
@@ -34,37 +39,11 @@ MAX_FIGURES = 8
 # Key figures are the measured and counted ones; dates and bare numbers need their sentence.
 _KEY = frozenset(Category) - {Category.DATE, Category.YEAR, Category.ORDINAL, Category.NUMBER}
 NOTHING_NEW = "Nothing new since {since} UTC. The most recent stories:"
-_DAY = dt.timedelta(days=1)
-_EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     """Aware UTC; a naive datetime is taken to be UTC already."""
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
-def _moments(corpus: Corpus, number: int) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """When a document was first seen, and the start of its publication day (UTC)."""
-    # The raw record, not corpus.metadata(): this runs for every document of the corpus.
-    record = corpus.records[number]
-    seen, published = record.get("first_seen"), record.get("published")
-    return (
-        dt.datetime.fromtimestamp(seen, dt.UTC) if seen is not None else None,
-        dt.datetime.fromisoformat(published).replace(tzinfo=dt.UTC) if published else None,
-    )
-
-
-def is_new(corpus: Corpus, number: int, since: dt.datetime, now: dt.datetime) -> bool:
-    """First seen in [since, now), or published on a UTC day that overlaps it."""
-    first_seen, day = _moments(corpus, number)
-    if first_seen is not None and since <= first_seen < now:
-        return True
-    return day is not None and day < now and day + _DAY > since
-
-
-def latest(corpus: Corpus, number: int) -> dt.datetime:
-    """The later of first seen and published, for "most recent" ordering."""
-    return max((m for m in _moments(corpus, number) if m is not None), default=_EPOCH)
 
 
 def _stories(
@@ -73,8 +52,11 @@ def _stories(
     """Stories of the given documents: bigger first, then the most recent, then corpus order."""
     docs = [corpus.document(n) for n in numbers]
     vectors = [document_vector(d, weight) for d in docs]
-    recency = [latest(corpus, n).timestamp() for n in numbers]
-    groups = sorted(cluster(vectors), key=lambda g: (-len(g), -max(recency[i] for i in g), g))
+    recency = moments(corpus).latest(np.asarray(numbers, dtype=np.int64)).tolist()
+    groups = sorted(
+        _clusters(corpus, numbers, vectors),
+        key=lambda g: (-len(g), -max(recency[i] for i in g), g),
+    )
     stories: list[Grouped] = []
     for g in groups:
         story = group_story(
@@ -85,6 +67,27 @@ def _stories(
             if len(stories) == MAX_STORIES:  # groups come biggest first: the rest are not shown
                 break
     return stories
+
+
+# The last few clusterings, by corpus and documents: every briefing of a window (scheduled, on
+# demand, in each channel) clusters the same recent documents until a new one comes.
+CLUSTERINGS_KEPT = 16
+_CLUSTERINGS: weakref.WeakKeyDictionary[Corpus, dict[tuple[int, ...], list[list[int]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _clusters(corpus: Corpus, numbers: Sequence[int], vectors: Sequence[Vector]) -> list[list[int]]:
+    """`cluster(vectors)` of these documents' vectors, remembered for the corpus."""
+    kept = _CLUSTERINGS.setdefault(corpus, {})
+    key = tuple(numbers)
+    found = kept.get(key)
+    if found is None:
+        found = cluster(vectors)
+        if len(kept) >= CLUSTERINGS_KEPT:
+            del kept[next(iter(kept))]  # the oldest
+        kept[key] = found
+    return found
 
 
 def _key_figures(grouped: Grouped, numbers: Citations) -> list[Figure]:
@@ -144,6 +147,35 @@ def _assemble(
     return tuple(stories), tuple(key[:MAX_FIGURES]), tuple(sources)
 
 
+def _focus(corpus: Corpus, ranked: Ranked, recent: Sequence[int]) -> Focus | None:
+    """The coverage of each sentence on the topic, for the stories to keep to; None when no
+    relevant document has one (the topic is spread over several sentences).
+
+    Only the documents that make stories are read whole; the others only to learn whether
+    any sentence at all is on the topic, when none of these is.
+    """
+    hits = dict(ranked.documents)
+
+    def on_topic(number: int) -> list[Evidence]:
+        return sentence_evidence(ranked.query, 0, read(corpus, number, hits[number]))
+
+    focus = {(e.document.id, e.index): e.coverage for n in recent for e in on_topic(n)}
+    if focus:
+        return focus
+    chosen = set(recent)
+    others = (n for n, _ in ranked.documents if n not in chosen)
+    return {} if any(on_topic(n) for n in others) else None
+
+
+def _recent(
+    corpus: Corpus, candidates: npt.NDArray[np.int64], window: tuple[dt.datetime, dt.datetime]
+) -> npt.NDArray[np.int64]:
+    """The candidates (in corpus order) first seen or published in the window."""
+    since, until = (micros(w) for w in window)
+    kept: npt.NDArray[np.int64] = candidates[moments(corpus).new(candidates, since, until)]
+    return kept
+
+
 def answer_briefing(
     corpus: Corpus,
     topic: str = "",
@@ -155,23 +187,24 @@ def answer_briefing(
     until = _utc(now) if now is not None else dt.datetime.now(dt.UTC)
     start = _utc(since) if since is not None else until - dt.timedelta(hours=hours)
     window = (min(start, until), until)  # a `since` in the future is an empty window
-    candidates, focus, notice = list(range(corpus.document_count)), None, None
+    candidates, ranked, notice = np.arange(corpus.document_count, dtype=np.int64), None, None
     if topic.strip():
-        findings = find(corpus, topic, limit=corpus.document_count)
-        if not findings.found:
-            notice = nothing_found(findings.query)
+        ranked = rank(corpus, topic, limit=corpus.document_count)
+        if not ranked.documents:
+            notice = nothing_found(ranked.query)
             return BriefingAnswer(topic, notice=notice, window=window)
-        candidates = sorted(corpus.ids[d.document.id] for d in findings.documents)
-        # Stories keep to the sentences on the topic, unless it is spread over several.
-        focus = {(e.document.id, e.index): e.coverage for e in findings.sentences} or None
-        notice = partly_found(findings.query)
-    fresh = [n for n in candidates if is_new(corpus, n, *window)]
-    new = bool(fresh)
+        candidates = np.asarray(sorted(n for n, _ in ranked.documents), dtype=np.int64)
+        notice = partly_found(ranked.query)
+    fresh = _recent(corpus, candidates, window)
+    new = bool(len(fresh))
     if not new:
         fresh = candidates
         notice = NOTHING_NEW.format(since=window[0].strftime("%Y-%m-%d %H:%M"))
     cap = MAX_DOCUMENTS if new else RECENT_DOCUMENTS
-    recent = sorted(sorted(fresh, key=lambda n: (-latest(corpus, n).timestamp(), n))[:cap])
+    # The most recent first (ties: corpus order, as `fresh` is), then in corpus order.
+    by_recency = np.argsort(-moments(corpus).latest(fresh), kind="stable")
+    recent = sorted(fresh[by_recency[:cap]].tolist())
+    focus = _focus(corpus, ranked, recent) if ranked else None
     stories, figures, sources = _assemble(_stories(corpus, recent, weigher(corpus), focus))
     return BriefingAnswer(
         topic,

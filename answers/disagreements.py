@@ -159,7 +159,7 @@ class _Stories:
     def same(self, a: Document, b: Document) -> bool:
         if a.id == b.id:
             return True
-        va, vb = (self.vectors.setdefault(d.id, document_vector(d, self.weight)) for d in (a, b))
+        va, vb = (document_vector(d, self.weight) for d in (a, b))
         return story_cosine(va, vb) >= SAME_TOPIC
 
 

@@ -90,6 +90,11 @@ def _columns(corpus: Corpus) -> _Columns:
     return found
 
 
+def prepare(corpus: Corpus) -> None:
+    """Read the corpus's filter columns now, so that no filtered answer waits for them."""
+    _columns(corpus)
+
+
 NO_FILTERS = Filters()  # frozen, so one shared default is safe
 
 

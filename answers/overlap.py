@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import weakref
 from collections.abc import Callable, Collection
 
 from answers.query import idf
@@ -26,13 +27,28 @@ Weigher = Callable[[str], float]
 
 
 def weigher(corpus: Corpus) -> Weigher:
-    """A term -> idf function, memoized for the life of one answer."""
+    """The corpus's term -> idf function, memoized for the life of the corpus (one a corpus:
+    what is cached by weigher, such as document vectors, lives as long)."""
+    found = _WEIGHERS.get(corpus)
+    if found is None:
+        found = _weigher(weakref.ref(corpus))
+        _WEIGHERS[corpus] = found
+    return found
 
-    @functools.cache
+
+def _weigher(corpus: weakref.ref[Corpus]) -> Weigher:
+    # A weak reference: the corpus's cache entry must not keep the corpus alive.
+    @functools.lru_cache(maxsize=WEIGHTS_KEPT)
     def weight(term: str) -> float:
-        return idf(corpus, term)
+        alive = corpus()
+        assert alive is not None, "a weigher outlived its corpus"
+        return idf(alive, term)
 
     return weight
+
+
+WEIGHTS_KEPT = 1 << 16  # bounded: hostile queries full of invented words
+_WEIGHERS: weakref.WeakKeyDictionary[Corpus, Weigher] = weakref.WeakKeyDictionary()
 
 
 def cosine(a: Collection[str], b: Collection[str], weight: Weigher) -> float:

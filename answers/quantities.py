@@ -11,6 +11,7 @@ years", "three or more North Koreans", "dozens of workers"), never in "the two c
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -390,6 +391,11 @@ def _noun_before(text: str, found: list[Mention], m: Mention) -> str | None:
 
 def extract(text: str) -> list[Mention]:
     """Every figure in `text`, left to right, none overlapping another."""
+    return list(_extract(text))
+
+
+@functools.lru_cache(maxsize=1 << 15)  # sentences recur: a briefing reads the same stories
+def _extract(text: str) -> tuple[Mention, ...]:
     found: list[Mention] = []
     for m in _ANCHOR.finditer(text):
         if found and m.start() < found[-1].end:
@@ -403,4 +409,4 @@ def extract(text: str) -> list[Mention]:
             noun = _noun_before(text, found, mention)
             if noun:
                 found[i] = replace(mention, unit=noun, category=Category.COUNT)
-    return found
+    return tuple(found)

@@ -188,4 +188,11 @@ def _is_name(text: str, match: re.Match[str]) -> bool:
 @functools.lru_cache(maxsize=65536)
 def terms_of(text: str) -> frozenset[str]:
     """The distinct index terms of a text (cached: sentences recur across questions)."""
-    return frozenset(tokenize(text))
+    return frozenset(tokens_of(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def tokens_of(text: str) -> tuple[str, ...]:
+    """The index terms of a text, in order (cached: a briefing weighs a sentence's terms,
+    then counts them in its document's vector)."""
+    return tuple(tokenize(text))

@@ -13,8 +13,9 @@ bridge across the Tumen River".
 
 from __future__ import annotations
 
+import heapq
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -132,10 +133,12 @@ def sentence_evidence(
     return found
 
 
-def _relevant_hits(corpus: Corpus, query: Query, doc_hit: DocumentHit) -> tuple[list[Hit], float]:
+def _relevant_hits(
+    corpus: Corpus, query: Query, doc_hits: Sequence[Hit]
+) -> tuple[list[Hit], float]:
     """The document's passages that pass the rule (best BM25 first), and its best coverage."""
     kept, best = [], 0.0
-    for hit in doc_hit.hits:
+    for hit in doc_hits:
         coverage = passage_coverage(corpus, query, hit.passage)
         best = max(best, coverage)
         if coverage >= MIN_COVERAGE - _EPS:
@@ -145,7 +148,7 @@ def _relevant_hits(corpus: Corpus, query: Query, doc_hit: DocumentHit) -> tuple[
 
 def _candidates(
     corpus: Corpus, query: Query, depth: int, within: Within | None = None
-) -> list[DocumentHit]:
+) -> list[tuple[int, tuple[Hit, ...]]]:
     """Documents by BM25 of the query's own terms (exact), plus EXPANSION times the BM25 of
     the related terms looked for in their place; both searches kept `within` the mask."""
     terms = [t for t in tokenize(query.text) if t in query.weights]
@@ -153,7 +156,60 @@ def _candidates(
     extra = sorted({a for alts in query.alternatives.values() for a in alts} - set(terms))
     for s in corpus.score(extra, depth, within) if extra else ():
         hits[s.passage] = hits.get(s.passage, 0.0) + EXPANSION * s.score
-    return corpus.group_hits([Hit(corpus.passage(p), score) for p, score in hits.items()], depth)
+    return corpus.rank_hits([Hit(corpus.passage(p), score) for p, score in hits.items()], depth)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """The documents on a query, best first, before any is read whole: each one's number and
+    relevant hits, and by document id its best passage's coverage."""
+
+    query: Query
+    documents: tuple[tuple[int, tuple[Hit, ...]], ...] = ()
+    coverage: dict[str, float] = field(default_factory=dict)
+
+
+def rank(
+    corpus: Corpus,
+    text: str,
+    limit: int = 10,
+    depth: int = DEPTH,
+    expand_all: bool = False,
+    within: Within | None = None,
+) -> Ranked:
+    """The documents (at most `limit`) that pass the coverage rule on `text`, as `find`."""
+    query = parse_query(corpus, text, expand_all)
+    vocab = corpus.index.vocab
+    if query.missing_name or query.mass <= 0:
+        return Ranked(query)
+    if not any(t in vocab or t in query.alternatives for t in query.weights):
+        return Ranked(query)
+    ranked: list[tuple[float, float, int, list[Hit]]] = []
+    coverage: dict[str, float] = {}
+    top: list[float] = []  # the `limit` best scores of relevant documents so far (a heap)
+    for number, doc_hits in _candidates(corpus, query, depth, within):
+        # Candidates come best hit first, and a document's relevant hits score at most its
+        # best: once one scores below the `limit` best so far, no later one can rank.
+        if 0 < limit == len(top) and doc_hits[0].score < top[0]:
+            break
+        hits, best = _relevant_hits(corpus, query, doc_hits)
+        if not hits:
+            continue
+        coverage[hits[0].passage.doc_id] = best
+        rest = sum(h.score for h in hits[1:])
+        ranked.append((-hits[0].score, -rest, number, hits))
+        if limit > 0:
+            (heapq.heappush if len(top) < limit else heapq.heappushpop)(top, hits[0].score)
+    ranked.sort(key=lambda item: item[:3])
+    kept = tuple((number, tuple(hits)) for _, _, number, hits in ranked[:limit])
+    return Ranked(
+        query, kept, {hits[0].passage.doc_id: coverage[hits[0].passage.doc_id] for _, hits in kept}
+    )
+
+
+def read(corpus: Corpus, number: int, hits: tuple[Hit, ...]) -> DocumentHit:
+    """A ranked document read whole, with its relevant hits."""
+    return DocumentHit(corpus.document(number), hits[0].score, hits)
 
 
 def find(
@@ -167,35 +223,9 @@ def find(
     """The documents (at most `limit`) and sentences on `text` that pass the coverage rule;
     `expand_all` looks for every term's related words, not only the rare terms' (cite);
     `within` (a mask over document numbers) keeps the search to the documents it selects."""
-    query = parse_query(corpus, text, expand_all)
-    vocab = corpus.index.vocab
-    if query.missing_name or query.mass <= 0:
-        return Findings(query)
-    if not any(t in vocab or t in query.alternatives for t in query.weights):
-        return Findings(query)
-    ranked: list[tuple[float, float, int, DocumentHit]] = []
-    coverage: dict[str, float] = {}
-    for doc_hit in _candidates(corpus, query, depth, within):
-        hits, best = _relevant_hits(corpus, query, doc_hit)
-        if not hits:
-            continue
-        doc = doc_hit.document
-        coverage[doc.id] = best
-        rest = sum(h.score for h in hits[1:])
-        ranked.append(
-            (
-                -hits[0].score,
-                -rest,
-                corpus.ids[doc.id],
-                DocumentHit(doc, hits[0].score, tuple(hits)),
-            )
-        )
-    ranked.sort(key=lambda item: item[:3])
-    documents = tuple(item[3] for item in ranked[:limit])
-    evidence = [e for rank, d in enumerate(documents) for e in sentence_evidence(query, rank, d)]
-    return Findings(
-        query,
-        documents,
-        {d.document.id: coverage[d.document.id] for d in documents},
-        tuple(evidence),
-    )
+    ranked = rank(corpus, text, limit, depth, expand_all, within)
+    # Only the documents shown are read whole (their every sentence is weighed next).
+    documents = tuple(read(corpus, number, hits) for number, hits in ranked.documents)
+    query = ranked.query
+    evidence = [e for at, d in enumerate(documents) for e in sentence_evidence(query, at, d)]
+    return Findings(query, documents, ranked.coverage, tuple(evidence))

@@ -12,8 +12,10 @@ With a topic, only the sentences relevant to it count, each weighted by its cove
 
 from __future__ import annotations
 
+import collections
 import logging
 import math
+import weakref
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,10 +24,9 @@ import numpy as np
 import numpy.typing as npt
 
 from answers.overlap import Weigher, repeats
-from answers.query import terms_of
+from answers.query import terms_of, tokens_of
 from answers.relevance import Evidence
 from retrieval.documents import Document, SentenceKind
-from retrieval.tokenizer import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -69,33 +70,88 @@ def _first_body(doc: Document) -> int:
 
 def document_vector(doc: Document, weight: Weigher) -> Vector:
     """Log tf times idf over the document's sentences, lead sentences counted twice."""
+    vectors = _VECTORS.setdefault(weight, collections.OrderedDict())
+    key = (doc.id, doc.text)
+    found = vectors.get(key)
+    if found is not None:
+        vectors.move_to_end(key)
+        return found
     counts: Counter[str] = Counter()
     leads = _leads(doc)
     for i, sentence in enumerate(doc.sentences):
-        tokens = tokenize(sentence.text)
+        tokens = tokens_of(sentence.text)
         counts.update(tokens * (2 if i in leads else 1))
-    return {t: (1 + math.log(n)) * weight(t) for t, n in counts.items()}
+    vector = {t: (1 + math.log(n)) * weight(t) for t, n in counts.items()}
+    vectors[key] = vector
+    if len(vectors) > VECTORS_KEPT:
+        vectors.popitem(last=False)
+    return vector
 
 
-def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    """Cosine of two sparse vectors."""
+# Document vectors by document (id and text), per weigher (one per corpus, see
+# `answers.overlap.weigher`): briefings draw on the same recent documents again and again.
+VECTORS_KEPT = 256
+_VECTORS: weakref.WeakKeyDictionary[Weigher, collections.OrderedDict[tuple[str, str], Vector]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float], b_squares: float | None = None) -> float:
+    """Cosine of two sparse vectors; `b_squares`, the sum of b's squares, if known already."""
     small, large = (a, b) if len(a) <= len(b) else (b, a)
     dot = sum(v * large.get(t, 0.0) for t, v in small.items())
-    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    if b_squares is None:
+        b_squares = sum(v * v for v in b.values())
+    norm = math.sqrt(sum(v * v for v in a.values()) * b_squares)
     return dot / norm if norm else 0.0
 
 
 def _cosines(vectors: Sequence[Vector]) -> npt.NDArray[np.float64]:
-    """All pairwise cosines, as one product of the row-normalized term matrix."""
-    terms = {t: i for i, t in enumerate({t for v in vectors for t in v})}
-    matrix = np.zeros((len(vectors), max(len(terms), 1)))
-    for row, v in enumerate(vectors):
-        for t, x in v.items():
-            matrix[row, terms[t]] = x
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    matrix /= np.where(norms > 0, norms, 1.0)
-    sim: npt.NDArray[np.float64] = matrix @ matrix.T
-    return sim
+    """All pairwise cosines: the products of the row-normalized weights of each shared term,
+    summed by pair.
+
+    Not a dense matrix product: a briefing's 120 documents hold tens of thousands of terms
+    between them, and BLAS's threads stall for half a second on a busy machine multiplying
+    a matrix that is nearly all zeros. A term held by one vector alone adds to no pair.
+    """
+    n = len(vectors)
+    index: dict[str, int] = {}
+    rows: list[int] = []
+    columns: list[int] = []
+    values: list[float] = []
+    for number, v in enumerate(vectors):
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        rows += [number] * len(v)
+        columns += [index.setdefault(t, len(index)) for t in v]
+        values += [x / norm for x in v.values()]
+    order = np.argsort(np.asarray(columns, dtype=np.int64), kind="stable")
+    col = np.asarray(columns, dtype=np.int64)[order]
+    sizes = np.bincount(col, minlength=len(index))
+    keep = sizes[col] > 1
+    row = np.asarray(rows, dtype=np.int64)[order][keep]
+    value = np.asarray(values, dtype=np.float64)[order][keep]
+    size = sizes[col][keep]
+    # Entry e pairs with every entry of its term's run: `size[e]` pairs, from the run's start.
+    starts = np.arange(len(row)) - _rank_in_run(col[keep])
+    left = np.repeat(np.arange(len(row)), size)
+    right = np.repeat(starts, size) + (
+        np.arange(len(left)) - np.repeat(np.cumsum(size) - size, size)
+    )
+    sim = np.bincount(
+        row[left] * n + row[right], weights=value[left] * value[right], minlength=n * n
+    )
+    out: npt.NDArray[np.float64] = sim.astype(np.float64, copy=False).reshape(n, n)
+    return out
+
+
+def _rank_in_run(sorted_keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Each element's position within its run of equal keys (the keys sorted)."""
+    if not len(sorted_keys):
+        return np.zeros(0, dtype=np.int64)
+    first = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    lengths = np.diff(np.r_[first, len(sorted_keys)])
+    ranks: npt.NDArray[np.int64] = np.arange(len(sorted_keys)) - np.repeat(first, lengths)
+    return ranks
 
 
 def cluster(vectors: Sequence[Vector], threshold: float = SAME_STORY) -> list[list[int]]:
@@ -132,13 +188,14 @@ def _centrality(
     docs: Sequence[Document], centroid: Vector, weight: Weigher, rank: int, focus: Focus | None
 ) -> list[Evidence]:
     scored = []
+    squares = sum(v * v for v in centroid.values())  # once, not once a sentence
     for doc in docs:
         for i, sentence in enumerate(doc.sentences):
             share = 1.0 if focus is None else focus.get((doc.id, i), 0.0)
             if share <= 0:
                 continue
             terms = terms_of(sentence.text)
-            score = cosine({t: weight(t) for t in terms}, centroid) * share
+            score = cosine({t: weight(t) for t in terms}, centroid, squares) * share
             scored.append(Evidence(doc, rank, i, sentence, terms, score, score, 0.0))
     return sorted(scored, key=lambda e: (-e.coverage, e.document.id, e.index))
 

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import discord
 
-from answers.compose import A, Request, compose
+from answers.compose import A, Request, compose, prepare
 from answers.filters import outlets
 from bot.embeds import render_pages
 from bot.errors import UserError
@@ -149,6 +149,7 @@ class CorpusService:
         raise IndexNotReady(f"I'm {report.describe()}. Ask again then.")
 
     async def _refresh_phrases(self, opened: OpenedCorpus) -> None:
+        await asyncio.to_thread(prepare, opened)  # before anyone asks for a briefing
         phrases = await asyncio.to_thread(key_phrases, opened)
         if self._opened is opened:
             self._phrases = phrases

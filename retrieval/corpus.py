@@ -240,26 +240,8 @@ class Corpus:
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - the corpus lives as long as its cache
     def document(self, number: int) -> Document:
         """Document number `number` (see `ids`), with its text and sentences."""
-        rec, a = self.records[number], self.arrays
-        lo, hi = int(a["text_ptr"][number]), int(a["text_ptr"][number + 1])
-        text = bytes(self._texts[lo:hi]).decode("utf-8")
-        first, last = int(a["doc_sent_ptr"][number]), int(a["doc_sent_ptr"][number + 1])
-        pages = tuple(rec.get("pages", ()))
-        # One slice per column, then plain ints: indexing a memory map element by element
-        # cost most of a one-shot answer (200 documents, 30k sentences).
-        paras, nums, starts, ends, kinds = (
-            a[name][first:last].tolist() for name in _SENTENCE_ARRAYS
-        )
-        sentences = tuple(
-            Sentence(
-                Anchor(rec["id"], para, num, page_at(pages, start)),
-                start,
-                end,
-                text[start:end],
-                _KINDS[kind],
-            )
-            for para, num, start, end, kind in zip(paras, nums, starts, ends, kinds, strict=True)
-        )
+        rec, text, ptr = self._record(number), self._text(number), self.arrays["doc_sent_ptr"]
+        sentences = self._sentences(rec, text, int(ptr[number]), int(ptr[number + 1]))
         return Document(
             rec["id"],
             rec["path"],
@@ -269,7 +251,39 @@ class Corpus:
             rec["sha256"],
             rec["mtime"],
             rec.get("first_seen"),
-            pages,
+            tuple(rec.get("pages", ())),
+        )
+
+    # A passage reads its document's record and text, not the whole Document: ranking the
+    # candidates of an answer reads a few passages of each of up to 200 documents.
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - the corpus lives as long as its cache
+    def _record(self, number: int) -> dict[str, Any]:
+        return self.records[number]
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - the corpus lives as long as its cache
+    def _text(self, number: int) -> str:
+        lo, hi = int(self.arrays["text_ptr"][number]), int(self.arrays["text_ptr"][number + 1])
+        return bytes(self._texts[lo:hi]).decode("utf-8")
+
+    def _sentences(
+        self, rec: dict[str, Any], text: str, first: int, last: int
+    ) -> tuple[Sentence, ...]:
+        """Sentences `first:last` (numbered over the corpus) of the document of `rec`."""
+        pages = tuple(rec.get("pages", ()))
+        # One slice per column, then plain ints: indexing a memory map element by element
+        # cost most of a one-shot answer (200 documents, 30k sentences).
+        paras, nums, starts, ends, kinds = (
+            self.arrays[name][first:last].tolist() for name in _SENTENCE_ARRAYS
+        )
+        return tuple(
+            Sentence(
+                Anchor(rec["id"], para, num, page_at(pages, start)),
+                start,
+                end,
+                text[start:end],
+                _KINDS[kind],
+            )
+            for para, num, start, end, kind in zip(paras, nums, starts, ends, kinds, strict=True)
         )
 
     def document_by_id(self, doc_id: str) -> Document:
@@ -279,12 +293,10 @@ class Corpus:
         """Passage `number`, with its sentences."""
         a = self.arrays
         doc_number = int(a["passage_doc"][number])
-        doc = self.document(doc_number)
-        offset = int(a["doc_sent_ptr"][doc_number])
-        lo, hi = int(a["passage_ptr"][number]) - offset, int(a["passage_ptr"][number + 1]) - offset
-        sentences = doc.sentences[lo:hi]
-        text = doc.text[sentences[0].start : sentences[-1].end]
-        return Passage(number, doc.id, sentences, text)
+        rec, text = self._record(doc_number), self._text(doc_number)
+        lo, hi = int(a["passage_ptr"][number]), int(a["passage_ptr"][number + 1])
+        sentences = self._sentences(rec, text, lo, hi)
+        return Passage(number, rec["id"], sentences, text[sentences[0].start : sentences[-1].end])
 
     def search(self, query: str, k: int = 10, within: BoolArray | None = None) -> list[Hit]:
         """The k passages that best match the query; none if no query term occurs.
@@ -312,6 +324,11 @@ class Corpus:
 
     def group_hits(self, hits: Sequence[Hit], k: int) -> list[DocumentHit]:
         """The hits' documents ranked by their best hit (ties: the sum of the rest), at most k."""
+        return [DocumentHit(self.document(n), h[0].score, h) for n, h in self.rank_hits(hits, k)]
+
+    def rank_hits(self, hits: Sequence[Hit], k: int) -> list[tuple[int, tuple[Hit, ...]]]:
+        """As `group_hits`, as document numbers with their hits (best first): no document is
+        read, so a caller that keeps few of them reads only those."""
         grouped: dict[str, list[Hit]] = {}
         for hit in sorted(hits, key=lambda h: (-h.score, h.passage.number)):
             grouped.setdefault(hit.passage.doc_id, []).append(hit)
@@ -321,7 +338,4 @@ class Corpus:
             return (-hits[0].score, -sum(h.score for h in hits[1:]), self.ids[item[0]])
 
         ranked = sorted(grouped.items(), key=_key)[:k]
-        return [
-            DocumentHit(self.document_by_id(doc_id), hits[0].score, tuple(hits))
-            for doc_id, hits in ranked
-        ]
+        return [(self.ids[doc_id], tuple(hits)) for doc_id, hits in ranked]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
+
 from answers.briefing import answer_briefing
 from answers.models import Kind
-from answers.stories import cluster
+from answers.stories import _cosines, cluster
 from tests.helpers import SEEDS, stamped
 
 NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
@@ -121,3 +123,25 @@ def test_average_link_keeps_a_chain_apart() -> None:
     assert cluster([a, b, c]) == [[0, 1], [2]]
     assert cluster([a, b, c], threshold=0.2) == [[0, 1, 2]]
     assert cluster([]) == [] and cluster([a]) == [[0]]
+
+
+def test_cosines_are_those_of_the_dense_term_matrix() -> None:
+    """The pairwise cosines summed over shared terms equal the dense matrix product's."""
+    rng = np.random.default_rng(5)
+    words = [f"w{i}" for i in range(60)]
+    vectors: list[dict[str, float]] = [
+        {w: float(rng.random()) for w in rng.choice(words, size=int(rng.integers(0, 25)))}
+        for _ in range(30)
+    ]
+    terms = {t: i for i, t in enumerate(words)}
+    dense = np.zeros((len(vectors), len(words)))
+    for row, v in enumerate(vectors):
+        for t, x in v.items():
+            dense[row, terms[t]] = x
+    norms = np.linalg.norm(dense, axis=1, keepdims=True)
+    dense /= np.where(norms > 0, norms, 1.0)
+    expected, found = dense @ dense.T, _cosines(vectors)
+    np.fill_diagonal(expected, 0.0)
+    np.fill_diagonal(found, 0.0)
+    assert found.dtype == np.float64 and np.allclose(found, expected, rtol=0, atol=1e-12)
+    assert _cosines([]).shape == (0, 0) and _cosines([{}]).dtype == np.float64

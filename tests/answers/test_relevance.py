@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from answers.query import idf, parse_query
 from answers.relevance import MIN_COVERAGE, find
+from retrieval.bm25 import BM25Params
 from retrieval.corpus import Corpus
+from retrieval.documents import load_documents
 
 KURSK_DOC = "003_b8d619ddcb3a68c6"
 
@@ -66,3 +70,43 @@ def test_every_relevant_sentence_passes_and_documents_rank_by_bm25(seeds: Corpus
     scores = [d.score for d in findings.documents]
     assert scores == sorted(scores, reverse=True)
     assert {d.document.id[:3] for d in findings.documents} == {"000", "001", "002", "003"}
+
+
+@pytest.mark.parametrize(
+    "query", ["Tumen River bridge", "North Korea Russia", "workers", "bridge", "Russia"]
+)
+def test_the_first_documents_are_those_of_a_longer_list(seeds: Corpus, query: str) -> None:
+    """find stops reading candidates once none can rank: its first k documents, their
+    sentences and coverage are those of the list of every relevant document."""
+    every = find(seeds, query, limit=seeds.document_count)
+    assert len(every.documents) >= 2
+    for k in (1, 2, 3):
+        few = find(seeds, query, limit=k)
+        assert few.documents == every.documents[:k]
+        assert few.sentences == tuple(e for e in every.sentences if e.rank < k)
+        assert few.coverage == {d.document.id: every.coverage[d.document.id] for d in few.documents}
+
+
+def test_a_document_whose_best_hit_is_not_relevant_still_ranks_by_its_relevant_one(
+    tmp_path: Path,
+) -> None:
+    """a's best BM25 passage says "zorvan" alone (not relevant) and its relevant one is long:
+    b ranks first, so find(limit=1) must read past a, whose best hit outscores b's."""
+    long = (
+        "The committee met on Tuesday to discuss the annual budget, the roads, the schools, "
+        "the parks, the harbour, the library and the market, and zorvan met quelby there "
+        "before the long and very tiring meeting ended late that night."
+    )
+    files = {
+        "a": f"Report one\n\nZorvan zorvan zorvan zorvan zorvan was everywhere.\n\n{long}\n",
+        "b": "Report two\n\nZorvan and quelby met.\n",
+    }
+    files |= {
+        f"f{i}": f"Filler {i}\n\nA quelby story number {i} about nothing.\n" for i in range(4)
+    }
+    for name, text in files.items():
+        (tmp_path / f"{name}.txt").write_text(text, "utf-8")
+    corpus = Corpus.from_documents(load_documents(tmp_path).documents, BM25Params())
+    assert corpus.search("zorvan quelby", 1)[0].passage.doc_id == "a"
+    assert [d.document.id for d in find(corpus, "zorvan quelby").documents] == ["b", "a"]
+    assert [d.document.id for d in find(corpus, "zorvan quelby", limit=1).documents] == ["b"]

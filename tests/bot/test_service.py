@@ -6,6 +6,7 @@ import asyncio
 import shutil
 from pathlib import Path
 
+from answers import moments
 from bot.service import CorpusService
 from tests.helpers import make_settings
 
@@ -46,4 +47,20 @@ async def test_new_files_are_indexed_at_most_every_n_minutes(
     assert service.request_refresh() == 0
     await service.refreshed()
     assert service.opened.corpus.document_count == 3 and slept == [540]
+    service.close()
+
+
+async def test_a_new_index_has_its_answer_columns_read_in_the_background(
+    tmp_path: Path, seeds_dir: Path
+) -> None:
+    """After a (re)load the service reads the dates briefings compare, off the answer thread,
+    so the first briefing does not read every record."""
+    settings = make_settings(seeds_dir, tmp_path / "data")
+    service = CorpusService(settings)
+    await service.start(settings.index_wait_seconds)
+    for _ in range(500):  # the phrases and columns are read while the service answers
+        if service.opened.corpus in moments._CACHE:
+            break
+        await asyncio.sleep(0.01)
+    assert service.opened.corpus in moments._CACHE
     service.close()

@@ -135,3 +135,27 @@ def test_multibyte_text_offsets_survive_the_round_trip(tmp_path: Path) -> None:
         "“Seoul” 北朝鮮 🚀 reported the bridge.",
         "The second line mentions 北朝鮮 again here.",
     ]
+
+
+def test_a_passage_is_its_documents_sentences(corpus: Corpus, tmp_path: Path) -> None:
+    """Every passage, in memory and loaded, holds its document's own sentences and text
+    (built from the arrays, without the document)."""
+    corpus.save(tmp_path / "saved")
+    for built in (corpus, Corpus.load(tmp_path / "saved", compiled=False)):
+        ptr, docs = built.arrays["passage_ptr"], built.arrays["passage_doc"]
+        for number in range(built.passage_count):
+            doc_number = int(docs[number])
+            doc = built.document(doc_number)
+            first = int(built.arrays["doc_sent_ptr"][doc_number])
+            lo, hi = int(ptr[number]) - first, int(ptr[number + 1]) - first
+            passage = built.passage(number)
+            assert passage.doc_id == doc.id and passage.sentences == doc.sentences[lo:hi]
+            assert passage.text == doc.text[doc.sentences[lo].start : doc.sentences[hi - 1].end]
+
+
+def test_ranked_hits_name_the_documents_group_hits_reads(corpus: Corpus) -> None:
+    """rank_hits: the documents of group_hits, in its order, by number, with the same hits."""
+    hits = corpus.search("Tumen River bridge", 50)
+    ranked, grouped = corpus.rank_hits(hits, 3), corpus.group_hits(hits, 3)
+    assert len(ranked) == 3
+    assert [(corpus.ids[g.document.id], g.hits) for g in grouped] == ranked
