@@ -1,0 +1,313 @@
+"""Commits of an incremental index: which segments are live, and what is deleted from each.
+
+A full build writes one corpus folder, `index/<key>/` (one segment). When files are added,
+changed or removed, `update` indexes only the new and changed files into a new segment folder
+(`index/seg-<hex>/`), marks the removed documents and the old versions of changed ones deleted,
+and writes a commit folder `index/<key>/` whose manifest lists the live segments and their
+deletions with the union's statistics. A commit folder is complete before it is renamed into
+place, so a reader sees the old commit or the new one. `index/current` names the newest
+commit, the base of the next update. Merging: past `MAX_SEGMENTS` the next update rewrites
+every segment after the first into one (they are small); when deletions or the small segments
+outgrow `COMPACT_FRACTION` of the corpus, `needs_compaction` says so, and a full rebuild (which
+writes a single segment again) is due: the bot runs it in the background.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from retrieval.bm25 import BM25Params
+from retrieval.composite import SegmentedCorpus
+from retrieval.corpus import Corpus
+from retrieval.ingest import FirstSeen, write_corpus
+from retrieval.reader import CorpusError, Skipped
+from retrieval.segments import Segment, Union, load_union, save_union, union_of
+
+log = logging.getLogger(__name__)
+
+MAX_SEGMENTS = 8
+COMPACT_FRACTION = 0.25
+FILES = "files.json"  # relpath -> [digest, segment, document] (-1, -1: skipped)
+_CURRENT = "current"
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically (temp file + rename), so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def load_commit(folder: Path, info: dict[str, Any], compiled: bool) -> Corpus:
+    """The corpus a manifest describes: a single corpus folder, or a commit of segments."""
+    if "segments" not in info:
+        return Corpus.load(folder, compiled)
+    segments = [
+        Segment(str(s["name"]), Corpus.load(folder.parent / str(s["name"]), compiled), s["deleted"])
+        for s in info["segments"]
+    ]
+    union = load_union(folder, len(segments), info["union"])
+    sizes = [len(s.corpus.index.vocab) for s in segments]
+    if len(union.doc_freqs) != sizes[0] + len(union.extras) or any(
+        ids is None or len(ids) != size for ids, size in zip(union.maps[1:], sizes[1:], strict=True)
+    ):
+        raise ValueError("the commit's term maps do not match its segments")
+    return SegmentedCorpus(segments, union, compiled)
+
+
+def referenced(folder: Path) -> set[str]:
+    """The folders a commit (or a single corpus folder) needs: itself and its segments."""
+    try:
+        info = json.loads((folder / "manifest.json").read_text("utf-8"))
+        return {folder.name, *(str(s["name"]) for s in info.get("segments", ()))}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {folder.name}
+
+
+def set_current(store: Path, key: str) -> None:
+    """Record the newest commit, the base of the next update."""
+    tmp = store / f".{_CURRENT}.{os.getpid()}"
+    tmp.write_text(key, "ascii")
+    os.replace(tmp, store / _CURRENT)
+
+
+def file_locations(folder: Path, digests: dict[str, str], segment: int) -> dict[str, list[Any]]:
+    """Each file's digest and where its document is (segment, number), read from the records."""
+    located: dict[str, list[Any]] = {
+        relpath: [digest, -1, -1] for relpath, digest in digests.items()
+    }
+    with (folder / "documents.jsonl").open("rb") as lines:
+        for number, line in enumerate(lines):
+            located[json.loads(line)["path"]][1:] = [segment, number]
+    return located
+
+
+def needs_compaction(corpus: Corpus) -> bool:
+    """True when a commit carries so many deletions or small segments that a rebuild is due."""
+    if not isinstance(corpus, SegmentedCorpus):
+        return False
+    total = sum(s.corpus.passage_count for s in corpus.segments)
+    dead = total - corpus.passage_count
+    tail = sum(s.live_passages for s in corpus.segments[1:])
+    return dead > COMPACT_FRACTION * total or tail > COMPACT_FRACTION * max(total, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What an update needs: the corpus, the data folder's index/, and what shapes the index."""
+
+    root: Path
+    store: Path
+    params: BM25Params
+    max_bytes: int
+    first_seen: FirstSeen
+    key_of: Callable[[dict[str, str]], str]  # files' digests -> corpus key
+
+
+@dataclass(frozen=True, slots=True)
+class Updated:
+    """A new commit: its key, folder, corpus, when it was made and the files skipped."""
+
+    key: str
+    folder: Path
+    corpus: Corpus
+    built_at: float
+    skipped: tuple[Skipped, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Base:
+    key: str
+    info: dict[str, Any]
+    segments: list[Segment]
+    files: dict[str, list[Any]]
+
+
+def _base(job: Update, compiled: bool) -> _Base | None:
+    """The newest commit, if it is whole and of this index's shape."""
+    try:
+        key = (job.store / _CURRENT).read_text("ascii").strip()
+        folder = job.store / key
+        info = json.loads((folder / "manifest.json").read_text("utf-8"))
+        if info.get("shape") != job.key_of({}):
+            return None
+        files = json.loads((folder / FILES).read_text("utf-8"))
+        corpus = load_commit(folder, info, compiled)
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        log.info("no incremental update (%s): building the whole index", err)
+        return None
+    if isinstance(corpus, SegmentedCorpus):
+        segments = list(corpus.segments)
+    else:
+        segments = [Segment(key, corpus)]
+    return _Base(key, info, segments, files)
+
+
+def update(
+    job: Update,
+    digests: dict[str, str],
+    expected: str,
+    stop: threading.Event | None,
+    compiled: bool,
+) -> Updated | None:
+    """Commit the files' changes as a new segment plus deletions; None if a full build is due."""
+    base = _base(job, compiled)
+    if base is None:
+        return None
+    old = base.files
+    changed = sorted(r for r, d in digests.items() if r not in old or old[r][0] != d)
+    removed = sorted(set(old) - set(digests))
+    if not changed and not removed:
+        return None
+    deleted = [set(s.deleted.tolist()) for s in base.segments]
+    for relpath in [*changed, *removed]:
+        if relpath in old and old[relpath][1] >= 0:
+            deleted[old[relpath][1]].add(old[relpath][2])
+    keep = list(range(len(base.segments)))
+    rewrite: list[str] = []
+    if len(base.segments) >= MAX_SEGMENTS:  # merge the small segments into the new one
+        keep = [0]
+        rewrite = sorted(
+            r
+            for r, (_, seg, doc) in old.items()
+            if seg >= 1 and doc not in deleted[seg] and r in digests
+        )
+    started = time.time()
+    fresh = sorted({*changed, *rewrite})
+    files = {r: old[r] for r in digests if r in old and r not in changed}
+    live = [n for n in keep if base.segments[n].corpus.document_count > len(deleted[n])]
+    if not live and not fresh:
+        return None  # every document removed: the full build says there is nothing to index
+    keep = live
+    segments = [
+        Segment(base.segments[n].name, base.segments[n].corpus, sorted(deleted[n])) for n in keep
+    ]
+    renumber = {n: i for i, n in enumerate(keep)}
+    for relpath, place in files.items():
+        if place[1] >= 0:
+            files[relpath] = [place[0], renumber.get(place[1], -1), place[2]]
+    skipped = [Skipped(s["path"], s["reason"]) for s in base.info["skipped"] if s["path"] in files]
+    if fresh:
+        written = _segment(job, segments, fresh, stop, compiled)
+        if written is None:
+            return None
+        segment, located, new_skipped = written
+        segments.append(segment)
+        skipped += new_skipped
+        for relpath, (digest, _, doc) in located.items():
+            files[relpath] = [digest, len(segments) - 1 if doc >= 0 else -1, doc]
+    key = job.key_of({r: str(place[0]) for r, place in files.items()})
+    if key != expected:
+        log.info("the corpus changed while it was read; indexing what was read")
+    if not segments:
+        return None
+    union = union_of(segments)
+    folder = _commit(job, key, segments, union, files, skipped, started)
+    corpus = SegmentedCorpus(segments, union, compiled)
+    log.info(
+        "updated the index: %d new or changed files, %d removed, %d segments, in %.2fs",
+        len(changed),
+        len(removed),
+        len(segments),
+        time.time() - started,
+    )
+    return Updated(key, folder, corpus, started, tuple(skipped))
+
+
+def _segment(
+    job: Update,
+    segments: list[Segment],
+    relpaths: list[str],
+    stop: threading.Event | None,
+    compiled: bool,
+) -> tuple[Segment, dict[str, list[Any]], list[Skipped]] | None:
+    """Index some files into a new segment folder; None if none of them loads."""
+    taken: set[str] = set()
+    for seg in segments:
+        gone = set(seg.deleted.tolist())
+        taken.update(doc_id for doc_id, number in seg.corpus.ids.items() if number not in gone)
+    name = f"seg-{secrets.token_hex(8)}"
+    with _staging(job.store) as staging:
+        try:
+            written = write_corpus(
+                job.root,
+                staging,
+                job.params,
+                job.first_seen,
+                job.max_bytes,
+                files=[(r, job.root / r) for r in relpaths],
+                taken=frozenset(taken),
+                stop=stop,
+            )
+        except CorpusError:
+            return None  # nothing loadable among them: the full build records why
+        located = file_locations(staging, written.digests, 0)
+        os.replace(staging, job.store / name)
+    corpus = Corpus.load(job.store / name, compiled)
+    return Segment(name, corpus), located, list(written.skipped)
+
+
+def _commit(
+    job: Update,
+    key: str,
+    segments: list[Segment],
+    union: Union,
+    files: dict[str, list[Any]],
+    skipped: list[Skipped],
+    started: float,
+) -> Path:
+    """Write the commit folder for these segments and rename it into place."""
+    folder = job.store / key
+    with _staging(job.store) as staging:
+        stats = save_union(staging, union)
+        write_json(staging / FILES, files)
+        write_json(
+            staging / "manifest.json",
+            {
+                "key": key,
+                "shape": job.key_of({}),
+                "built_at": started,
+                "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
+                "documents": sum(s.live_documents for s in segments),
+                "passages": union.stats.passages,
+                "segments": [{"name": s.name, "deleted": s.deleted.tolist()} for s in segments],
+                "union": stats,
+            },
+        )
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(staging, folder)
+    return folder
+
+
+@contextlib.contextmanager
+def _staging(store: Path) -> Any:
+    """A `.build-*` folder, flocked until renamed (see store._prune_staging), removed if left."""
+    staging = Path(tempfile.mkdtemp(dir=store, prefix=".build-"))
+    lock = os.open(staging, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)
