@@ -122,6 +122,7 @@ class Update:
     max_bytes: int
     first_seen: FirstSeen
     key_of: Callable[[dict[str, str]], str]  # files' digests -> corpus key
+    started: float  # the update's time, as `first_seen` stamps new texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,11 +150,13 @@ def _base(job: Update, compiled: bool) -> _Base | None:
         key = (job.store / _CURRENT).read_text("ascii").strip()
         folder = job.store / key
         info = json.loads((folder / "manifest.json").read_text("utf-8"))
-        if info.get("shape") != job.key_of({}):
+        if not isinstance(info, dict) or info.get("shape") != job.key_of({}):
             return None
         files = json.loads((folder / FILES).read_text("utf-8"))
+        if not isinstance(files, dict):
+            return None
         corpus = load_commit(folder, info, compiled)
-    except (OSError, ValueError, KeyError, TypeError) as err:
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as err:
         log.info("no incremental update (%s): building the whole index", err)
         return None
     if isinstance(corpus, SegmentedCorpus):
@@ -192,7 +195,7 @@ def update(
             for r, (_, seg, doc) in old.items()
             if seg >= 1 and doc not in deleted[seg] and r in digests
         )
-    started = time.time()
+    started = job.started
     fresh = sorted({*changed, *rewrite})
     files = {r: old[r] for r in digests if r in old and r not in changed}
     live = [n for n in keep if base.segments[n].corpus.document_count > len(deleted[n])]
@@ -229,7 +232,7 @@ def update(
         len(changed),
         len(removed),
         len(segments),
-        time.time() - started,
+        time.time() - job.started,
     )
     return Updated(key, folder, corpus, started, tuple(skipped))
 

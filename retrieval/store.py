@@ -189,12 +189,13 @@ def _update(
     compiled: bool,
 ) -> OpenedCorpus | None:
     """Commit the changed files as a new segment (see `retrieval.commits`); None: build all."""
-    seen = _FirstSeen(data_dir / "first_seen.json", time.time())
+    started = time.time()
+    seen = _FirstSeen(data_dir / "first_seen.json", started)
 
     def key_of(files: dict[str, str]) -> str:
         return corpus_key(files, params, max_bytes)
 
-    job = Update(root, store, params, max_bytes, seen.stamp, key_of)
+    job = Update(root, store, params, max_bytes, seen.stamp, key_of, started)
     updated = update(job, digests, expected, stop, compiled)
     if updated is None:
         return None
