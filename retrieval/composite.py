@@ -60,6 +60,11 @@ class UnionIndex(BM25Index):
     def passage_count(self) -> int:
         return self._stats.passages
 
+    @property
+    def average_idf(self) -> float:
+        """rank_bm25's average idf over the live union (its floor for guarded terms)."""
+        return self._stats.average_idf
+
     def idf_of(self, uid: int) -> float:
         """rank_bm25's idf of a union term over the live passages, guarded as `okapi_idf` is."""
         n, df = self._stats.passages, int(self._union.doc_freqs[uid])
