@@ -29,12 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from retrieval.bm25 import BM25Params
 from retrieval.composite import SegmentedCorpus
 from retrieval.corpus import Corpus
 from retrieval.ingest import FirstSeen, write_corpus
 from retrieval.reader import CorpusError, Skipped
-from retrieval.segments import Segment, Union, load_union, save_union, union_of
+from retrieval.segments import IntArray, Segment, Union, load_union, save_union, union_of
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +65,12 @@ def load_commit(folder: Path, info: dict[str, Any], compiled: bool) -> Corpus:
     if "segments" not in info:
         return Corpus.load(folder, compiled)
     segments = [
-        Segment(str(s["name"]), Corpus.load(folder.parent / str(s["name"]), compiled), s["deleted"])
-        for s in info["segments"]
+        Segment(
+            str(s["name"]),
+            Corpus.load(folder.parent / str(s["name"]), compiled),
+            np.load(folder / f"order-{number}.npy", allow_pickle=False),
+        )
+        for number, s in enumerate(info["segments"])
     ]
     union = load_union(folder, len(segments), info["union"])
     sizes = [len(s.corpus.index.vocab) for s in segments]
@@ -162,7 +168,7 @@ def _base(job: Update, compiled: bool) -> _Base | None:
     if isinstance(corpus, SegmentedCorpus):
         segments = list(corpus.segments)
     else:
-        segments = [Segment(key, corpus)]
+        segments = [Segment(key, corpus, np.arange(corpus.document_count))]
     return _Base(key, info, segments, files)
 
 
@@ -182,51 +188,38 @@ def update(
     removed = sorted(set(old) - set(digests))
     if not changed and not removed:
         return None
-    deleted = [set(s.deleted.tolist()) for s in base.segments]
-    for relpath in [*changed, *removed]:
-        if relpath in old and old[relpath][1] >= 0:
-            deleted[old[relpath][1]].add(old[relpath][2])
+    files = {r: old[r] for r in digests if r in old and r not in changed}
     keep = list(range(len(base.segments)))
-    rewrite: list[str] = []
     if len(base.segments) >= MAX_SEGMENTS:  # merge the small segments into the new one
         keep = [0]
-        rewrite = sorted(
-            r
-            for r, (_, seg, doc) in old.items()
-            if seg >= 1 and doc not in deleted[seg] and r in digests
-        )
-    started = job.started
-    fresh = sorted({*changed, *rewrite})
-    files = {r: old[r] for r in digests if r in old and r not in changed}
-    live = [n for n in keep if base.segments[n].corpus.document_count > len(deleted[n])]
-    if not live and not fresh:
-        return None  # every document removed: the full build says there is nothing to index
-    keep = live
-    segments = [
-        Segment(base.segments[n].name, base.segments[n].corpus, sorted(deleted[n])) for n in keep
-    ]
+    fresh = sorted({*changed, *(r for r, place in files.items() if place[1] not in keep)})
+    live = {place[1] for r, place in files.items() if r not in fresh and place[1] >= 0}
+    keep = [n for n in keep if n in live]  # a segment with no live document is dropped
     renumber = {n: i for i, n in enumerate(keep)}
     for relpath, place in files.items():
-        if place[1] >= 0:
-            files[relpath] = [place[0], renumber.get(place[1], -1), place[2]]
+        files[relpath] = [place[0], renumber.get(place[1], -1), place[2]]
+    parts = [(base.segments[n].name, base.segments[n].corpus) for n in keep]
     skipped = [Skipped(s["path"], s["reason"]) for s in base.info["skipped"] if s["path"] in files]
     if fresh:
-        written = _segment(job, segments, fresh, stop, compiled)
+        written = _segment(job, fresh, _taken(files, parts, fresh), stop, compiled)
         if written is None:
             return None
-        segment, located, new_skipped = written
-        segments.append(segment)
+        name, corpus, located, new_skipped = written
+        parts.append((name, corpus))
         skipped += new_skipped
         for relpath, (digest, _, doc) in located.items():
-            files[relpath] = [digest, len(segments) - 1 if doc >= 0 else -1, doc]
+            files[relpath] = [digest, len(parts) - 1 if doc >= 0 else -1, doc]
+    if not parts:
+        return None  # every document removed: the full build says there is nothing to index
+    segments = [
+        Segment(name, corpus, order)
+        for (name, corpus), order in zip(parts, _orders(files, parts), strict=True)
+    ]
     key = job.key_of({r: str(place[0]) for r, place in files.items()})
     if key != expected:
         log.info("the corpus changed while it was read; indexing what was read")
-    if not segments:
-        return None
     union = union_of(segments)
-    folder = _commit(job, key, segments, union, files, skipped, started)
-    corpus = SegmentedCorpus(segments, union, compiled)
+    folder = _commit(job, key, segments, union, files, skipped)
     log.info(
         "updated the index: %d new or changed files, %d removed, %d segments, in %.2fs",
         len(changed),
@@ -234,21 +227,45 @@ def update(
         len(segments),
         time.time() - job.started,
     )
-    return Updated(key, folder, corpus, started, tuple(skipped))
+    return Updated(
+        key, folder, SegmentedCorpus(segments, union, compiled), job.started, tuple(skipped)
+    )
+
+
+def _taken(
+    files: dict[str, list[Any]], parts: list[tuple[str, Corpus]], fresh: list[str]
+) -> frozenset[str]:
+    """The ids of the documents that stay: a new document's id must avoid them."""
+    kept: list[set[int]] = [set() for _ in parts]
+    rewritten = set(fresh)
+    for relpath, (_, seg, doc) in files.items():
+        if seg >= 0 and relpath not in rewritten:
+            kept[seg].add(doc)
+    return frozenset(
+        doc_id
+        for (_, corpus), docs in zip(parts, kept, strict=True)
+        for doc_id, number in corpus.ids.items()
+        if number in docs
+    )
+
+
+def _orders(files: dict[str, list[Any]], parts: list[tuple[str, Corpus]]) -> list[IntArray]:
+    """Each segment's local document -> union number: live documents in path order (-1: none)."""
+    orders = [np.full(corpus.document_count, -1, dtype=np.int64) for _, corpus in parts]
+    live = sorted((r, place[1], place[2]) for r, place in files.items() if place[1] >= 0)
+    for number, (_, seg, doc) in enumerate(live):
+        orders[seg][doc] = number
+    return orders
 
 
 def _segment(
     job: Update,
-    segments: list[Segment],
     relpaths: list[str],
+    taken: frozenset[str],
     stop: threading.Event | None,
     compiled: bool,
-) -> tuple[Segment, dict[str, list[Any]], list[Skipped]] | None:
+) -> tuple[str, Corpus, dict[str, list[Any]], list[Skipped]] | None:
     """Index some files into a new segment folder; None if none of them loads."""
-    taken: set[str] = set()
-    for seg in segments:
-        gone = set(seg.deleted.tolist())
-        taken.update(doc_id for doc_id, number in seg.corpus.ids.items() if number not in gone)
     name = f"seg-{secrets.token_hex(8)}"
     with _staging(job.store) as staging:
         try:
@@ -259,15 +276,14 @@ def _segment(
                 job.first_seen,
                 job.max_bytes,
                 files=[(r, job.root / r) for r in relpaths],
-                taken=frozenset(taken),
+                taken=taken,
                 stop=stop,
             )
         except CorpusError:
             return None  # nothing loadable among them: the full build records why
         located = file_locations(staging, written.digests, 0)
         os.replace(staging, job.store / name)
-    corpus = Corpus.load(job.store / name, compiled)
-    return Segment(name, corpus), located, list(written.skipped)
+    return name, Corpus.load(job.store / name, compiled), located, list(written.skipped)
 
 
 def _commit(
@@ -277,23 +293,24 @@ def _commit(
     union: Union,
     files: dict[str, list[Any]],
     skipped: list[Skipped],
-    started: float,
 ) -> Path:
     """Write the commit folder for these segments and rename it into place."""
     folder = job.store / key
     with _staging(job.store) as staging:
         stats = save_union(staging, union)
+        for number, seg in enumerate(segments):
+            np.save(staging / f"order-{number}.npy", seg.order, allow_pickle=False)
         write_json(staging / FILES, files)
         write_json(
             staging / "manifest.json",
             {
                 "key": key,
                 "shape": job.key_of({}),
-                "built_at": started,
+                "built_at": job.started,
                 "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
                 "documents": sum(s.live_documents for s in segments),
                 "passages": union.stats.passages,
-                "segments": [{"name": s.name, "deleted": s.deleted.tolist()} for s in segments],
+                "segments": [{"name": s.name} for s in segments],
                 "union": stats,
             },
         )

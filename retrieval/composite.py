@@ -1,14 +1,14 @@
 """The live documents of several segments, seen as one corpus with exact global BM25 scores.
 
 Deleted documents are invisible: documents and passages are numbered over the live ones only,
-in segment order (each segment's own order within it). Counts, `records`, `ids`, masks over
-document numbers and passage numbers all mean the same as in a corpus rebuilt from the live
-files in that order, so the answers layer uses a `SegmentedCorpus` as any `Corpus`.
+in path order, as a full build of the same files numbers them. Counts, `records`, `ids`, masks
+over document numbers and passage numbers (and so ties, and rank_bm25's first-occurrence
+order) all mean what they mean in a rebuilt corpus, so the answers layer uses a
+`SegmentedCorpus` as any `Corpus`, and answers the same.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
 import math
 from collections.abc import Sequence
@@ -22,7 +22,7 @@ from retrieval.corpus import BoolArray, Corpus, Passage
 from retrieval.documents import Document
 from retrieval.index import BM25Index, FloatArray, IntArray, Scored
 from retrieval.metadata import Metadata
-from retrieval.segments import Segment, Union, UnionVocab
+from retrieval.segments import Layout, Segment, Union, UnionVocab
 
 
 class UnionIndex(BM25Index):
@@ -46,8 +46,7 @@ class UnionIndex(BM25Index):
         self._norm = length_norm(longest, self.avgdl, self.params)
         self._floor = idf_floor(union.stats.average_idf, self.params.epsilon)
         self._local = [self._reverse(ids) for ids in union.maps]
-        offsets = np.cumsum([0, *(s.live_passages for s in segments)])
-        self.offsets: list[int] = offsets.tolist()
+        self.layout = Layout(segments)
 
     @staticmethod
     def _reverse(ids: IntArray | None) -> tuple[IntArray, IntArray] | None:
@@ -95,10 +94,8 @@ class UnionIndex(BM25Index):
                 assert allowed is not None
                 dead = ~allowed if dead is None else dead | ~allowed
             scored = seg.corpus.index.top_k(local[present], idfs[present], self._norm, k, dead)
-            rank, base = seg.passage_rank, self.offsets[number]
-            for s in scored:
-                live = s.passage if rank is None else int(rank[s.passage])
-                found.append(Scored(base + live, s.score))
+            at = self.layout.union_passages(seg, np.array([s.passage for s in scored], np.int64))
+            found += [Scored(int(n), s.score) for n, s in zip(at.tolist(), scored, strict=True)]
         found.sort(key=lambda s: (-s.score, s.passage))
         return found[:k]
 
@@ -122,14 +119,13 @@ class UnionIndex(BM25Index):
     def _split(self, live_mask: BoolArray) -> list[BoolArray | None]:
         """A mask over live union passages as each segment's mask over its local passages."""
         masks: list[BoolArray | None] = []
-        for number, seg in enumerate(self._segments):
-            part = live_mask[self.offsets[number] : self.offsets[number + 1]]
-            if seg.live_passage_ids is None:
-                masks.append(part)
-            else:
-                local = np.zeros(seg.corpus.passage_count, dtype=np.bool_)
-                local[seg.live_passage_ids] = part
-                masks.append(local)
+        for seg in self._segments:
+            live = np.flatnonzero(~seg.passage_dead) if seg.passage_dead is not None else None
+            if live is None:
+                live = np.arange(seg.corpus.passage_count, dtype=np.int64)
+            local = np.zeros(seg.corpus.passage_count, dtype=np.bool_)
+            local[live] = live_mask[self.layout.union_passages(seg, live)]
+            masks.append(local)
         return masks
 
     def exact_scores(self, terms: Sequence[str], passages: IntArray) -> FloatArray:
@@ -170,42 +166,22 @@ class SegmentedCorpus(Corpus):
         self.index = self._union
         self.arrays = {}
         self._texts = b""
-        self._doc_offsets: list[int] = np.cumsum(
-            [0, *(s.live_documents for s in segments)]
-        ).tolist()
+        self.layout = self._union.layout
         self.records = _LiveRecords(self)
         self.ids = {}
-        for seg, base in zip(self.segments, self._doc_offsets, strict=False):
-            if seg.live_docs is None:
-                self.ids.update((i, base + n) for i, n in seg.corpus.ids.items())
-            else:
-                alive = np.zeros(seg.corpus.document_count, dtype=np.bool_)
-                alive[seg.live_docs] = True
-                ranks = (np.cumsum(alive) - 1).tolist()
-                flags = alive.tolist()
-                self.ids.update((i, base + ranks[n]) for i, n in seg.corpus.ids.items() if flags[n])
+        for seg in self.segments:
+            order = seg.order.tolist()
+            self.ids.update((i, order[n]) for i, n in seg.corpus.ids.items() if order[n] >= 0)
 
     def locate_document(self, number: int) -> tuple[Segment, int]:
         """The segment holding live document `number`, and its number there."""
         if not -self.document_count <= number < self.document_count:
             raise IndexError(number)
-        number %= self.document_count
-        at = bisect.bisect_right(self._doc_offsets, number) - 1
-        seg, rank = self.segments[at], number - self._doc_offsets[at]
-        return seg, rank if seg.live_docs is None else int(seg.live_docs[rank])
-
-    def _locate_passage(self, number: int) -> tuple[Segment, int]:
-        offsets = self._union.offsets
-        if not 0 <= number < offsets[-1]:
-            raise IndexError(number)
-        at = bisect.bisect_right(offsets, number) - 1
-        seg, rank = self.segments[at], number - offsets[at]
-        ids = seg.live_passage_ids
-        return seg, rank if ids is None else int(ids[rank])
+        return self.layout.locate_document(number % self.document_count)
 
     @property
     def document_count(self) -> int:
-        return self._doc_offsets[-1]
+        return len(self.layout.owner)
 
     @property
     def passage_count(self) -> int:
@@ -230,7 +206,7 @@ class SegmentedCorpus(Corpus):
         return seg.corpus.document(local)
 
     def passage(self, number: int) -> Passage:
-        seg, local = self._locate_passage(number)
+        seg, local = self.layout.locate_passage(number)
         return replace(seg.corpus.passage(local), number=number)
 
     def score(
@@ -243,9 +219,8 @@ class SegmentedCorpus(Corpus):
     def _kept(self, within: BoolArray) -> list[BoolArray | None]:
         """A mask over live document numbers as each segment's mask over its local passages."""
         masks: list[BoolArray | None] = []
-        for seg, base in zip(self.segments, self._doc_offsets, strict=False):
-            part = within[base : base + seg.live_documents]
+        for seg in self.segments:
             allowed = np.zeros(seg.corpus.document_count, dtype=np.bool_)
-            allowed[seg.live_docs if seg.live_docs is not None else slice(None)] = part
+            allowed[seg.live_docs] = within[seg.order[seg.live_docs]]
             masks.append(allowed[seg.corpus.arrays["passage_doc"]])
         return masks

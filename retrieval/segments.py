@@ -30,37 +30,33 @@ _NOWHERE = np.iinfo(np.int64).max
 
 
 class Segment:
-    """One segment's corpus, the documents deleted from it, and its live numbering."""
+    """One segment's corpus and, for this commit, each document's number in the union (-1:
+    deleted). The union numbers live documents in path order, as a full build would."""
 
-    def __init__(self, name: str, corpus: Corpus, deleted: Sequence[int] = ()) -> None:
+    def __init__(self, name: str, corpus: Corpus, order: npt.ArrayLike) -> None:
         self.name, self.corpus = name, corpus
-        self.deleted: IntArray = np.unique(np.asarray(deleted, dtype=np.int64))
-        docs = corpus.document_count
-        if len(self.deleted) and not 0 <= int(self.deleted[0]) <= int(self.deleted[-1]) < docs:
-            raise ValueError(f"segment {name}: deleted documents out of range")
-        self.live_documents = docs - len(self.deleted)
-        # None while nothing is deleted: the identity, which costs nothing at 1M passages.
-        self.live_docs: IntArray | None = None
-        self.passage_dead: BoolArray | None = None
-        self.passage_rank: IntArray | None = None
-        self.live_passage_ids: IntArray | None = None
-        self.live_passages = corpus.passage_count
+        self.order: IntArray = np.asarray(order, dtype=np.int64)
+        if self.order.shape != (corpus.document_count,):
+            raise ValueError(f"segment {name}: the document order does not fit")
+        passage_doc = corpus.arrays["passage_doc"]
+        self.live_docs: IntArray = np.flatnonzero(self.order >= 0)
+        if np.any(np.diff(self.order[self.live_docs]) <= 0):
+            raise ValueError(f"segment {name}: documents are not in union order")
+        self.deleted: IntArray = np.flatnonzero(self.order < 0)
+        self.live_documents = len(self.live_docs)
+        # Each document's first passage (its passages are contiguous, in document order).
+        self.doc_start: IntArray = np.searchsorted(
+            passage_doc, np.arange(corpus.document_count + 1)
+        ).astype(np.int64)
+        counts = np.diff(self.doc_start)
+        self.live_passages = int(counts[self.live_docs].sum())
+        self.passage_dead: BoolArray | None = None  # None while nothing is deleted
         if len(self.deleted):
-            alive = np.ones(docs, dtype=np.bool_)
-            alive[self.deleted] = False
-            self.live_docs = np.flatnonzero(alive)
-            dead = ~alive[corpus.arrays["passage_doc"]]
-            self.passage_dead = dead
-            self.passage_rank = np.cumsum(~dead, dtype=np.int64) - 1
-            self.live_passage_ids = np.flatnonzero(~dead)
-            self.live_passages = len(self.live_passage_ids)
+            self.passage_dead = (self.order < 0)[passage_doc]
 
     def dead_ranges(self) -> tuple[IntArray, IntArray]:
         """The deleted documents' passages as sorted, disjoint [lo, hi) ranges."""
-        passage_doc = self.corpus.arrays["passage_doc"]
-        lo = np.searchsorted(passage_doc, self.deleted, "left").astype(np.int64)
-        hi = np.searchsorted(passage_doc, self.deleted, "right").astype(np.int64)
-        return lo, hi
+        return self.doc_start[self.deleted], self.doc_start[self.deleted + 1]
 
     def live_length(self) -> int:
         """The total length (tokens) of the live passages."""
@@ -69,6 +65,50 @@ class Segment:
         for lo, hi in zip(*self.dead_ranges(), strict=True):
             total -= int(lengths[lo:hi].sum(dtype=np.int64))
         return total
+
+
+class Layout:
+    """Where the union's live documents and passages are: union numbers <-> (segment, local)."""
+
+    def __init__(self, segments: Sequence[Segment]) -> None:
+        size = sum(s.live_documents for s in segments)
+        self.owner = np.zeros(size, dtype=np.int64)  # union document -> segment
+        self.local = np.zeros(size, dtype=np.int64)  # union document -> its number there
+        counts = np.zeros(size, dtype=np.int64)
+        for number, seg in enumerate(segments):
+            union = seg.order[seg.live_docs]
+            self.owner[union], self.local[union] = number, seg.live_docs
+            counts[union] = np.diff(seg.doc_start)[seg.live_docs]
+        if (
+            len(segments)
+            and len(np.unique(np.concatenate([s.order[s.live_docs] for s in segments]))) != size
+        ):
+            raise ValueError("the segments' document orders overlap")
+        self.start = np.zeros(size + 1, dtype=np.int64)  # union document -> first union passage
+        np.cumsum(counts, out=self.start[1:])
+        self.segments = tuple(segments)
+
+    @property
+    def passages(self) -> int:
+        return int(self.start[-1])
+
+    def union_passages(self, seg: Segment, local: IntArray) -> IntArray:
+        """Union numbers of a segment's live passages (given by local number)."""
+        doc = seg.corpus.arrays["passage_doc"][local]
+        union: IntArray = self.start[seg.order[doc]] + (local - seg.doc_start[doc])
+        return union
+
+    def locate_document(self, number: int) -> tuple[Segment, int]:
+        """The segment holding union document `number`, and its number there."""
+        return self.segments[int(self.owner[number])], int(self.local[number])
+
+    def locate_passage(self, number: int) -> tuple[Segment, int]:
+        """The segment holding union passage `number`, and its number there."""
+        if not 0 <= number < self.passages:
+            raise IndexError(number)
+        doc = int(np.searchsorted(self.start, number, "right")) - 1
+        seg, local = self.locate_document(doc)
+        return seg, int(seg.doc_start[local]) + number - int(self.start[doc])
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,24 +162,28 @@ def union_stats(
 
     rank_bm25 sums idf over its vocabulary in first-occurrence order: by the first passage a
     term occurs in (in the union's order), then by token position in that passage. Within a
-    segment, term ids follow first occurrence already; a term whose first passage was deleted
-    moves to its first live passage, and those passages are tokenized again to place it.
+    segment, term ids follow first occurrence already (and passages from different segments
+    never tie); a term whose first passage was deleted moves to its first live passage, and
+    those passages are tokenized again to place it.
     """
+    layout = Layout(segments)
     doc_freqs = np.zeros(size, dtype=np.int64)
-    where = np.full(size, _NOWHERE, dtype=np.int64)  # segment of the first live occurrence
-    first = np.zeros(size, dtype=np.int64)  # the passage, local to that segment
+    first = np.full(size, _NOWHERE, dtype=np.int64)  # union passage of the first occurrence
     second = np.zeros(size, dtype=np.int64)  # token position there, or the local term id
     for number, seg in enumerate(segments):
         local_df, firsts, secondary = _segment_terms(seg)
         ids = np.arange(len(local_df), dtype=np.int64) if maps[number] is None else maps[number]
         assert ids is not None
         doc_freqs[ids] += local_df
-        new = (local_df > 0) & (where[ids] == _NOWHERE)
-        where[ids[new]], first[ids[new]], second[ids[new]] = number, firsts[new], secondary[new]
-    passages = sum(seg.live_passages for seg in segments)
+        live_here = np.flatnonzero(local_df > 0)
+        union = layout.union_passages(seg, firsts[live_here])
+        earlier = union < first[ids[live_here]]
+        at, terms = ids[live_here[earlier]], live_here[earlier]
+        first[at], second[at] = union[earlier], secondary[terms]
+    passages = layout.passages
     length = sum(seg.live_length() for seg in segments)
     live = doc_freqs > 0
-    order = np.lexsort((second[live], first[live], where[live]))
+    order = np.lexsort((second[live], first[live]))
     average = _average_idf(doc_freqs[live][order], passages)
     return doc_freqs, UnionStats(passages, length, average, int(live.sum()))
 
