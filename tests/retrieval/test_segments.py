@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from retrieval import commits
 from retrieval.composite import SegmentedCorpus
 from retrieval.corpus import Corpus
 from retrieval.segments import _average_idf
@@ -105,3 +106,53 @@ def test_average_idf_adds_left_to_right_as_rank_bm25() -> None:
     for f in freqs.tolist():
         total += math.log(10_000 - f + 0.5) - math.log(f + 0.5)
     assert _average_idf(freqs, 10_000) == total / len(freqs)
+
+
+def test_small_segments_merge_past_the_limit(tmp_path: Path) -> None:
+    """Past MAX_SEGMENTS, the next update merges every segment after the first into one."""
+    rng = random.Random(7)
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "a.txt").write_text(_text(rng))
+    open_corpus(root, tmp_path / "data")
+    counts = []
+    for step in range(commits.MAX_SEGMENTS + 3):
+        (root / f"n{step:02d}.txt").write_text(_text(rng))
+        corpus = open_corpus(root, tmp_path / "data").corpus
+        assert isinstance(corpus, SegmentedCorpus)
+        counts.append(len(corpus.segments))
+        _assert_exact(corpus, rng)
+    assert max(counts) == commits.MAX_SEGMENTS and counts[-1] < commits.MAX_SEGMENTS
+    folders = [p for p in (tmp_path / "data" / "index").iterdir() if p.is_dir()]
+    assert len(folders) == counts[-1] + 1  # the commit and its segments: merged ones are gone
+
+
+def test_a_rebuild_writes_a_single_segment(tmp_path: Path) -> None:
+    """`rebuild=True` (briefbot index --rebuild) replaces the segments by one plain corpus."""
+    rng = random.Random(3)
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "a.txt").write_text(_text(rng))
+    open_corpus(root, tmp_path / "data")
+    (root / "b.txt").write_text(_text(rng))
+    assert isinstance(open_corpus(root, tmp_path / "data").corpus, SegmentedCorpus)
+    rebuilt = open_corpus(root, tmp_path / "data", rebuild=True)
+    assert type(rebuilt.corpus) is Corpus
+    assert [p.name for p in (tmp_path / "data" / "index").iterdir() if p.is_dir()] == [rebuilt.key]
+
+
+@pytest.mark.parametrize("damaged", ["doc_freqs.npy", "order-1.npy", "extras.json", "terms-1.npy"])
+def test_a_damaged_commit_is_rebuilt(tmp_path: Path, damaged: str) -> None:
+    """A commit folder missing or garbling one of its files is rebuilt, not misread."""
+    rng = random.Random(5)
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "a.txt").write_text(_text(rng))
+    open_corpus(root, tmp_path / "data")
+    (root / "b.txt").write_text(_text(rng))
+    updated = open_corpus(root, tmp_path / "data")
+    (updated.folder / damaged).write_bytes(b"\x93NUMPY garbage")
+    again = open_corpus(root, tmp_path / "data")
+    assert again.built and again.key == updated.key
+    assert again.corpus.document_count == 2
+    _assert_exact(again.corpus, rng)
