@@ -36,7 +36,7 @@ class UnionIndex(BM25Index):
         # Not BM25Index.__init__: the arrays live in the segments.
         first = segments[0].corpus.index
         self.params, self.compiled = first.params, compiled
-        self._segments, self._union, self._stats = tuple(segments), union, union.stats
+        self._segments, self.union_index, self._stats = tuple(segments), union, union.stats
         self.vocab = UnionVocab(first.vocab, union.extras, union.doc_freqs, union.stats.terms)
         indptr = np.zeros(len(union.doc_freqs) + 1, dtype=np.int64)
         np.cumsum(union.doc_freqs, out=indptr[1:])
@@ -66,7 +66,7 @@ class UnionIndex(BM25Index):
 
     def idf_of(self, uid: int) -> float:
         """rank_bm25's idf of a union term over the live passages, guarded as `okapi_idf` is."""
-        n, df = self._stats.passages, int(self._union.doc_freqs[uid])
+        n, df = self._stats.passages, int(self.union_index.doc_freqs[uid])
         value = math.log(n - df + 0.5) - math.log(df + 0.5)
         return value if value > 0 else self._floor
 
@@ -162,11 +162,11 @@ class SegmentedCorpus(Corpus):
     def __init__(self, segments: Sequence[Segment], union: Union, compiled: bool = True) -> None:
         # Not Corpus.__init__: documents, texts and arrays stay in the segments.
         self.segments = tuple(segments)
-        self._union = UnionIndex(segments, union, compiled)
-        self.index = self._union
+        self.union_index = UnionIndex(segments, union, compiled)
+        self.index = self.union_index
         self.arrays = {}
         self._texts = b""
-        self.layout = self._union.layout
+        self.layout = self.union_index.layout
         self.records = _LiveRecords(self)
         self.ids = {}
         for seg in self.segments:
@@ -214,7 +214,7 @@ class SegmentedCorpus(Corpus):
     ) -> list[Scored]:
         if within is None:
             return self.index.search(terms, k)
-        return self._union.search_kept(terms, k, self._kept(within))
+        return self.union_index.search_kept(terms, k, self._kept(within))
 
     def _kept(self, within: BoolArray) -> list[BoolArray | None]:
         """A mask over live document numbers as each segment's mask over its local passages."""

@@ -30,6 +30,7 @@ from retrieval.commits import (
     update,
 )
 from retrieval.commits import write_json as _write_json
+from retrieval.composite import SegmentedCorpus
 from retrieval.corpus import Corpus
 from retrieval.documents import DOCUMENT_VERSION
 from retrieval.ingest import write_corpus
@@ -369,6 +370,7 @@ def describe(opened: OpenedCorpus) -> dict[str, Any]:
         "passages": c.passage_count,
         "sentences": c.sentence_count,
         "terms": len(c.index.vocab),
+        "segments": len(c.segments) if isinstance(c, SegmentedCorpus) else 1,
         "skipped": _skipped_json(opened.skipped),
         "folder": str(opened.folder),
     }

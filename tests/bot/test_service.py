@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 from bot.service import CorpusService
+from retrieval.composite import SegmentedCorpus
+from retrieval.corpus import Corpus
 from tests.helpers import make_settings
 
 
@@ -46,4 +48,28 @@ async def test_new_files_are_indexed_at_most_every_n_minutes(
     assert service.request_refresh() == 0
     await service.refreshed()
     assert service.opened.corpus.document_count == 3 and slept == [540]
+    service.close()
+
+
+async def test_many_deletions_merge_the_segments_in_the_background(
+    tmp_path: Path, seeds_dir: Path
+) -> None:
+    """An update that deletes half the corpus is served at once from segments, then a full
+    rebuild (one segment, same key) is swapped in by the background merge."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    for seed in seeds[:4]:
+        shutil.copy(seed, corpus)
+    service = CorpusService(make_settings(corpus, tmp_path / "data"))
+    await service.start(60)
+    for seed in seeds[:2]:
+        (corpus / seed.name).unlink()
+    await service.reload()
+    updated = service.opened
+    assert isinstance(updated.corpus, SegmentedCorpus)
+    await service.compacted()
+    merged = service.opened
+    assert type(merged.corpus) is Corpus and merged.key == updated.key
+    assert merged.corpus.document_count == updated.corpus.document_count == 2
     service.close()

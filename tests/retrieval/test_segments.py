@@ -72,7 +72,9 @@ def test_random_updates_score_as_rank_bm25_on_the_live_union(seed: int, tmp_path
         assert isinstance(corpus, SegmentedCorpus) or not opened.built
         if isinstance(corpus, SegmentedCorpus):
             reference = GuardedBM25Okapi(_live_passages(corpus))
-            assert corpus.index.average_idf == reference.average_idf  # the summation-order trap
+            assert (
+                corpus.union_index.average_idf == reference.average_idf
+            )  # the summation-order trap
         _assert_exact(corpus, rng)
         full = open_corpus(root, tmp_path / f"full{step}", compiled=False).corpus
         assert corpus.document_count == full.document_count
@@ -94,7 +96,7 @@ def test_a_deleted_first_occurrence_moves_the_term_by_token_position(tmp_path: P
     (root / "a.txt").unlink()
     corpus = open_corpus(root, tmp_path / "data").corpus
     assert isinstance(corpus, SegmentedCorpus)
-    assert corpus.index.average_idf == GuardedBM25Okapi(_live_passages(corpus)).average_idf
+    assert corpus.union_index.average_idf == GuardedBM25Okapi(_live_passages(corpus)).average_idf
     _assert_exact(corpus, random.Random(0))
 
 
