@@ -183,21 +183,10 @@ def update(
     base = _base(job, compiled)
     if base is None:
         return None
-    old = base.files
-    changed = sorted(r for r, d in digests.items() if r not in old or old[r][0] != d)
-    removed = sorted(set(old) - set(digests))
-    if not changed and not removed:
+    plan = _plan(base, digests)
+    if plan is None:
         return None
-    files = {r: old[r] for r in digests if r in old and r not in changed}
-    keep = list(range(len(base.segments)))
-    if len(base.segments) >= MAX_SEGMENTS:  # merge the small segments into the new one
-        keep = [0]
-    fresh = sorted({*changed, *(r for r, place in files.items() if place[1] not in keep)})
-    live = {place[1] for r, place in files.items() if r not in fresh and place[1] >= 0}
-    keep = [n for n in keep if n in live]  # a segment with no live document is dropped
-    renumber = {n: i for i, n in enumerate(keep)}
-    for relpath, place in files.items():
-        files[relpath] = [place[0], renumber.get(place[1], -1), place[2]]
+    changed, removed, files, keep, fresh = plan
     parts = [(base.segments[n].name, base.segments[n].corpus) for n in keep]
     skipped = [Skipped(s["path"], s["reason"]) for s in base.info["skipped"] if s["path"] in files]
     if fresh:
@@ -230,6 +219,31 @@ def update(
     return Updated(
         key, folder, SegmentedCorpus(segments, union, compiled), job.started, tuple(skipped)
     )
+
+
+_Plan = tuple[list[str], list[str], dict[str, list[Any]], list[int], list[str]]
+
+
+def _plan(base: _Base, digests: dict[str, str]) -> _Plan | None:
+    """Files changed and removed; the unchanged files' places in the segments kept (renumbered);
+    the segments kept; the files to index into the new segment. None when nothing changed."""
+    old = base.files
+    changed = sorted(r for r, d in digests.items() if r not in old or old[r][0] != d)
+    removed = sorted(set(old) - set(digests))
+    if not changed and not removed:
+        return None
+    files = {r: old[r] for r in digests if r in old and r not in changed}
+    keep = list(range(len(base.segments)))
+    if len(base.segments) >= MAX_SEGMENTS:  # merge the small segments into the new one
+        keep = [0]
+    merged = (r for r, place in files.items() if place[1] >= 0 and place[1] not in keep)
+    fresh = sorted({*changed, *merged})
+    live = {place[1] for r, place in files.items() if r not in fresh and place[1] >= 0}
+    keep = [n for n in keep if n in live]  # a segment with no live document is dropped
+    renumber = {n: i for i, n in enumerate(keep)}
+    for relpath, place in files.items():
+        files[relpath] = [place[0], renumber.get(place[1], -1), place[2]]
+    return changed, removed, files, keep, fresh
 
 
 def _taken(
