@@ -238,10 +238,14 @@ def test_describe(root: Path, tmp_path: Path) -> None:
         "passages": 2,
         "sentences": 2,
         "terms": len(opened.corpus.index.vocab),
+        "segments": 1,
         "skipped": [],
         "folder": str(opened.folder),
     }
     assert status["terms"] == 13
+    (root / "c.md").write_text("Pyongyang and Moscow continue high-level exchanges.\n")
+    updated = describe(reopen(root, tmp_path / "data"))
+    assert (updated["documents"], updated["segments"]) == (3, 2)
 
 
 def test_crash_leftover_staging_folders_are_pruned(root: Path, tmp_path: Path) -> None:
