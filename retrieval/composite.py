@@ -36,7 +36,7 @@ class UnionIndex(BM25Index):
         # Not BM25Index.__init__: the arrays live in the segments.
         first = segments[0].corpus.index
         self.params, self.compiled = first.params, compiled
-        self._segments, self.union_index, self._stats = tuple(segments), union, union.stats
+        self._segments, self.union, self._stats = tuple(segments), union, union.stats
         self.vocab = UnionVocab(first.vocab, union.extras, union.doc_freqs, union.stats.terms)
         indptr = np.zeros(len(union.doc_freqs) + 1, dtype=np.int64)
         np.cumsum(union.doc_freqs, out=indptr[1:])
@@ -66,7 +66,7 @@ class UnionIndex(BM25Index):
 
     def idf_of(self, uid: int) -> float:
         """rank_bm25's idf of a union term over the live passages, guarded as `okapi_idf` is."""
-        n, df = self._stats.passages, int(self.union_index.doc_freqs[uid])
+        n, df = self._stats.passages, int(self.union.doc_freqs[uid])
         value = math.log(n - df + 0.5) - math.log(df + 0.5)
         return value if value > 0 else self._floor
 

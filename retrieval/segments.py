@@ -137,22 +137,41 @@ class Union:
     stats: UnionStats
 
 
-def union_of(segments: Sequence[Segment]) -> Union:
-    """The union's term ids, live document frequencies and statistics (once per commit)."""
+def union_of(
+    segments: Sequence[Segment],
+    known: Mapping[str, IntArray] | None = None,
+    extras: Sequence[str] = (),
+) -> Union:
+    """The union's term ids, live document frequencies and statistics (once per commit).
+
+    `known` and `extras`: the previous commit's term maps (by segment name) and extra terms,
+    valid while its first segment is this one's, so only a new segment's terms are looked up.
+    """
     base = segments[0].corpus.index.vocab
-    extras: dict[str, int] = {}
+    added = {term: i for i, term in enumerate(extras)}
     maps: list[IntArray | None] = [None]
     for seg in segments[1:]:
-        vocab = seg.corpus.index.vocab
-        ids = np.empty(len(vocab), dtype=np.int64)
-        for term, tid in vocab.items():
-            found = base.get(term)
+        if known is not None and seg.name in known:
+            maps.append(known[seg.name])
+            continue
+        terms = list(seg.corpus.index.vocab)  # in id order, dict or mapped
+        ids = np.empty(len(terms), dtype=np.int64)
+        for tid, (term, found) in enumerate(zip(terms, ids_of(base, terms), strict=True)):
             ids[tid] = (
-                found if found is not None else len(base) + extras.setdefault(term, len(extras))
+                found if found is not None else len(base) + added.setdefault(term, len(added))
             )
         maps.append(ids)
-    doc_freqs, stats = union_stats(segments, maps, len(base) + len(extras))
-    return Union(tuple(extras), tuple(maps), doc_freqs, stats)
+    doc_freqs, stats = union_stats(segments, maps, len(base) + len(added))
+    return Union(tuple(added), tuple(maps), doc_freqs, stats)
+
+
+def ids_of(vocab: Mapping[str, int], terms: Sequence[str]) -> list[int | None]:
+    """vocab.get for many terms: a mapped vocabulary looks them up in one pass."""
+    lookup = getattr(vocab, "ids_of", None)
+    if lookup is not None:
+        found: list[int | None] = lookup(terms)
+        return found
+    return [vocab.get(term) for term in terms]
 
 
 def union_stats(
@@ -220,26 +239,24 @@ def _segment_terms(seg: Segment) -> tuple[IntArray, IntArray, IntArray]:
             firsts[tid] = live_first
             if live_first >= 0:
                 moved.add(live_first)
-    for passage in sorted(moved):  # place every term first seen there by token position
-        tokens = tokenize(seg.corpus.passage(passage).text)
-        for position, term in reversed(list(enumerate(tokens))):
-            found = index.vocab.get(term)
-            if found is not None and firsts[found] == passage:
-                secondary[found] = position
+    # Place every term first seen in those passages by token position (one batched lookup).
+    passages = sorted(moved)
+    firsts_seen = [list(dict.fromkeys(tokenize(seg.corpus.passage(p).text))) for p in passages]
+    found = iter(ids_of(index.vocab, [term for terms in firsts_seen for term in terms]))
+    for passage, terms in zip(passages, firsts_seen, strict=True):
+        for position, term_id in zip(range(len(terms)), found, strict=False):
+            if term_id is not None and firsts[term_id] == passage:
+                secondary[term_id] = position
     return local_df, firsts, secondary
 
 
 def _terms_of(seg: Segment, lo: IntArray, hi: IntArray) -> list[int]:
     """Local ids of the terms of the deleted passages, ascending."""
-    found: set[int] = set()
-    vocab = seg.corpus.index.vocab
+    terms: set[str] = set()
     for start, end in zip(lo.tolist(), hi.tolist(), strict=True):
         for passage in range(start, end):
-            for term in set(tokenize(seg.corpus.passage(passage).text)):
-                tid = vocab.get(term)
-                if tid is not None:
-                    found.add(tid)
-    return sorted(found)
+            terms.update(tokenize(seg.corpus.passage(passage).text))
+    return sorted({tid for tid in ids_of(seg.corpus.index.vocab, sorted(terms)) if tid is not None})
 
 
 def _first_live(plist: npt.NDArray[Any], lo: IntArray, hi: IntArray) -> int:

@@ -21,11 +21,11 @@ from typing import Any
 from retrieval import cancel
 from retrieval.bm25 import BM25Params
 from retrieval.commits import (
-    FILES,
     Update,
     file_locations,
     load_commit,
     referenced,
+    save_files,
     set_current,
     update,
 )
@@ -293,7 +293,7 @@ def _build(
         if key != expected:
             log.info("the corpus changed while it was read; indexing what was read")
         folder = store / key
-        _write_json(staging / FILES, file_locations(staging, written.digests, 0))
+        save_files(staging, file_locations(staging, written.digests, 0))
         _write_json(
             staging / "manifest.json",
             {
