@@ -24,6 +24,7 @@ import shutil
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,14 +62,35 @@ def write_json(path: Path, data: Any) -> None:
         raise
 
 
-def load_commit(folder: Path, info: dict[str, Any], compiled: bool) -> Corpus:
+# Segment folders never change once renamed into place (a rebuild under the same key makes a
+# new folder, a new inode): a process that already maps one (the bot serving the last commit)
+# reuses it for the next commit instead of loading it again (its vocabulary dict, at 1M
+# passages, took longer than the whole update). Weak: a segment no commit in use holds goes.
+_LOADED: weakref.WeakValueDictionary[tuple[str, bool, int, int], Corpus] = (
+    weakref.WeakValueDictionary()
+)
+
+
+def load_segment(folder: Path, compiled: bool, shared: bool = False) -> Corpus:
+    """The corpus in a segment folder; `shared`: the one this process already maps, if any
+    (an update's base; opening a commit to serve it loads and so checks every file)."""
+    info = folder.stat()
+    key = (str(folder), compiled, info.st_ino, info.st_mtime_ns)
+    corpus = _LOADED.get(key) if shared else None
+    if corpus is None:
+        corpus = Corpus.load(folder, compiled)
+        _LOADED[key] = corpus
+    return corpus
+
+
+def load_commit(folder: Path, info: dict[str, Any], compiled: bool, shared: bool = False) -> Corpus:
     """The corpus a manifest describes: a single corpus folder, or a commit of segments."""
     if "segments" not in info:
-        return Corpus.load(folder, compiled)
+        return load_segment(folder, compiled, shared)
     segments = [
         Segment(
             str(s["name"]),
-            Corpus.load(folder.parent / str(s["name"]), compiled),
+            load_segment(folder.parent / str(s["name"]), compiled, shared),
             np.load(folder / f"order-{number}.npy", allow_pickle=False),
         )
         for number, s in enumerate(info["segments"])
@@ -180,7 +202,7 @@ def _base(job: Update, compiled: bool) -> _Base | None:
         if not isinstance(info, dict) or info.get("shape") != job.key_of({}):
             return None
         files = load_files(folder)
-        corpus = load_commit(folder, info, compiled)
+        corpus = load_commit(folder, info, compiled, shared=True)
     except (OSError, ValueError, KeyError, TypeError, IndexError) as err:
         log.info("no incremental update (%s): building the whole index", err)
         return None
@@ -325,7 +347,7 @@ def _segment(
             return None  # nothing loadable among them: the full build records why
         located = file_locations(staging, written.digests, 0)
         os.replace(staging, job.store / name)
-    return name, Corpus.load(job.store / name, compiled), located, list(written.skipped)
+    return name, load_segment(job.store / name, compiled), located, list(written.skipped)
 
 
 def _commit(

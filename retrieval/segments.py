@@ -241,7 +241,7 @@ def _segment_terms(seg: Segment) -> tuple[IntArray, IntArray, IntArray]:
                 moved.add(live_first)
     # Place every term first seen in those passages by token position (one batched lookup).
     passages = sorted(moved)
-    firsts_seen = [list(dict.fromkeys(tokenize(seg.corpus.passage(p).text))) for p in passages]
+    firsts_seen = [list(dict.fromkeys(tokenize(seg.corpus.passage_text(p)))) for p in passages]
     found = iter(ids_of(index.vocab, [term for terms in firsts_seen for term in terms]))
     for passage, terms in zip(passages, firsts_seen, strict=True):
         for position, term_id in zip(range(len(terms)), found, strict=False):
@@ -255,7 +255,7 @@ def _terms_of(seg: Segment, lo: IntArray, hi: IntArray) -> list[int]:
     terms: set[str] = set()
     for start, end in zip(lo.tolist(), hi.tolist(), strict=True):
         for passage in range(start, end):
-            terms.update(tokenize(seg.corpus.passage(passage).text))
+            terms.update(tokenize(seg.corpus.passage_text(passage)))
     return sorted({tid for tid in ids_of(seg.corpus.index.vocab, sorted(terms)) if tid is not None})
 
 

@@ -24,6 +24,7 @@ from retrieval.commits import (
     Update,
     file_locations,
     load_commit,
+    load_segment,
     referenced,
     save_files,
     set_current,
@@ -319,7 +320,7 @@ def _build(
         time.time() - started,
     )
     # Serve from the mapped files, so memory is the same whether we built or reused.
-    reloaded = Corpus.load(folder, compiled)
+    reloaded = load_segment(folder, compiled)
     return OpenedCorpus(reloaded, key, True, started, written.skipped, folder)
 
 

@@ -135,3 +135,10 @@ def test_multibyte_text_offsets_survive_the_round_trip(tmp_path: Path) -> None:
         "“Seoul” 北朝鮮 🚀 reported the bridge.",
         "The second line mentions 北朝鮮 again here.",
     ]
+
+
+def test_passage_text_is_the_passage_s_text(seeds: Corpus) -> None:
+    """passage_text (no sentences built) equals passage(n).text for every passage."""
+    assert [seeds.passage_text(n) for n in range(seeds.passage_count)] == [
+        seeds.passage(n).text for n in range(seeds.passage_count)
+    ]
