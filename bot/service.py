@@ -23,6 +23,7 @@ from bot.markdown import render_markdown, title_of
 from bot.settings import Settings
 from retrieval.bm25 import BM25Params
 from retrieval.cancel import BuildCancelled
+from retrieval.commits import needs_compaction
 from retrieval.progress import BuildProgress
 from retrieval.store import OpenedCorpus, open_corpus
 
@@ -91,8 +92,12 @@ class CorpusService:
         self.progress: BuildProgress | None = None  # of the build under way, if any
         self._logged_at = 0.0
         self._first: asyncio.Task[ReloadResult] | None = None
+        self._compaction: asyncio.Task[None] | None = None
 
     def _open(self) -> OpenedCorpus:
+        return self._load(rebuild=False)
+
+    def _load(self, rebuild: bool) -> OpenedCorpus:
         s = self.settings
         params = BM25Params(k1=s.k1, b=s.b)
         try:
@@ -101,6 +106,7 @@ class CorpusService:
                 s.data_dir,
                 params,
                 s.max_file_bytes,
+                rebuild=rebuild,
                 stop=self._stop,
                 progress=self._on_progress,
             )
@@ -178,6 +184,7 @@ class CorpusService:
             changed = self._opened is None or opened.key != self._opened.key
             # One reference assignment: a query holds either the old corpus or the new one.
             self._opened = opened
+            self._compact_if_due(opened)
             if changed:  # phrases are read from the documents: only when they changed
                 self._phrases_task = asyncio.create_task(self._refresh_phrases(opened))
                 self._rebuilt_at = self._clock()
@@ -193,6 +200,32 @@ class CorpusService:
             return ReloadResult(
                 changed, opened.corpus.document_count, opened.corpus.passage_count, seconds
             )
+
+    def _compact_if_due(self, opened: OpenedCorpus) -> None:
+        """Updates left many deletions or small segments: rebuild as one, in the background."""
+        if needs_compaction(opened.corpus) and (
+            self._compaction is None or self._compaction.done()
+        ):
+            self._compaction = asyncio.create_task(self._compact())
+
+    async def _compact(self) -> None:
+        """A full rebuild of the same files (one segment), swapped in when it is done; the
+        current index answers meanwhile, and reloads wait for it (they would wait for the
+        store's build lock anyway)."""
+        async with self._reload_lock:
+            try:
+                opened = await asyncio.to_thread(self._load, True)
+            except Exception as err:  # the segments keep serving; the next update tries again
+                log.warning("could not merge the index segments: %s", err)
+                return
+            if self._opened is None or opened.key == self._opened.key:
+                self._opened = opened
+                log.info("merged the index segments: %d documents", opened.corpus.document_count)
+
+    async def compacted(self) -> None:
+        """Wait for a background merge of the index segments, if one runs (tests)."""
+        if self._compaction is not None:
+            await asyncio.shield(self._compaction)
 
     def request_refresh(self) -> float:
         """Files were added (by a feed): reload once the last rebuild is `feeds_rebuild_minutes`
@@ -268,6 +301,8 @@ class CorpusService:
         self._answers.shutdown(wait=False, cancel_futures=True)
         if self._refresh is not None:
             self._refresh.cancel()
+        if self._compaction is not None:
+            self._compaction.cancel()
 
     def suggest_outlet(self, typed: str, limit: int = 25) -> list[str]:
         """Autocomplete: the corpus's outlets containing what was typed, prefix matches first."""

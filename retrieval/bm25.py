@@ -42,11 +42,24 @@ def okapi_idf(doc_freqs: npt.NDArray[np.int64], n_passages: int, epsilon: float)
         idf[i] = value
         idf_sum += value
     average = idf_sum / len(idf) if len(idf) else 0.0
-    floor = epsilon * average if epsilon * average > 0 else epsilon
+    floor = idf_floor(average, epsilon)
     rank_bm25_floor = epsilon * average
     idf[idf < 0] = rank_bm25_floor
     idf[idf <= 0] = floor
     return idf
+
+
+def idf_floor(average_idf: float, epsilon: float) -> float:
+    """The idf `okapi_idf` gives a term whose rank_bm25 idf is <= 0 (see there)."""
+    return epsilon * average_idf if epsilon * average_idf > 0 else epsilon
+
+
+def length_norm(longest: int, avgdl: float, params: BM25Params) -> FloatArray:
+    """rank_bm25's k1 * (1 - b + b * dl / avgdl), with its operations, for dl = 0..longest."""
+    lengths = np.arange(longest + 1, dtype=np.float64)
+    norm: FloatArray = params.k1 * (1 - params.b + params.b * lengths / avgdl)
+    norm.flags.writeable = False
+    return norm
 
 
 def term_weights(

@@ -289,6 +289,16 @@ class Corpus:
     def document_by_id(self, doc_id: str) -> Document:
         return self.document(self.ids[doc_id])
 
+    def passage_text(self, number: int) -> str:
+        """Passage `number`'s text alone, without building its document's sentences (cheap:
+        an incremental commit tokenizes the passages of deleted documents again)."""
+        a = self.arrays
+        doc = int(a["passage_doc"][number])
+        lo, hi = int(a["text_ptr"][doc]), int(a["text_ptr"][doc + 1])
+        start = int(a["sent_start"][int(a["passage_ptr"][number])])
+        end = int(a["sent_end"][int(a["passage_ptr"][number + 1]) - 1])
+        return bytes(self._texts[lo:hi]).decode("utf-8")[start:end]
+
     def passage(self, number: int) -> Passage:
         """Passage `number`, with its sentences."""
         a = self.arrays

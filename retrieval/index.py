@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import threading
@@ -83,6 +84,22 @@ class _MappedVocab(Mapping[str, int]):
         """Terms in id order (first occurrence), as the dict of a built index."""
         for i in np.argsort(self._ids, kind="stable").tolist():
             yield self._term(i).decode("utf-8", "surrogatepass")
+
+    def ids_of(self, terms: Sequence[str]) -> list[int | None]:
+        """Many lookups at once (an incremental commit's thousands): the sorted terms are read
+        into Python once, then each is a bisection over plain bytes."""
+        blob, offsets, ids = bytes(self._blob), self._offsets.tolist(), self._ids
+        size = len(ids)
+
+        def term(i: int) -> bytes:
+            return blob[offsets[i] : offsets[i + 1]]
+
+        found: list[int | None] = []
+        for text in terms:
+            key = text.encode("utf-8", "surrogatepass")
+            at = bisect.bisect_left(range(size), key, key=term)
+            found.append(int(ids[at]) if at < size and term(at) == key else None)
+        return found
 
     def to_dict(self) -> dict[str, int]:
         """The whole vocabulary as a dict in id order: for a process that answers many queries."""

@@ -20,6 +20,18 @@ from typing import Any
 
 from retrieval import cancel
 from retrieval.bm25 import BM25Params
+from retrieval.commits import (
+    Update,
+    file_locations,
+    load_commit,
+    load_segment,
+    referenced,
+    save_files,
+    set_current,
+    update,
+)
+from retrieval.commits import write_json as _write_json
+from retrieval.composite import SegmentedCorpus
 from retrieval.corpus import Corpus
 from retrieval.documents import DOCUMENT_VERSION
 from retrieval.ingest import write_corpus
@@ -100,20 +112,6 @@ def corpus_key(digests: dict[str, str], params: BM25Params, max_bytes: int) -> s
     return h.hexdigest()[:32]
 
 
-def _write_json(path: Path, data: Any) -> None:
-    """Write JSON atomically (temp file + rename), so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 class _FirstSeen:
     """When each text (by its sha256) was first indexed, kept across rebuilds."""
 
@@ -154,6 +152,7 @@ def open_corpus(
     # Taken before any file is hashed: a file changed after this changes the next listing.
     listing = take_listing(root, corpus_key({}, params, max_bytes))
     key = recall(store / "listing", listing) if not rebuild else None
+    digests: dict[str, str] | None = None
     if key is None:
         digests = _file_digests(root, store / "files.json", max_bytes, stop)
         key = corpus_key(digests, params, max_bytes)
@@ -165,12 +164,48 @@ def open_corpus(
         if not rebuild and (reused := _reuse(store / key, key, compiled)) is not None:
             remember(store / "listing", listing, key)
             return reused
-        opened = _build(
-            root, data_dir, store, key, params, max_bytes, stop, compiled, progress or _silent
-        )
+        opened = None
+        if not rebuild:
+            if digests is None:  # the listing named a key whose index is gone or damaged
+                digests = _file_digests(root, store / "files.json", max_bytes, stop)
+            opened = _update(root, data_dir, store, key, digests, params, max_bytes, stop, compiled)
+        if opened is None:
+            opened = _build(
+                root, data_dir, store, key, params, max_bytes, stop, compiled, progress or _silent
+            )
+        set_current(store, opened.key)
     if opened.key == key:  # else the files changed while read: the listing is already stale
         remember(store / "listing", listing, key)
     return opened
+
+
+def _update(
+    root: Path,
+    data_dir: Path,
+    store: Path,
+    expected: str,
+    digests: dict[str, str],
+    params: BM25Params,
+    max_bytes: int,
+    stop: threading.Event | None,
+    compiled: bool,
+) -> OpenedCorpus | None:
+    """Commit the changed files as a new segment (see `retrieval.commits`); None: build all."""
+    started = time.time()
+    seen = _FirstSeen(data_dir / "first_seen.json", started)
+
+    def key_of(files: dict[str, str]) -> str:
+        return corpus_key(files, params, max_bytes)
+
+    job = Update(root, store, params, max_bytes, seen.stamp, key_of, started)
+    updated = update(job, digests, expected, stop, compiled)
+    if updated is None:
+        return None
+    seen.save()
+    _prune(updated.folder)
+    return OpenedCorpus(
+        updated.corpus, updated.key, True, updated.built_at, updated.skipped, updated.folder
+    )
 
 
 def _silent(report: BuildProgress) -> None:
@@ -184,7 +219,7 @@ def _reuse(folder: Path, key: str, compiled: bool) -> OpenedCorpus | None:
         return None
     try:
         info = json.loads(manifest.read_text("utf-8"))
-        corpus = Corpus.load(folder, compiled)
+        corpus = load_commit(folder, info, compiled)
         skipped = tuple(Skipped(s["path"], s["reason"]) for s in info["skipped"])
         return OpenedCorpus(corpus, key, False, float(info["built_at"]), skipped, folder)
     except (OSError, ValueError, KeyError, TypeError) as err:
@@ -259,10 +294,12 @@ def _build(
         if key != expected:
             log.info("the corpus changed while it was read; indexing what was read")
         folder = store / key
+        save_files(staging, file_locations(staging, written.digests, 0))
         _write_json(
             staging / "manifest.json",
             {
                 "key": key,
+                "shape": corpus_key({}, params, max_bytes),
                 "built_at": started,
                 "skipped": _skipped_json(written.skipped),
                 "documents": written.documents,
@@ -283,14 +320,16 @@ def _build(
         time.time() - started,
     )
     # Serve from the mapped files, so memory is the same whether we built or reused.
-    reloaded = Corpus.load(folder, compiled)
+    reloaded = load_segment(folder, compiled)
     return OpenedCorpus(reloaded, key, True, started, written.skipped, folder)
 
 
 def _prune(keep: Path) -> None:
-    """Remove older index folders (open maps of them stay valid until closed)."""
+    """Remove index folders the commit in `keep` does not need (open maps of them stay valid
+    until closed)."""
+    needed = referenced(keep)
     for other in keep.parent.iterdir():
-        if other.is_dir() and other != keep and not other.name.startswith(".build-"):
+        if other.is_dir() and other.name not in needed and not other.name.startswith(".build-"):
             shutil.rmtree(other, ignore_errors=True)
 
 
@@ -332,6 +371,7 @@ def describe(opened: OpenedCorpus) -> dict[str, Any]:
         "passages": c.passage_count,
         "sentences": c.sentence_count,
         "terms": len(c.index.vocab),
+        "segments": len(c.segments) if isinstance(c, SegmentedCorpus) else 1,
         "skipped": _skipped_json(opened.skipped),
         "folder": str(opened.folder),
     }

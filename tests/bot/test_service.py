@@ -8,6 +8,8 @@ from pathlib import Path
 
 from answers import moments
 from bot.service import CorpusService
+from retrieval.composite import SegmentedCorpus
+from retrieval.corpus import Corpus
 from tests.helpers import make_settings
 
 
@@ -63,4 +65,28 @@ async def test_a_new_index_has_its_answer_columns_read_in_the_background(
             break
         await asyncio.sleep(0.01)
     assert service.opened.corpus in moments._CACHE
+    service.close()
+
+
+async def test_many_deletions_merge_the_segments_in_the_background(
+    tmp_path: Path, seeds_dir: Path
+) -> None:
+    """An update that deletes half the corpus is served at once from segments, then a full
+    rebuild (one segment, same key) is swapped in by the background merge."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    for seed in seeds[:4]:
+        shutil.copy(seed, corpus)
+    service = CorpusService(make_settings(corpus, tmp_path / "data"))
+    await service.start(60)
+    for seed in seeds[:2]:
+        (corpus / seed.name).unlink()
+    await service.reload()
+    updated = service.opened
+    assert isinstance(updated.corpus, SegmentedCorpus)
+    await service.compacted()
+    merged = service.opened
+    assert type(merged.corpus) is Corpus and merged.key == updated.key
+    assert merged.corpus.document_count == updated.corpus.document_count == 2
     service.close()

@@ -159,3 +159,10 @@ def test_ranked_hits_name_the_documents_group_hits_reads(corpus: Corpus) -> None
     ranked, grouped = corpus.rank_hits(hits, 3), corpus.group_hits(hits, 3)
     assert len(ranked) == 3
     assert [(corpus.ids[g.document.id], g.hits) for g in grouped] == ranked
+
+
+def test_passage_text_is_the_passage_s_text(seeds: Corpus) -> None:
+    """passage_text (no sentences built) equals passage(n).text for every passage."""
+    assert [seeds.passage_text(n) for n in range(seeds.passage_count)] == [
+        seeds.passage(n).text for n in range(seeds.passage_count)
+    ]

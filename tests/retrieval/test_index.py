@@ -280,6 +280,9 @@ def test_saved_vocabulary_looks_up_every_term_and_nothing_else(tmp_path: Path) -
         for missing in ["", "aa", "kurs", "kursk2", "régio", "zzz", "0"]:
             assert missing not in loaded.vocab and loaded.vocab.get(missing) is None
         assert len(loaded.vocab) == len(index.vocab)
+    mapped = BM25Index.load(tmp_path, compiled=False).vocab
+    asked = [*index.vocab, "", "aa", "kurs", "kursk2", "régio", "zzz", "0", "a"]
+    assert mapped.ids_of(asked) == [index.vocab.get(t) for t in asked]  # type: ignore[attr-defined]
 
 
 def test_load_refuses_another_format(tmp_path: Path) -> None:

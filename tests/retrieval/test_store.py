@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import retrieval.commits
 import retrieval.documents
 import retrieval.store
 from retrieval.bm25 import BM25Params
@@ -62,7 +63,8 @@ def test_rebuild_flag_forces_a_build(root: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("change", ["add", "change", "remove"])
 def test_any_file_change_rebuilds(root: Path, tmp_path: Path, change: str) -> None:
-    """Adding, changing or removing a file gives a new key and a rebuild; old ones are pruned."""
+    """Adding, changing or removing a file gives a new key and a new commit (a segment for the
+    new text, deletions for the old); folders the commit does not use are pruned."""
     first = reopen(root, tmp_path / "data")
     if change == "add":
         (root / "c.md").write_text("Pyongyang and Moscow continue high-level exchanges.\n")
@@ -74,9 +76,17 @@ def test_any_file_change_rebuilds(root: Path, tmp_path: Path, change: str) -> No
     assert second.built
     assert second.key != first.key
     assert second.corpus.document_count == {"add": 3, "change": 2, "remove": 1}[change]
-    assert sorted(p.name for p in (tmp_path / "data" / "index").iterdir() if p.is_dir()) == [
-        second.key
-    ]
+    folders = {p.name for p in (tmp_path / "data" / "index").iterdir() if p.is_dir()}
+    assert folders == retrieval.commits.referenced(second.folder)
+    segments = {name for name in folders if name.startswith("seg-")}
+    assert folders - segments == {first.key, second.key}
+    assert len(segments) == {"add": 1, "change": 1, "remove": 0}[change]
+    (root / "d.md").write_text("Pyongyang and Moscow continue high-level exchanges.\n")
+    third = reopen(root, tmp_path / "data")
+    assert {p.name for p in (tmp_path / "data" / "index").iterdir() if p.is_dir()} == (
+        retrieval.commits.referenced(third.folder)
+    )
+    assert second.key not in retrieval.commits.referenced(third.folder)
 
 
 def test_same_size_change_within_one_mtime_tick_rebuilds(root: Path, tmp_path: Path) -> None:
@@ -228,10 +238,14 @@ def test_describe(root: Path, tmp_path: Path) -> None:
         "passages": 2,
         "sentences": 2,
         "terms": len(opened.corpus.index.vocab),
+        "segments": 1,
         "skipped": [],
         "folder": str(opened.folder),
     }
     assert status["terms"] == 13
+    (root / "c.md").write_text("Pyongyang and Moscow continue high-level exchanges.\n")
+    updated = describe(reopen(root, tmp_path / "data"))
+    assert (updated["documents"], updated["segments"]) == (3, 2)
 
 
 def test_crash_leftover_staging_folders_are_pruned(root: Path, tmp_path: Path) -> None:
