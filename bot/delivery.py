@@ -107,6 +107,17 @@ class Deliverer:
             await self._deliver(sub, decision.local_day, now)
 
     async def _deliver(self, sub: Subscription, day: date, now: datetime) -> None:
+        """Post the day's briefing unless another process is posting it right now."""
+        held = await asyncio.to_thread(self.state.hold_delivery, sub.sub_id)
+        if held is None:  # a second process for this shard (a deploy's overlap) is on it
+            log.info("subscription %d: another process is posting its briefing", sub.sub_id)
+            return
+        try:
+            await self._deliver_held(sub, day, now)
+        finally:  # at once, even when cancelled: a hold left behind would block the next run
+            held.release()
+
+    async def _deliver_held(self, sub: Subscription, day: date, now: datetime) -> None:
         state, key = self.state, delivery_key(sub.sub_id, day)
         last = await asyncio.to_thread(state.last_delivered, sub.sub_id)
         window = briefing_window(sub, last.delivered_at if last else None, now)

@@ -22,12 +22,17 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
+from bot.holds import Hold
 from bot.settings import Settings
 from bot.state import Dialects, StateError, StateStore, _utcnow
 
 log = logging.getLogger(__name__)
 
 _SCHEMA_LOCK = 0x62726266  # any constant shared by every briefbot: pg_advisory_xact_lock key
+_DELIVERY_LOCK = 0x62726264  # pg_advisory_lock(_DELIVERY_LOCK, sub_id): who posts a delivery
+# The holder's connection: the server notices a vanished host (no FIN) in about 30 s, not 2 h.
+_KEEPALIVE = "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5;"
+_KEEPALIVE += " SET tcp_keepalives_count = 4"
 
 
 class _Row(tuple[Any, ...]):
@@ -71,6 +76,27 @@ class _Connection:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
         return self._conn.execute(translate(sql), params)
+
+
+class _AdvisoryHold:
+    """An advisory lock held on a pooled connection until released."""
+
+    def __init__(self, pool: ConnectionPool[Any], conn: psycopg.Connection[Any], key: int) -> None:
+        self._pool, self._conn, self._key = pool, conn, key
+        self._released = False
+
+    def release(self) -> None:
+        if self._released:
+            return
+        self._released = True
+        try:
+            self._conn.execute(
+                "SELECT pg_advisory_unlock(CAST(%s AS int4), CAST(%s AS int4))",
+                (_DELIVERY_LOCK, self._key),
+            )
+        except psycopg.Error:
+            self._conn.close()  # the lock goes with the connection; the pool makes another
+        self._pool.putconn(self._conn)
 
 
 def redact(url: str) -> str:
@@ -133,6 +159,29 @@ class PostgresStateStore(StateStore):
                 yield _Connection(conn)
         except psycopg.Error as exc:
             raise self._error(exc) from exc
+
+    def hold_delivery(self, sub_id: int) -> Hold | None:
+        """A session advisory lock on a connection kept for the delivery: PostgreSQL drops it
+        when that connection ends, as it does when the process is killed."""
+        key = sub_id % 2**31  # the two-key form takes 32-bit keys
+        try:
+            conn = self._pool.getconn()
+        except psycopg.Error as exc:  # PoolTimeout too
+            raise self._error(exc) from exc
+        try:
+            conn.execute(_KEEPALIVE)
+            row = conn.execute(
+                "SELECT pg_try_advisory_lock(CAST(%s AS int4), CAST(%s AS int4))",
+                (_DELIVERY_LOCK, key),
+            ).fetchone()
+            got = bool(row and row[0])
+        except psycopg.Error as exc:
+            self._pool.putconn(conn)
+            raise self._error(exc) from exc
+        if not got:
+            self._pool.putconn(conn)
+            return None
+        return _AdvisoryHold(self._pool, conn, key)
 
     def _lock_schema(self, conn: Any) -> None:
         """Two processes starting at once migrate one after the other."""

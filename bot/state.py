@@ -7,8 +7,9 @@ message an operator can act on.
 
 Deliveries are written before and confirmed after sending: ``begin_delivery`` records a
 PENDING row carrying a nonce, the caller posts the briefing with that nonce, then
-``confirm_delivery`` marks it SENT. A PENDING row found on a later run means the process died
-in between; the caller looks for the nonce in the channel before posting again.
+``confirm_delivery`` marks it SENT. The poster holds the subscription meanwhile
+(``hold_delivery``), so a PENDING row found by a holder means the process that began it died in
+between; the caller looks for the nonce in the channel before posting again.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from bot.holds import Hold, hold_file
 from bot.schedule import BriefingWindow, Subscription, parse_timezone
 
 log = logging.getLogger(__name__)
@@ -328,6 +330,16 @@ class StateStore:
         log.info("disabled subscription %d: %s", sub_id, reason)
 
     # -- delivery log ----------------------------------------------------------------------
+
+    def hold_delivery(self, sub_id: int) -> Hold | None:
+        """The right to post ``sub_id``'s briefing now, or None while another store (process)
+        has it; a process that dies loses it (see bot/holds.py). Take it before
+        ``begin_delivery``: a PENDING day found while holding it was abandoned."""
+        folder = self.path.with_name(f"{self.path.name}.holds")
+        try:
+            return hold_file(folder, sub_id)
+        except OSError as exc:
+            raise StateError(f"cannot lock deliveries in {folder}: {exc.strerror or exc}") from exc
 
     def begin_delivery(
         self, sub_id: int, local_day: date, nonce: str, window: BriefingWindow | None = None

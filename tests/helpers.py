@@ -5,9 +5,11 @@ First paths, corpora and golden files; then the real bot against the fake Discor
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import random
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -166,3 +168,37 @@ def write_distinct_stories(folder: Path, count: int, seed: int = 7) -> Path:
         text = f"{place} {words[1]} {words[2]} announced\n\n" + "\n".join(sentences) + "\n"
         (folder / f"{number:03d}_{place.lower()}.txt").write_text(text, encoding="utf-8")
     return folder
+
+
+def bot_environment(settings: Settings, **more: str) -> dict[str, str]:
+    """The environment of a `python -m bot` subprocess: ours without BRIEFBOT_* or the token,
+    then the settings' corpus and data folders and `more`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
+    env.pop("DISCORD_TOKEN", None)
+    env.update(
+        PYTHONPATH=str(ROOT),
+        BRIEFBOT_CORPUS_DIR=str(settings.corpus_dir),
+        BRIEFBOT_DATA_DIR=str(settings.data_dir),
+        BRIEFBOT_INDEX_WAIT_SECONDS="60",
+        **more,
+    )
+    return env
+
+
+async def start_bot(
+    fake: FakeDiscord, env: dict[str, str], cwd: Path, log: Path
+) -> asyncio.subprocess.Process:
+    """`python -m bot run` against the fake, in a subprocess logging to the file `log`."""
+    with log.open("ab") as out:  # the child keeps its own copy of the descriptor
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "testing.fakediscord.launch",
+            fake.api_base,
+            fake.gateway_url,
+            cwd=cwd,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
+        )

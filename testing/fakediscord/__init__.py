@@ -9,6 +9,7 @@
 
 Default world: guild "Test Guild" (#general, #briefings, #readonly), users alice (owner,
 admin), bob (Manage Guild), carol (plain member), otherbot (a bot), and the bot itself.
+Sharded like Discord: each IDENTIFY with shard [id, count] gets its shard's guilds and events.
 Drive it with invoke / autocomplete / click / send_message / dispatch; break it with
 fail_next / delete_channel / forbid_channel / drop_connection / invalidate_session /
 revoke_token; inspect interactions, messages(), requests, sync_log, violations.

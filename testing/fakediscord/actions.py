@@ -225,9 +225,18 @@ class ActionsMixin:
         """Wait until predicate() is truthy (re-checked whenever the fake's state changes)."""
         return await self.state.notifier.wait_until(predicate, timeout, what or repr(predicate))
 
-    async def wait_for_ready(self, timeout: float = 5.0) -> None:
-        """Until a session IDENTIFYed and got READY + every GUILD_CREATE."""
-        await self.wait_for(lambda: self.gateway.ready_count > 0, timeout, "gateway READY")
+    async def wait_for_ready(
+        self, timeout: float = 5.0, *, shard: int | None = None, count: int = 1
+    ) -> None:
+        """Until `count` sessions (of that shard, or any) IDENTIFYed and got READY + every
+        GUILD_CREATE of their shard."""
+
+        def readied() -> bool:
+            shards = self.gateway.ready_shards
+            return sum(1 for s in shards if shard is None or s == shard) >= count
+
+        what = "gateway READY" + ("" if shard is None else f" on shard {shard}")
+        await self.wait_for(readied, timeout, what)
 
     async def wait_for_resume(self, count: int = 1, timeout: float = 5.0) -> None:
         await self.wait_for(lambda: len(self.gateway.resumes) >= count, timeout, "RESUME")

@@ -36,6 +36,7 @@ class FakeDiscord(ActionsMixin, FaultsMixin):
 
     Use as `async with FakeDiscord() as fake:` -- starts the server on 127.0.0.1:<ephemeral>
     and points discord.py at it (and blocks any other outbound aiohttp request) until exit.
+    `shard_count` is the number of shards GET /gateway/bot recommends.
     """
 
     def __init__(
@@ -52,6 +53,7 @@ class FakeDiscord(ActionsMixin, FaultsMixin):
         privileged_intents: int = PRIVILEGED_INTENTS,
         echo_bot_messages: bool = True,
         block_external: bool = True,
+        shard_count: int = 1,
     ) -> None:
         self.state = FakeState(
             token=token,
@@ -63,7 +65,10 @@ class FakeDiscord(ActionsMixin, FaultsMixin):
         self.state.interaction_timeout = interaction_timeout
         self.state.echo_bot_messages = echo_bot_messages
         self.gateway = Gateway(
-            self.state, heartbeat_interval_ms=heartbeat_interval_ms, privileged=privileged_intents
+            self.state,
+            heartbeat_interval_ms=heartbeat_interval_ms,
+            privileged=privileged_intents,
+            shard_count=shard_count,
         )
         self.state.gateway = self.gateway
         self.default_user = default_user

@@ -1,4 +1,9 @@
-"""The fake gateway: HELLO/IDENTIFY/READY/RESUME/heartbeats, zlib-stream, dispatch with seq."""
+"""The fake gateway: HELLO/IDENTIFY/READY/RESUME/heartbeats, zlib-stream, dispatch with seq.
+
+Sharding as Discord does it: IDENTIFY may carry ``shard: [id, count]``; that session gets READY
+and GUILD_CREATE only for the guilds on its shard, ``(guild_id >> 22) % count``, and every
+event of a guild goes to the newest session of its shard (DMs to shard 0).
+"""
 
 from __future__ import annotations
 
@@ -26,6 +31,29 @@ MESSAGE_CONTENT = 1 << 15
 PRIVILEGED_INTENTS = GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT
 VALID_INTENTS = (1 << 26) - 1
 _MESSAGE_EVENTS = ("MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE")
+_GUILD_EVENTS = ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE")  # the guild's id is "id"
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard Discord sends a guild's events to."""
+    return (guild_id >> 22) % shard_count
+
+
+def _guild_of(t: str, d: Any) -> int | None:
+    """The guild an event belongs to, None for a DM or a guild-less event."""
+    if not isinstance(d, dict):
+        return None
+    value = d.get("id") if t in _GUILD_EVENTS else d.get("guild_id")
+    return int(value) if value else None
+
+
+def _valid_shard(shard: Any) -> bool:
+    """[shard_id, shard_count] with 0 <= shard_id < shard_count, as Discord accepts it."""
+    if not isinstance(shard, list) or len(shard) != 2:
+        return False
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in shard):
+        return False
+    return bool(0 <= shard[0] < shard[1])
 
 
 @dataclass
@@ -72,6 +100,12 @@ class Session:
     events: list[Event] = field(default_factory=list)
     conn: Connection | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    shard: tuple[int, int] = (0, 1)  # (shard_id, shard_count) from IDENTIFY
+
+    def covers(self, guild_id: int | None) -> bool:
+        """Whether this session's shard receives the events of that guild (None: DMs)."""
+        shard_id, count = self.shard
+        return shard_id == (0 if guild_id is None else shard_of(guild_id, count))
 
     def wants(self, t: str, d: Any) -> bool:
         if t in _MESSAGE_EVENTS:
@@ -81,13 +115,16 @@ class Session:
 
 
 class Gateway:
-    def __init__(self, state: FakeState, *, heartbeat_interval_ms: int, privileged: int) -> None:
+    def __init__(
+        self, state: FakeState, *, heartbeat_interval_ms: int, privileged: int, shard_count: int = 1
+    ) -> None:
         self.state = state
+        self.shard_count = shard_count  # what GET /gateway/bot recommends
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.privileged_allowed = privileged
         self.base_url = ""  # set once the server listens
         self.sessions: dict[str, Session] = {}
-        self.current: Session | None = None
+        self._recent: list[Session] = []  # by last IDENTIFY or RESUME, newest last
         self.connections: list[Connection] = []
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
@@ -95,6 +132,21 @@ class Gateway:
         self.heartbeats = 0
         self.presence_updates: list[dict[str, Any]] = []
         self.ready_count = 0
+        self.ready_shards: list[int] = []  # the shard id of each READY sent, in order
+
+    @property
+    def current(self) -> Session | None:
+        """The session that last IDENTIFYed or RESUMEd."""
+        return self._recent[-1] if self._recent else None
+
+    def _make_current(self, session: Session) -> None:
+        if session in self._recent:
+            self._recent.remove(session)
+        self._recent.append(session)
+
+    def session_for(self, guild_id: int | None) -> Session | None:
+        """The newest session whose shard gets the events of that guild (None: DMs)."""
+        return next((s for s in reversed(self._recent) if s.covers(guild_id)), None)
 
     @property
     def resume_url(self) -> str:
@@ -153,15 +205,20 @@ class Gateway:
         if intents & PRIVILEGED_INTENTS & ~self.privileged_allowed:
             await conn.close(4014, "Disallowed intent(s).")
             return
+        shard = d.get("shard", [0, 1])
+        if not _valid_shard(shard):
+            await conn.close(4010, "Invalid shard.")
+            return
         self.identifies.append(d)
-        session = Session(secrets.token_hex(16), d["token"], intents, d)
+        session = Session(secrets.token_hex(16), d["token"], intents, d, shard=tuple(shard))
         self.sessions[session.id] = session
-        self.current = session
+        self._make_current(session)
         conn.session = session
+        guilds = [g for g in self.state.guilds.values() if session.covers(g.id)]
         ready: dict[str, Any] = {
             "v": 10,
             "user": {**self.state.bot.payload(), "verified": True, "mfa_enabled": False},
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.state.guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.resume_url,
@@ -175,10 +232,11 @@ class Gateway:
         async with session.lock:
             session.conn = conn
             await self._send_event(session, "READY", ready)
-            for guild in self.state.guilds.values():
+            for guild in guilds:
                 payload = guild_create_payload(guild, self.state.users)
                 await self._send_event(session, "GUILD_CREATE", payload)
         self.ready_count += 1
+        self.ready_shards.append(session.shard[0])
         self.state.notifier.notify()
 
     async def _resume(self, conn: Connection, d: dict[str, Any]) -> None:
@@ -188,7 +246,7 @@ class Gateway:
             return
         self.resumes.append({**d, "path": conn.path})
         conn.session = session
-        self.current = session
+        self._make_current(session)
         last = d.get("seq") or 0
         async with session.lock:
             session.conn = conn
@@ -255,10 +313,13 @@ class Gateway:
         on_sent: Callable[[], None] | None = None,
         session: Session | None = None,
     ) -> Event | None:
-        """Send a DISPATCH to the current session (queued for RESUME if disconnected)."""
-        session = session or self.current
+        """Send a DISPATCH to the session of the event's shard (queued for RESUME if
+        disconnected): the newest session whose shard has the event's guild."""
+        session = session or self.session_for(_guild_of(t, d))
         if session is None:
-            raise RuntimeError("fake discord: no gateway session (has the bot connected?)")
+            raise RuntimeError(
+                f"fake discord: no gateway session for {t} (has the bot, or that shard, connected?)"
+            )
         if not session.wants(t, d):
             return None
         async with session.lock:

@@ -194,8 +194,10 @@ async def get_gateway(request: web.Request) -> web.Response:
 @routes.get(API + "/gateway/bot")
 async def get_gateway_bot(request: web.Request) -> web.Response:
     limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-    url = request.app[GATEWAY_KEY].base_url
-    return ok({"url": url, "shards": 1, "session_start_limit": limit})
+    gateway = request.app[GATEWAY_KEY]
+    return ok(
+        {"url": gateway.base_url, "shards": gateway.shard_count, "session_start_limit": limit}
+    )
 
 
 def _guild(request: web.Request) -> GuildSpec:

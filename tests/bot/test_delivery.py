@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,12 @@ import pytest
 from pydantic import SecretStr
 
 from bot.client import BriefBot
-from bot.delivery import MAX_FAILURES, delivery_key, delivery_nonce
+from bot.delivery import MAX_FAILURES, Deliverer, delivery_key, delivery_nonce
 from bot.posts import find_part
 from bot.schedule import Subscription
 from bot.settings import Settings
 from bot.shards import shard_of
+from bot.state import StateStore
 from testing.fakediscord import FakeDiscord
 from tests.bot.stores import pending_days
 from tests.helpers import (
@@ -295,6 +297,40 @@ async def test_a_topic_subscription_posts_only_its_topic(
         return text.partition("**Sources**")[2].count("\n**")
 
     assert 0 < cited(rason) < cited(everything)
+
+
+async def test_a_second_process_leaves_a_delivery_in_flight_alone(
+    fake: FakeDiscord, settings: Settings, clock: Clock
+) -> None:
+    """Two processes owning one server (a deploy's overlap), due at the same minute: while the
+    first is making the briefing, the second finds the delivery held and leaves it. Each part
+    is asked for once (before, the second took the pending day for a crashed one and posted
+    it too; only Discord's nonce check kept the channel from showing it twice)."""
+    async with fake.running(make_bot(settings, clock), timeout=15) as bot:
+        _due_soon(bot, fake, clock, "briefings")
+        clock.advance(minutes=3)
+        first = deliverer(bot)
+        other = StateStore(settings.data_dir / "state.sqlite3", clock=bot.now)
+        second = Deliverer(other, first.compose, first.channels, bot.now, grace=first.grace)
+        composing, go = asyncio.Event(), asyncio.Event()
+        compose = first.compose
+
+        async def slow(*args: Any) -> Any:
+            composing.set()
+            await go.wait()
+            return await compose(*args)
+
+        first.compose = slow
+        tick = asyncio.create_task(first.tick())
+        await asyncio.wait_for(composing.wait(), 5)
+        await second.tick()
+        go.set()
+        await tick
+        await second.tick()
+    assert whole_once(_posts(fake, "briefings"))
+    nonces = Counter(r.body["nonce"] for r in fake.requests_to("POST", POSTS))
+    assert set(nonces.values()) == {1}, nonces
+    fake.assert_clean()
 
 
 async def test_shard_processes_post_only_their_servers_briefings(

@@ -22,26 +22,13 @@ from pydantic import SecretStr
 from bot.runner import run
 from bot.settings import Settings
 from testing.fakediscord import FakeDiscord
-from tests.helpers import ROOT as REPO
+from tests.helpers import bot_environment
 
 REJECTED = "briefbot: Discord rejected the token in DISCORD_TOKEN"
 
 
 def _with_token(settings: Settings, token: str, **more: Any) -> Settings:
     return settings.model_copy(update={"discord_token": SecretStr(token), **more})
-
-
-def _environment(settings: Settings, **more: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
-    env.pop("DISCORD_TOKEN", None)
-    env.update(
-        PYTHONPATH=str(REPO),
-        BRIEFBOT_CORPUS_DIR=str(settings.corpus_dir),
-        BRIEFBOT_DATA_DIR=str(settings.data_dir),
-        BRIEFBOT_INDEX_WAIT_SECONDS="60",
-        **more,
-    )
-    return env
 
 
 def test_missing_token_is_one_line_and_exit_2(
@@ -127,7 +114,7 @@ async def _running_bot(
         fake.api_base,
         fake.gateway_url,
         cwd=tmp_path,
-        env=_environment(settings, DISCORD_TOKEN=fake.token, **env),
+        env=bot_environment(settings, DISCORD_TOKEN=fake.token, **env),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -183,7 +170,7 @@ async def test_python_m_bot_run_without_token(settings: Settings, tmp_path: Path
         "bot",
         "run",
         cwd=tmp_path,
-        env=_environment(settings),
+        env=bot_environment(settings),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )

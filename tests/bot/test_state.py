@@ -581,6 +581,25 @@ def test_racing_writers_begin_a_day_once(open_store: OpenStore, sub: Subscriptio
     assert {d.nonce for d in got if d is not None} == {fresh[0].nonce}
 
 
+def test_a_held_delivery_is_held_by_one_store_at_a_time(
+    open_store: OpenStore, store: StateStore, sub: Subscription
+) -> None:
+    """While one store (process) holds a subscription's delivery another cannot hold it, but
+    may hold another subscription's; once released, it can."""
+    other_process = open_store()
+    second = store.subscribe(10, 101, time(8, 0), "UTC")
+    held = store.hold_delivery(sub.sub_id)
+    assert held is not None
+    assert other_process.hold_delivery(sub.sub_id) is None
+    elsewhere = other_process.hold_delivery(second.sub_id)
+    assert elsewhere is not None
+    held.release()
+    again = other_process.hold_delivery(sub.sub_id)
+    assert again is not None
+    again.release()
+    elsewhere.release()
+
+
 def test_snowflakes_need_64_bits(store: StateStore) -> None:
     """Guild and channel ids up to 2**63-1 round-trip (a 32-bit INTEGER column would refuse)."""
     big = 2**63 - 1
