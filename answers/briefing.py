@@ -102,13 +102,16 @@ def _key_figures(grouped: Grouped, numbers: Citations) -> list[Figure]:
 
 def _best_passage(grouped: Grouped, doc: Document) -> tuple[Sentence, float]:
     """A document's best sentence in its story, never its headline (listed as the title
-    already) while it has a body sentence: one in the story, else its first."""
+    already) while it has a body sentence: one in the story, else its first. A document with
+    no sentence in the story (none of its own is on the topic) is cited by its first, with
+    coverage 0."""
     own = [e for e in grouped.sentences if e.document.id == doc.id]
     body = [e for e in own if e.sentence.kind is not SentenceKind.HEADLINE]
     if body:
         return body[0].sentence, body[0].coverage
-    lead = next((s for s in doc.sentences if s.kind is SentenceKind.BODY), own[0].sentence)
-    return lead, own[0].coverage
+    fallback = own[0].sentence if own else doc.sentences[0]
+    lead = next((s for s in doc.sentences if s.kind is SentenceKind.BODY), fallback)
+    return lead, own[0].coverage if own else 0.0
 
 
 def _assemble(

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from answers.briefing import answer_briefing
+from answers.briefing import _assemble, answer_briefing
 from answers.models import Kind
-from answers.stories import _cosines, cluster
+from answers.overlap import weigher
+from answers.stories import _cosines, cluster, document_vector, group_story
 from tests.helpers import SEEDS, stamped
 
 NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
@@ -145,3 +146,25 @@ def test_cosines_are_those_of_the_dense_term_matrix() -> None:
     np.fill_diagonal(found, 0.0)
     assert found.dtype == np.float64 and np.allclose(found, expected, rtol=0, atol=1e-12)
     assert _cosines([]).shape == (0, 0) and _cosines([{}]).dtype == np.float64
+
+
+def test_a_story_document_with_no_sentence_on_the_topic_is_cited_by_its_lead(
+    tmp_path: Path,
+) -> None:
+    """A topic keeps a story to its on-topic sentences; a document clustered into the story
+    with none of its own on the topic is still listed, by its first body sentence (before, the
+    briefing raised IndexError: seen on bbc-news, 'why did sprinters Thanou and Kenteris face a
+    disciplinary hearing?')."""
+    root = _write(tmp_path / "c", {"a.txt": OPENING_A, "b.txt": OPENING_B})
+    corpus = stamped(root, [NOW - HOUR, NOW - HOUR])
+    a, b = corpus.document(0), corpus.document(1)
+    weight = weigher(corpus)
+    focus = {(a.id, 1): 1.0}  # only a's first body sentence is on the topic
+    story = group_story([a, b], [document_vector(d, weight) for d in (a, b)], weight, 0, focus)
+    assert story is not None and [d.id for d in story.documents] == ["a", "b"]
+    assert {e.document.id for e in story.sentences} == {"a"}
+    _, _, sources = _assemble([story])
+    assert [(s.id, s.snippet) for s in sources] == [
+        ("a", a.sentences[1].text),
+        ("b", b.sentences[1].text),
+    ]
